@@ -1,0 +1,5 @@
+import { ControlRoom } from "../components/ControlRoom";
+
+export default function HomePage() {
+  return <ControlRoom />;
+}

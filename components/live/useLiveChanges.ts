@@ -1,0 +1,48 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { io, type Socket } from "socket.io-client";
+import type { ChangeTopic, ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/events";
+
+type Change = { seq: number; topic: ChangeTopic; payload: unknown; at: string };
+export type ConnectionState = "connecting" | "live" | "reconnecting";
+
+/**
+ * Subscribes to the server's change stream. Counts sequence numbers: after a reconnect it asks
+ * for everything after the last one seen, so nothing committed while away is missed. Changes
+ * are handed over in batches (the server already coalesces per tick).
+ */
+export function useLiveChanges(onChanges: (changes: Change[]) => void): { state: ConnectionState; lastSeq: number } {
+  const [state, setState] = useState<ConnectionState>("connecting");
+  const [lastSeq, setLastSeq] = useState(0);
+  const seq = useRef<number | null>(null);
+  const handler = useRef(onChanges);
+  handler.current = onChanges;
+
+  useEffect(() => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: "/socket.io" });
+    const deliver = (changes: Change[]) => {
+      const fresh = changes.filter((c) => seq.current === null || c.seq > seq.current);
+      if (!fresh.length) return;
+      seq.current = fresh[fresh.length - 1].seq;
+      setLastSeq(seq.current);
+      handler.current(fresh);
+    };
+    socket.on("system:hello", (hello) => {
+      if (seq.current === null) {
+        seq.current = hello.seq;
+        setLastSeq(hello.seq);
+      } else if (hello.seq > seq.current) {
+        socket.emit("changes:since", seq.current, deliver);
+      }
+      setState("live");
+    });
+    socket.on("changes", deliver);
+    socket.on("disconnect", () => setState("reconnecting"));
+    socket.io.on("reconnect_attempt", () => setState("reconnecting"));
+    return () => {
+      socket.close();
+    };
+  }, []);
+  return { state, lastSeq };
+}

@@ -1,0 +1,157 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import type { GeoJSONSource, Map as MapLibreMap, MapGeoJSONFeature } from "maplibre-gl";
+import type { FeatureCollection } from "geojson";
+import { useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "../providers/trpc";
+import { offlineStyle, defaultCenter } from "./style";
+import { DISTRIBUTION_POINT_MIN_ZOOM, LAYERS, SOURCES, networkLayers } from "./layers";
+import { pointsToGeoJson } from "./geojson";
+import { showFeaturePopup } from "./popup";
+
+export interface FlyTarget { lng: number; lat: number; zoom?: number }
+
+interface Props {
+  styleUrl: string | null;
+  substations: FeatureCollection;
+  feeders: FeatureCollection;
+  outages: FeatureCollection;
+  flyTo?: FlyTarget | null;
+}
+
+const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+/**
+ * The network map. MapLibre is loaded in the browser only (it needs WebGL). Data goes into
+ * GeoJSON sources, never React markers. After each render settles, the codes of the substations
+ * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`), so
+ * tests read what a person sees.
+ */
+export function NetworkMap({ styleUrl, substations, feeders, outages, flyTo }: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const [ready, setReady] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    let cancelled = false;
+    let map: MapLibreMap | undefined;
+    (async () => {
+      const maplibregl = (await import("maplibre-gl")).default;
+      if (cancelled || !container.current) return;
+      map = new maplibregl.Map({
+        container: container.current,
+        style: styleUrl ?? offlineStyle,
+        center: defaultCenter,
+        zoom: 10,
+        attributionControl: styleUrl ? undefined : false,
+      });
+      map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+      map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
+      // A base map that cannot be reached must not leave the dispatcher with an empty screen:
+      // fall back to the built-in style (the network layers are added again on its load).
+      let fellBack = false;
+      map.on("error", (e) => {
+        console.warn("map:", e.error?.message);
+        if (styleUrl && !fellBack && !map!.isStyleLoaded()) {
+          fellBack = true;
+          setError(`The base map at MAP_STYLE_URL could not be loaded; showing the built-in map.`);
+          map!.setStyle(offlineStyle);
+        }
+      });
+      map.once("load", () => {
+        if (cancelled || !map) return;
+        map.addSource(SOURCES.feeders, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.distributionPoints, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.substations, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.outages, { type: "geojson", data: EMPTY });
+        for (const layer of networkLayers) map.addLayer(layer);
+        // One click, one popup: the topmost element under the pointer (outage over substation over
+        // distribution point over feeder), with a few pixels of slack for thin lines.
+        const clickable = [LAYERS.outages, LAYERS.substations, LAYERS.distributionPoints, LAYERS.feeders];
+        map.on("click", (e) => {
+          const { x, y } = e.point;
+          const hits = map!.queryRenderedFeatures([[x - 4, y - 4], [x + 4, y + 4]], { layers: clickable });
+          const top = clickable.map((id) => hits.find((f) => f.layer.id === id)).find(Boolean) as MapGeoJSONFeature | undefined;
+          if (top) showFeaturePopup(maplibregl, map!, e.lngLat, top.layer.id, top);
+        });
+        for (const id of clickable) {
+          map.on("mouseenter", id, () => { map!.getCanvas().style.cursor = "pointer"; });
+          map.on("mouseleave", id, () => { map!.getCanvas().style.cursor = ""; });
+        }
+        map.on("idle", () => {
+          const drawn = map!.queryRenderedFeatures({ layers: [LAYERS.substations] });
+          const codes = [...new Set(drawn.map((f) => String(f.properties.code)))].sort();
+          container.current?.setAttribute("data-rendered-substations", codes.join(","));
+          const shown = map!.queryRenderedFeatures({ layers: [LAYERS.outages] });
+          container.current?.setAttribute("data-rendered-outages", [...new Set(shown.map((f) => String(f.properties.eventId)))].sort().join(","));
+          const c = map!.getCenter();
+          container.current?.setAttribute("data-center", `${c.lng.toFixed(4)},${c.lat.toFixed(4)}`);
+        });
+        mapRef.current = map;
+        setReady(true);
+      });
+    })().catch((err) => setError(`The map could not start: ${err instanceof Error ? err.message : String(err)}`));
+    return () => {
+      cancelled = true;
+      map?.remove();
+      mapRef.current = null;
+    };
+  }, [styleUrl]);
+
+  // Push data into the sources whenever it changes; fit the view to the network once.
+  const fitted = useRef(false);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    (map.getSource(SOURCES.substations) as GeoJSONSource).setData(substations);
+    (map.getSource(SOURCES.feeders) as GeoJSONSource).setData(feeders);
+    (map.getSource(SOURCES.outages) as GeoJSONSource).setData(outages);
+    if (!fitted.current && substations.features.length > 0) {
+      fitted.current = true;
+      // Fit the whole network (feeders reach beyond their substations), not just the substations.
+      const coords = [
+        ...substations.features.map((f) => (f.geometry as GeoJSON.Point).coordinates),
+        ...feeders.features.flatMap((f) => (f.geometry as GeoJSON.MultiLineString).coordinates.flat()),
+      ];
+      const lngs = coords.map((c) => c[0]);
+      const lats = coords.map((c) => c[1]);
+      map.fitBounds([[Math.min(...lngs), Math.min(...lats)], [Math.max(...lngs), Math.max(...lats)]], {
+        padding: 30, duration: 0, maxZoom: 13,
+      });
+    }
+  }, [ready, substations, feeders, outages]);
+
+  // Distribution points are many: fetch only those in view, and only when zoomed in.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    let generation = 0;
+    const refresh = async () => {
+      const mine = ++generation;
+      if (map.getZoom() < DISTRIBUTION_POINT_MIN_ZOOM) return;
+      const b = map.getBounds();
+      const rows = await queryClient.fetchQuery(trpc.network.distributionPoints.queryOptions({
+        bbox: { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
+      }));
+      if (mine === generation) (map.getSource(SOURCES.distributionPoints) as GeoJSONSource).setData(pointsToGeoJson(rows));
+    };
+    map.on("moveend", refresh);
+    void refresh();
+    return () => { map.off("moveend", refresh); };
+  }, [ready, queryClient, trpc]);
+
+  useEffect(() => {
+    if (ready && flyTo) mapRef.current?.flyTo({ center: [flyTo.lng, flyTo.lat], zoom: flyTo.zoom ?? 13 });
+  }, [ready, flyTo]);
+
+  return (
+    <>
+      <div ref={container} className="map" data-testid="network-map" role="region" aria-label="Network map" />
+      {error && <div className="map-warning" role="alert">{error}</div>}
+    </>
+  );
+}

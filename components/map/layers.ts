@@ -1,0 +1,76 @@
+import type { LayerSpecification } from "maplibre-gl";
+import { stateColors } from "./style";
+
+/** Map layers as data: one place to read how each network element is drawn. */
+const byState = [
+  "match", ["get", "status"],
+  "de_energized", stateColors.de_energized,
+  "partial", stateColors.partial,
+  stateColors.energized,
+] as unknown as string;
+
+export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages" } as const;
+
+export const LAYERS = {
+  feeders: "feeders-line",
+  distributionPoints: "distribution-points-circle",
+  substations: "substations-circle",
+  outages: "outages-circle",
+} as const;
+
+export const severityColors = { critical: "#e5484d", high: "#f76b15", medium: "#f0b429", low: "#8e9aaf" } as const;
+
+export const networkLayers: LayerSpecification[] = [
+  {
+    id: LAYERS.feeders,
+    type: "line",
+    source: SOURCES.feeders,
+    layout: { "line-cap": "round", "line-join": "round" },
+    paint: {
+      "line-color": byState,
+      "line-width": ["interpolate", ["linear"], ["zoom"], 9, 1, 13, 2.5, 16, 4],
+      "line-opacity": 0.85,
+    },
+  },
+  {
+    id: LAYERS.distributionPoints,
+    type: "circle",
+    source: SOURCES.distributionPoints,
+    minzoom: 13,
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 13, 2.5, 17, 6],
+      "circle-color": byState,
+      "circle-stroke-color": "#0e1726",
+      "circle-stroke-width": 1,
+    },
+  },
+  {
+    id: LAYERS.substations,
+    type: "circle",
+    source: SOURCES.substations,
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 5, 14, 10],
+      "circle-color": byState,
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 2,
+    },
+  },
+  {
+    // An outage at its affected meters' centre, sized by the customers it holds dark.
+    id: LAYERS.outages,
+    type: "circle",
+    source: SOURCES.outages,
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 7, 10, 16, 40, 34],
+      "circle-color": ["match", ["get", "severity"], "critical", severityColors.critical, "high", severityColors.high,
+        "medium", severityColors.medium, severityColors.low] as unknown as string,
+      "circle-opacity": 0.55,
+      "circle-stroke-color": ["match", ["get", "severity"], "critical", severityColors.critical, "high", severityColors.high,
+        "medium", severityColors.medium, severityColors.low] as unknown as string,
+      "circle-stroke-width": 2,
+    },
+  },
+];
+
+/** Zoom at which distribution points are fetched and drawn. */
+export const DISTRIBUTION_POINT_MIN_ZOOM = 13;

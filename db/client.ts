@@ -1,0 +1,133 @@
+import path from "node:path";
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import lockfile from "proper-lockfile";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { sql, type SQL } from "drizzle-orm";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** Either runtime: node-postgres or PGlite. Both are Drizzle PgDatabases over one schema. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle is usable wherever a Db is. */
+export type DbOrTx = Db;
+
+export interface DbConfig {
+  /** postgres://… to use PostgreSQL; undefined to use the embedded PGlite. */
+  databaseUrl?: string;
+  /** Folder for the embedded database (ignored with databaseUrl). `memory://` for a throwaway one. */
+  dataDir: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export interface DbHandle {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Where the data lives, for logs: the folder or the URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export class DataFolderLockedError extends Error {
+  constructor(folder: string) {
+    super(
+      `The embedded database folder ${folder} is in use by another process (a running server?). ` +
+        `PGlite allows one process per folder: stop that process, point DATA_DIR at another folder, ` +
+        `or set DATABASE_URL to use PostgreSQL.`,
+    );
+    this.name = "DataFolderLockedError";
+  }
+}
+
+export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+
+/** Opens the database for the configuration and applies pending migrations. */
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  const handle = config.databaseUrl ? await openPostgres(config) : await openPglite(config);
+  return handle;
+}
+
+async function openPostgres(config: DbConfig): Promise<DbHandle> {
+  const { default: pg } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+  // Migrate on one dedicated connection under an advisory lock, so that several app processes
+  // starting together against one database apply each migration once.
+  const client = new pg.Client({ connectionString: config.databaseUrl });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(7264001)");
+    await migrate(drizzle(client, { schema }), { migrationsFolder });
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(7264001)").catch(() => {});
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize ?? 10 });
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  const url = new URL(config.databaseUrl!);
+  url.password = url.password ? "***" : "";
+  return { db, kind: "postgres", location: url.toString(), close: () => pool.end() };
+}
+
+async function openPglite(config: DbConfig): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { postgis } = await import("@electric-sql/pglite-postgis");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+
+  const inMemory = config.dataDir.startsWith("memory://");
+  let release: (() => Promise<void>) | undefined;
+  let dataDir = config.dataDir;
+  if (!inMemory) {
+    dataDir = path.resolve(config.dataDir, "pglite");
+    fs.mkdirSync(dataDir, { recursive: true });
+    release = await lockDataFolder(dataDir);
+  }
+  try {
+    const client = await PGlite.create({ dataDir, extensions: { postgis } });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    await migrate(db as never, { migrationsFolder });
+    return {
+      db,
+      kind: "pglite",
+      location: inMemory ? "memory" : dataDir,
+      async close() {
+        await client.close();
+        await release?.();
+      },
+    };
+  } catch (err) {
+    await release?.();
+    throw err;
+  }
+}
+
+/**
+ * PGlite does not lock its folder, and two processes on one folder lose writes silently. The
+ * lock file is refreshed while we live; a crashed holder's lock goes stale after 10 s.
+ */
+async function lockDataFolder(dataDir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dataDir, {
+      lockfilePath: `${dataDir}.lock`,
+      stale: 10_000,
+      update: 2_000,
+      onCompromised: (err) => {
+        console.error(`Lost the lock on ${dataDir}: ${err.message}. Stopping to protect the data.`);
+        process.exit(1);
+      },
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ELOCKED") throw new DataFolderLockedError(dataDir);
+    throw err;
+  }
+}
+
+/** Runs raw SQL on either runtime and returns the rows. */
+export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export { sql };

@@ -1,0 +1,98 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../client";
+
+export interface SubstationSummary {
+  id: number;
+  code: string;
+  name: string;
+  lat: number;
+  lng: number;
+  capacityMva: number;
+  status: string;
+  feederCount: number;
+  meterCount: number;
+}
+
+/** Every substation with its feeder and meter counts, for the map and the side panel. */
+export function listSubstations(db: DbOrTx): Promise<SubstationSummary[]> {
+  return queryRows<SubstationSummary>(db, sql`
+    SELECT s.id, s.substation_id AS code, s.name, s.location_lat AS lat, s.location_lng AS lng,
+           s.capacity_mva AS "capacityMva", s.status,
+           (SELECT COUNT(*)::int FROM network_feeders f WHERE f.substation_id = s.id) AS "feederCount",
+           (SELECT COUNT(*)::int FROM oms_meters m WHERE m.substation_id = s.id) AS "meterCount"
+    FROM network_substations s
+    ORDER BY s.substation_id`);
+}
+
+export interface LineFeature {
+  type: "Feature";
+  id: number;
+  geometry: { type: "MultiLineString"; coordinates: number[][][] };
+  properties: { id: number; code: string; name: string; substationCode: string; status: string };
+}
+
+/** Feeder routes as GeoJSON features; the geometry is simplified slightly for drawing. */
+export async function feederLines(db: DbOrTx): Promise<{ type: "FeatureCollection"; features: LineFeature[] }> {
+  const rows = await queryRows<{ id: number; code: string; name: string; substationCode: string; status: string; geojson: string | null }>(db, sql`
+    SELECT f.id, f.feeder_id AS code, f.name, s.substation_id AS "substationCode", f.status,
+           ST_AsGeoJSON(f.route, 6) AS geojson
+    FROM network_feeders f JOIN network_substations s ON s.id = f.substation_id
+    WHERE f.route IS NOT NULL
+    ORDER BY f.feeder_id`);
+  return {
+    type: "FeatureCollection",
+    features: rows.map(({ geojson, ...p }) => ({
+      type: "Feature" as const,
+      id: p.id,
+      geometry: JSON.parse(geojson!),
+      properties: p,
+    })),
+  };
+}
+
+export interface Bbox { west: number; south: number; east: number; north: number }
+
+export interface DistributionPointMarker {
+  id: number;
+  code: string;
+  name: string;
+  feederCode: string;
+  lat: number;
+  lng: number;
+  status: string;
+  meterCount: number;
+}
+
+/** Distribution points inside the map view (GiST index on location). */
+export function distributionPointsInView(db: DbOrTx, bbox: Bbox, limit: number): Promise<DistributionPointMarker[]> {
+  return queryRows<DistributionPointMarker>(db, sql`
+    SELECT dp.id, dp.dp_id AS code, dp.name, f.feeder_id AS "feederCode",
+           dp.location_lat AS lat, dp.location_lng AS lng, dp.status,
+           (SELECT COUNT(*)::int FROM oms_meters m WHERE m.dp_id = dp.id) AS "meterCount"
+    FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
+    WHERE dp.location && ST_MakeEnvelope(${bbox.west}, ${bbox.south}, ${bbox.east}, ${bbox.north}, 4326)
+    ORDER BY dp.id
+    LIMIT ${limit}`);
+}
+
+export interface NetworkTotals {
+  substations: number;
+  feeders: number;
+  distributionPoints: number;
+  meters: number;
+  customers: number;
+  criticalCustomers: number;
+  crews: number;
+}
+
+export async function networkTotals(db: DbOrTx): Promise<NetworkTotals> {
+  const [row] = await queryRows<NetworkTotals>(db, sql`
+    SELECT (SELECT COUNT(*)::int FROM network_substations) AS substations,
+           (SELECT COUNT(*)::int FROM network_feeders) AS feeders,
+           (SELECT COUNT(*)::int FROM network_distribution_points) AS "distributionPoints",
+           (SELECT COUNT(*)::int FROM oms_meters) AS meters,
+           (SELECT COUNT(*)::int FROM oms_customers) AS customers,
+           (SELECT COUNT(*)::int FROM oms_customers WHERE is_critical) AS "criticalCustomers",
+           (SELECT COUNT(*)::int FROM oms_crews) AS crews`);
+  return row;
+}

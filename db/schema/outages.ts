@@ -1,0 +1,135 @@
+import { sql } from "drizzle-orm";
+import {
+  pgTable, uuid, text, integer, bigserial, doublePrecision, timestamp, index, uniqueIndex, jsonb,
+  primaryKey, type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+import { pointGeometry, polygonGeometry } from "./geo";
+import { networkDistributionPoints, networkFeeders, networkSubstations } from "./network";
+import { omsCustomers, omsMeters } from "./customers";
+
+export type SourceType = "scada" | "kaifa" | "onu" | "call_center";
+export type OutageStatus = "detected" | "confirmed" | "in_progress" | "restored" | "merged" | "cancelled";
+export type Severity = "low" | "medium" | "high" | "critical";
+export type DeviceLevel = "meter" | "distribution_point" | "feeder" | "substation";
+
+export const omsOutageEvents = pgTable("oms_outage_events", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  /** Human-facing id, `OMS_<epoch>_<hex>` as in seed 000. */
+  eventId: text("event_id").notNull().unique(),
+  eventType: text("event_type").notNull().default("outage"),
+  status: text("status").$type<OutageStatus>().notNull().default("detected"),
+  severity: text("severity").$type<Severity>().notNull().default("low"),
+  confidenceScore: doublePrecision("confidence_score").notNull().default(0),
+  affectedCustomersCount: integer("affected_customers_count").notNull().default(0),
+  affectedMetersCount: integer("affected_meters_count").notNull().default(0),
+  criticalCustomersCount: integer("critical_customers_count").notNull().default(0),
+  substationId: integer("substation_id").references(() => networkSubstations.id),
+  feederId: integer("feeder_id").references(() => networkFeeders.id),
+  dpId: integer("dp_id").references(() => networkDistributionPoints.id),
+  /** Where the pipeline believes the fault is: the lowest device common to the affected meters. */
+  predictedDeviceLevel: text("predicted_device_level").$type<DeviceLevel>(),
+  predictedDeviceCode: text("predicted_device_code"),
+  /** Id of the predicted device in its own table (meter, distribution point, feeder, substation). */
+  predictedDeviceId: integer("predicted_device_id"),
+  /** Who confirmed it: the rule threshold, a SCADA trip, or a person (user id). */
+  confirmedBy: text("confirmed_by"),
+  restoredBy: text("restored_by"),
+  /** After a restoration: when meters that sent a power-off and no restore are split off. */
+  verificationDueAt: timestamp("verification_due_at", { withTimezone: true }),
+  /** A nested outage points at the outage it was split from. */
+  parentOutageId: uuid("parent_outage_id").references((): AnyPgColumn => omsOutageEvents.id),
+  mergedIntoId: uuid("merged_into_id").references((): AnyPgColumn => omsOutageEvents.id),
+  cause: text("cause"),
+  firstDetectedAt: timestamp("first_detected_at", { withTimezone: true }).notNull(),
+  lastUpdatedAt: timestamp("last_updated_at", { withTimezone: true }).notNull().defaultNow(),
+  confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+  estimatedRestorationTime: timestamp("estimated_restoration_time", { withTimezone: true }),
+  actualRestorationTime: timestamp("actual_restoration_time", { withTimezone: true }),
+  /** Hull of the affected meters (or the device point when there are too few for a hull). */
+  area: polygonGeometry("area"),
+  centroid: pointGeometry("centroid"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index("idx_oms_outage_events_detected").on(t.firstDetectedAt.desc()),
+  index("idx_oms_outage_events_open_feeder").on(t.feederId).where(sql`status IN ('detected','confirmed','in_progress')`),
+  index("idx_oms_outage_events_open_dp").on(t.dpId).where(sql`status IN ('detected','confirmed','in_progress')`),
+  index("idx_oms_outage_events_status").on(t.status),
+  index("idx_oms_outage_events_parent").on(t.parentOutageId),
+  index("idx_oms_outage_events_centroid").using("gist", t.centroid),
+  index("idx_oms_outage_events_verification").on(t.verificationDueAt).where(sql`verification_due_at IS NOT NULL`),
+  index("idx_oms_outage_events_substation_open").on(t.substationId).where(sql`status IN ('detected','confirmed','in_progress') OR verification_due_at IS NOT NULL`),
+]);
+
+/** The meters (and so customers) an outage holds dark, with per-meter state. */
+export const omsOutageAffectedMeters = pgTable("oms_outage_affected_meters", {
+  outageEventId: uuid("outage_event_id").notNull().references(() => omsOutageEvents.id),
+  meterId: integer("meter_id").notNull().references(() => omsMeters.id),
+  customerId: integer("customer_id").references(() => omsCustomers.id),
+  /** off: evidence of no power; assumed: inferred from the device being out; restored. */
+  state: text("state").$type<"off" | "assumed" | "restored">().notNull(),
+  since: timestamp("since", { withTimezone: true }).notNull(),
+  restoredAt: timestamp("restored_at", { withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.outageEventId, t.meterId] }),
+  index("idx_oms_outage_affected_meters_meter").on(t.meterId),
+]);
+
+/** Links an outage to each source signal that contributed to it (seed 001). */
+export const omsEventSources = pgTable("oms_event_sources", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  outageEventId: uuid("outage_event_id").notNull().references(() => omsOutageEvents.id),
+  sourceType: text("source_type").$type<SourceType>().notNull(),
+  sourceEventId: text("source_event_id").notNull(),
+  meterId: integer("meter_id").references(() => omsMeters.id),
+  signalKind: text("signal_kind").notNull(),
+  detectedAt: timestamp("detected_at", { withTimezone: true }).notNull(),
+  correlationWeight: doublePrecision("correlation_weight").notNull().default(1),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex("uq_oms_event_sources_signal").on(t.outageEventId, t.sourceType, t.sourceEventId),
+  index("idx_oms_event_sources_correlation").on(t.outageEventId, t.sourceType, t.detectedAt),
+]);
+
+/** Audit trail of an outage: every change, with who or what caused it. */
+export const omsEventTimeline = pgTable("oms_event_timeline", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  outageEventId: uuid("outage_event_id").notNull().references(() => omsOutageEvents.id),
+  eventType: text("event_type").notNull(),
+  status: text("status"),
+  description: text("description").notNull(),
+  /** scada / kaifa / onu / call_center / user / system / crew */
+  source: text("source").notNull(),
+  actorId: text("actor_id"),
+  details: jsonb("details"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index("idx_oms_event_timeline_outage").on(t.outageEventId, t.createdAt),
+]);
+
+/** Every meter power-state change, from any source (seed 003). */
+export const omsMeterStatusEvents = pgTable("oms_meter_status_events", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  meterId: integer("meter_id").notNull().references(() => omsMeters.id),
+  eventType: text("event_type").notNull(),
+  sourceType: text("source_type").notNull(),
+  sourceEventId: text("source_event_id"),
+  previousStatus: text("previous_status"),
+  newStatus: text("new_status").notNull(),
+  eventTimestamp: timestamp("event_timestamp", { withTimezone: true }).notNull(),
+  confidenceScore: doublePrecision("confidence_score"),
+  outageEventId: uuid("outage_event_id").references(() => omsOutageEvents.id),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index("idx_oms_meter_status_events_meter").on(t.meterId, t.eventTimestamp.desc()),
+  index("idx_oms_meter_status_events_time").on(t.eventTimestamp.desc()),
+]);
+
+/** Power off and back within the momentary window: kept for reliability figures, not an outage. */
+export const omsMomentaryInterruptions = pgTable("oms_momentary_interruptions", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  meterId: integer("meter_id").notNull().references(() => omsMeters.id),
+  offAt: timestamp("off_at", { withTimezone: true }).notNull(),
+  onAt: timestamp("on_at", { withTimezone: true }).notNull(),
+  sourceType: text("source_type").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("idx_oms_momentary_meter").on(t.meterId, t.offAt)]);

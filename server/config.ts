@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+const optionalString = z.string().trim().transform((v) => (v === "" ? undefined : v)).optional();
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+  ),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
+  MAP_STYLE_URL: optionalString.pipe(z.url({ message: "must be an http(s) URL of a MapLibre style" }).optional()),
+  UTILITY_TIME_ZONE: z.string().trim().default("Asia/Amman").refine(isTimeZone, "must be an IANA time zone such as Asia/Amman"),
+  SEED_ON_EMPTY: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  SEED_METERS: z.coerce.number().int().min(10).max(2_000_000).default(20_000),
+  KAIFA_EVENT_MAP_FILE: optionalString,
+  DEMO_FEED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  DEMO_FEED_INTENSITY: z.coerce.number().min(0.1).max(120).default(4),
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type AppConfig = {
+  port: number;
+  host: string;
+  dev: boolean;
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolSize: number;
+  redisUrl?: string;
+  mapStyleUrl?: string;
+  timeZone: string;
+  seedOnEmpty: boolean;
+  seedMeters: number;
+  kaifaEventMapFile?: string;
+  /** Post a live storm through the real ingestion routes (demo). */
+  demoFeed: boolean;
+  demoFeedIntensity: number;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        return `${name}: ${i.message} (got ${JSON.stringify(env[name])})`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dev: c.NODE_ENV === "development",
+    databaseUrl: c.DATABASE_URL,
+    dataDir: c.DATA_DIR,
+    dbPoolSize: c.DB_POOL_SIZE,
+    redisUrl: c.REDIS_URL,
+    mapStyleUrl: c.MAP_STYLE_URL,
+    timeZone: c.UTILITY_TIME_ZONE,
+    seedOnEmpty: c.SEED_ON_EMPTY,
+    seedMeters: c.SEED_METERS,
+    kaifaEventMapFile: c.KAIFA_EVENT_MAP_FILE,
+    demoFeed: c.DEMO_FEED,
+    demoFeedIntensity: c.DEMO_FEED_INTENSITY,
+  };
+}

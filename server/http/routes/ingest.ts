@@ -1,0 +1,46 @@
+import express, { Router } from "express";
+import type { SourceType } from "../../../db/schema";
+import { DomainError, invalid } from "../../errors";
+import { adapters, parseKaifaXml, type KaifaEventMap } from "../../ingest/adapters";
+import { ingest, type IngestDeps } from "../../ingest/service";
+import { ingestStats } from "../../../db/queries/ingestStats";
+import { requestActor, requireApiKey } from "../apiKeyAuth";
+
+const routes: Record<string, SourceType> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
+const xmlTypes = ["text/xml", "application/xml", "application/soap+xml"];
+
+export interface IngestRouteDeps extends IngestDeps {
+  kaifaEventMap: KaifaEventMap;
+}
+
+/**
+ * `POST /api/ingest/{scada,kaifa,onu,call-center}`: one event or an array of events in the
+ * source's own shape; Kaifa also takes its SOAP `EventMessage` as XML. Answers each event's
+ * outcome; a request with some bad events processes the good ones (207) and names the bad ones.
+ */
+export function createIngestRouter(deps: IngestRouteDeps): Router {
+  const router = Router();
+  // Counts are for the control room, not for integrations: an oms_api key (or, later, a session).
+  router.get("/stats", requireApiKey(deps.db, () => "oms_api"), async (_req, res) => {
+    res.json(await ingestStats(deps.db, deps.now()));
+  });
+  for (const [path, source] of Object.entries(routes)) {
+    // The key is checked before the body is even parsed: an unauthenticated post writes nothing.
+    const parse = [express.json({ limit: "10mb", strict: false }), express.text({ type: xmlTypes, limit: "10mb" })];
+    router.post(`/${path}`, requireApiKey(deps.db, () => source), ...parse, async (req, res) => {
+      const ctx = { now: deps.now(), kaifaEventMap: deps.kaifaEventMap };
+      const isXml = typeof req.body === "string";
+      if (isXml && source !== "kaifa") throw invalid("Only the Kaifa route accepts XML", [{ path: "(body)", message: "send JSON" }]);
+      if (req.body === undefined) {
+        const type = req.get("content-type");
+        if (type) throw new DomainError("unsupported", `Content-Type ${type} is not accepted: send application/json${source === "kaifa" ? " or the head-end's XML (text/xml)" : ""}`);
+        throw invalid("The request has no body", [{ path: "(body)", message: "send a JSON event or array of events" }]);
+      }
+      const items = isXml ? parseKaifaXml(req.body as string, ctx) : adapters[source](req.body, ctx);
+      const answer = await ingest(deps, requestActor(req), source, items, isXml ? (req.body as string) : undefined);
+      const single = !isXml && !Array.isArray(req.body);
+      res.status(answer.rejected > 0 ? 207 : 200).json(single ? answer.results[0] : answer);
+    });
+  }
+  return router;
+}

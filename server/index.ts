@@ -1,0 +1,102 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDb, type DbHandle } from "../db/client";
+import { seedIfEmpty } from "../db/seed/load";
+import type { AppConfig } from "./config";
+import { createHttpApp } from "./http/app";
+import { createRealtime, type Realtime } from "./realtime/hub";
+import { createServices } from "./services";
+import { startSweeper } from "./ingest/sweeper";
+import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
+import { startStormFeed } from "./demo/stormFeed";
+import { issueDemoKeys, provisionDemoIntegrations } from "./demo/demoKeys";
+
+export const projectRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+
+export interface ServerOptions {
+  /** Serve the Next.js pages (false for API-only integration tests). */
+  pages?: boolean;
+  /** Use an already open database instead of opening one from the config. */
+  database?: DbHandle;
+  /** Close that database on stop (default true); false when another server shares it. */
+  closeDatabase?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  database: DbHandle;
+  realtime: Realtime;
+  services: ReturnType<typeof createServices>;
+  /** Stops accepting, lets in-flight requests finish, closes sockets and the database. */
+  stop(): Promise<void>;
+}
+
+/** Builds the whole application on one port and starts listening. */
+export async function startServer(config: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((m: string) => console.log(m));
+  const kaifaEventMap = loadKaifaEventMap(config.kaifaEventMapFile);
+  const database = options.database ?? (await createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  }));
+  log(`Database: ${database.kind} (${database.location}), migrations applied`);
+
+  try {
+    if (config.seedOnEmpty) {
+      const seeded = await seedIfEmpty(database.db, { meters: config.seedMeters, log });
+      if (seeded) log(await provisionDemoIntegrations(database.db));
+    }
+
+    let pageHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
+    let closeNext: (() => Promise<void>) | undefined;
+    if (options.pages !== false) {
+      const { default: next } = await import("next");
+      const nextApp = next({ dev: config.dev, dir: projectRoot, hostname: config.host, port: config.port });
+      await nextApp.prepare();
+      const handle = nextApp.getRequestHandler();
+      pageHandler = (req, res) => handle(req, res);
+      closeNext = () => nextApp.close();
+    }
+
+    // Socket.IO must attach to a server created with the app as its handler: it then answers
+    // /socket.io/ itself (long-polling included) and hands every other request on. The
+    // services get a publisher that forwards to the hub once it exists.
+    let hub: Realtime | undefined;
+    const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap);
+    const httpServer = http.createServer(createHttpApp({ context: { db: database.db, config }, services, pageHandler }));
+    const realtime = (hub = await createRealtime(httpServer, database.db, config.redisUrl));
+    const sweeper = startSweeper(services.ingest, log);
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const feed = config.demoFeed
+      ? startStormFeed({ baseUrl: `http://127.0.0.1:${port}`, db: database.db, keys: await issueDemoKeys(database.db), intensity: config.demoFeedIntensity, log })
+      : null;
+    const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= (async () => {
+      sweeper.stop();
+      await feed?.stop();
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await realtime.close();
+      httpServer.closeIdleConnections();
+      await closed;
+      await closeNext?.();
+      if (options.closeDatabase !== false) await database.close();
+    })());
+
+    return { url: `http://${shownHost}:${port}`, port, database, realtime, services, stop };
+  } catch (err) {
+    if (!options.database) await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,141 @@
+import { z } from "zod";
+import type { ParseIssue, ParsedItem, Signal } from "../signal";
+import type { KaifaEventMap } from "./kaifa";
+
+/** What every adapter is given: the clock is injected so parsing stays pure and testable. */
+export interface AdapterContext {
+  now: Date;
+  kaifaEventMap: KaifaEventMap;
+}
+
+/** An issue relative to one event, before the batch position is prefixed. */
+export interface FieldIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+export type ItemOutcome = { ok: true; signals: Signal[] } | { ok: false; issues: FieldIssue[] };
+
+/** Head-end and SCADA clocks drift; beyond this a timestamp is a bug, not skew. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Turns a request body (one event object, or an array of them) into one ParsedItem per event.
+ * Each element is validated on its own so one bad event does not sink the rest of a batch;
+ * whether a partly bad batch is accepted is the HTTP layer's decision, not ours.
+ */
+export function parseBatch(body: unknown, parseItem: (item: unknown) => ItemOutcome): ParsedItem[] {
+  if (Array.isArray(body)) {
+    if (body.length === 0) return [bodyIssue(body, "is an empty batch; send an event object or a non-empty array of them")];
+    return body.map((item, index) => toParsedItem(parseItem(item), index, `[${index}]`, item));
+  }
+  if (isPlainObject(body)) return [toParsedItem(parseItem(body), 0, "", body)];
+  return [bodyIssue(body, "must be a JSON object (one event) or an array of objects (a batch)")];
+}
+
+export function toParsedItem(outcome: ItemOutcome, index: number, prefix: string, raw: unknown): ParsedItem {
+  if (outcome.ok) return { ok: true, index, signals: outcome.signals, raw };
+  const issues = outcome.issues.map((i) => ({ path: formatPath(prefix, i.path), message: i.message }));
+  return { ok: false, index, issues, raw };
+}
+
+export function bodyIssue(raw: unknown, message: string): ParsedItem {
+  return { ok: false, index: 0, issues: [{ path: "(body)", message }], raw };
+}
+
+/** `[3]` + ["payload", "assets", "ns2:mRID"] → `[3].payload.assets["ns2:mRID"]`; the root is "(body)". */
+export function formatPath(prefix: string, path: readonly PropertyKey[]): ParseIssue["path"] {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(String(key))) out += out ? `.${String(key)}` : String(key);
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out || "(body)";
+}
+
+/** Runs an event schema whose output is the signal; zod issues become field issues in plain words. */
+export function runSchema(schema: z.ZodType<Signal>, item: unknown): ItemOutcome {
+  const result = schema.safeParse(item, { error: plainWords });
+  if (result.success) return { ok: true, signals: [result.data] };
+  return { ok: false, issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+}
+
+/** Fallback messages for zod's generic issues; a schema's own message, where given, wins. */
+const plainWords: z.core.$ZodErrorMap = (iss) => {
+  if (iss.code === "invalid_type") {
+    if (iss.input === undefined || iss.input === null) return "is required";
+    return `must be ${iss.expected === "object" || iss.expected === "array" ? "an" : "a"} ${iss.expected}`;
+  }
+  if (iss.code === "too_small" && iss.origin === "string") return "must not be empty";
+  if (iss.code === "too_small" && iss.origin === "number") return `must be at least ${String(iss.minimum)}`;
+  if (iss.code === "too_big" && iss.origin === "number") return `must be at most ${String(iss.maximum)}`;
+  return undefined;
+};
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Drops undefined members so attributes stored as JSON carry only what the source sent. */
+export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const blankToUndefined = (v: unknown) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : v);
+const numberToString = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v);
+
+/** Free text; blank or null counts as absent (operators and simulators send "" for "don't know"). */
+export const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+/** An identifier that some senders emit as a JSON number (mainStationId 82001, a phone, a meter number). */
+export const optionalId = z.preprocess((v) => numberToString(blankToUndefined(v)), z.string().trim().optional());
+export const requiredId = z.preprocess(numberToString, z.string().trim().min(1, "must not be empty"));
+
+const latitude = z.number().min(-90, "must be between -90 and 90").max(90, "must be between -90 and 90");
+const longitude = z.number().min(-180, "must be between -180 and 180").max(180, "must be between -180 and 180");
+export const location = z
+  .looseObject({ lat: latitude, lng: longitude })
+  .nullish()
+  .transform((l) => (l ? { lat: l.lat, lng: l.lng } : undefined));
+
+/** A string that must be one of `values` in any case; the output is the canonical spelling. */
+export function caseInsensitiveChoice<T extends string>(field: string, values: readonly T[]) {
+  const byLower = new Map(values.map((v) => [v.toLowerCase(), v]));
+  return z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      const canonical = byLower.get(s.toLowerCase());
+      if (canonical) return canonical;
+      ctx.issues.push({ code: "custom", input: s, message: `unknown ${field} "${s}"; expected one of ${values.join(", ")}` });
+      return z.NEVER;
+    });
+}
+
+const OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * An ISO 8601 date-time (RFC 3339 style: `2025-09-30T10:00:00Z`, `…+03:00`, any fraction).
+ * A timestamp with no offset is taken as UTC: the recorded simulators emit naive UTC times
+ * (`2025-09-24T13:51:31.555369`), and reading them as server-local time would shift events
+ * by the server's zone. Old timestamps are accepted (late deliveries are normal); ones more
+ * than FUTURE_TOLERANCE_MS ahead of `now` are rejected.
+ */
+export function timestamp(now: Date) {
+  return z
+    .string({ error: (iss) => (iss.input == null ? "is required" : "must be an ISO 8601 timestamp") })
+    .trim()
+    .pipe(z.iso.datetime({ offset: true, local: true, error: "must be an ISO 8601 timestamp" }))
+    .transform((s, ctx) => {
+      const at = new Date(OFFSET.test(s) ? s : `${s}Z`);
+      if (Number.isNaN(at.getTime())) {
+        ctx.issues.push({ code: "custom", input: s, message: "must be an ISO 8601 timestamp" });
+        return z.NEVER;
+      }
+      if (at.getTime() - now.getTime() > FUTURE_TOLERANCE_MS) {
+        ctx.issues.push({ code: "custom", input: s, message: `is in the future (${s}, more than 5 minutes after ${now.toISOString()})` });
+        return z.NEVER;
+      }
+      return at;
+    });
+}

@@ -1,0 +1,134 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../../db/client";
+import { nearestDistributionPoint } from "../../db/queries/network";
+import { arrayParam } from "../../db/arrays";
+import type { Signal } from "./signal";
+import type { Placement, PlacedSignal } from "../pipeline/types";
+
+const jsonArray = (values: unknown[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+
+/** Jordanian numbers in any common spelling (+962 7…, 00962 7…, 07…) to digits with the country code. */
+export function normalisePhone(phone: string): string | null {
+  let digits = phone.replace(/\D/g, "");
+  if (digits.startsWith("00")) digits = digits.slice(2);
+  if (digits.startsWith("0")) digits = `962${digits.slice(1)}`;
+  if (digits.length === 9 && digits.startsWith("7")) digits = `962${digits}`;
+  return digits.length >= 11 ? digits : null;
+}
+
+interface MeterKeys { byNumber: Map<string, number>; byAsset: Map<string, number>; byUsagePoint: Map<string, number>; byOnuId: Map<number, number>; byOnuSerial: Map<string, number>; byPhone: Map<string, number> }
+
+/**
+ * Stage 1, enrichment: resolve each signal's meter from whatever identifier it carries (meter
+ * number, Kaifa asset or usage-point mRID, ONU id or serial, the caller's phone), a SCADA
+ * device from its codes, or, for a signal with only a location, the nearest distribution point
+ * within the active rule's radius. What cannot be placed is kept as unmatched, with why.
+ */
+export async function placeSignals(db: DbOrTx, signals: Signal[], radiusMeters: number): Promise<PlacedSignal[]> {
+  const keys = await resolveMeters(db, signals);
+  const devices = await resolveDevices(db, signals);
+  const placed: PlacedSignal[] = [];
+  for (const signal of signals) placed.push({ signal, placement: await place(db, signal, keys, devices, radiusMeters) });
+  return placed;
+}
+
+async function place(db: DbOrTx, s: Signal, k: MeterKeys, devices: Awaited<ReturnType<typeof resolveDevices>>, radiusMeters: number): Promise<Placement> {
+  if (s.device) {
+    // A SCADA event names the device that operated. If it names a feeder we do not know, or one
+    // that is not on the named substation, it is not placed: falling back to the substation
+    // would darken every customer of it on the dispatcher's map.
+    const { feederCode, substationCode } = s.device;
+    const named = `substation ${substationCode ?? "—"}, feeder ${feederCode ?? "—"}`;
+    if (feederCode) {
+      const feeder = devices.feeders.get(feederCode);
+      if (!feeder) return { level: "unmatched", reason: `unknown SCADA feeder ${feederCode} (${named})` };
+      if (substationCode && devices.substations.get(substationCode) !== feeder.substationId) {
+        return { level: "unmatched", reason: `feeder ${feederCode} is not on substation ${substationCode} in the network model` };
+      }
+      return { level: "feeder", feederId: feeder.id };
+    }
+    const substationId = substationCode ? devices.substations.get(substationCode) : undefined;
+    if (substationId) return { level: "substation", substationId };
+    return { level: "unmatched", reason: `unknown SCADA device (${named})` };
+  }
+  const ids = new Set<number>();
+  const m = s.meter ?? {};
+  const add = (id: number | undefined) => id !== undefined && ids.add(id);
+  if (m.meterNumber) add(k.byNumber.get(m.meterNumber) ?? k.byAsset.get(m.meterNumber));
+  if (m.assetMrid) add(k.byAsset.get(m.assetMrid) ?? k.byNumber.get(m.assetMrid));
+  if (m.usagePointMrid) add(k.byUsagePoint.get(m.usagePointMrid));
+  if (m.onuId !== undefined) add(k.byOnuId.get(m.onuId));
+  if (m.onuSerial) add(k.byOnuSerial.get(m.onuSerial));
+  for (const n of s.associatedMeterNumbers ?? []) add(k.byNumber.get(n));
+  if (ids.size === 0 && m.phone) {
+    const phone = normalisePhone(m.phone);
+    if (phone) add(k.byPhone.get(phone));
+  }
+  if (ids.size > 0) return { level: "meter", meterIds: [...ids] };
+  if (s.location) {
+    const dp = await nearestDistributionPoint(db, { lat: s.location.lat, lng: s.location.lng, radiusMeters });
+    if (dp) return { level: "distribution_point", dpId: dp.id };
+    return { level: "unmatched", reason: `no distribution point within ${radiusMeters} m of ${s.location.lat}, ${s.location.lng}` };
+  }
+  const named = Object.entries(m).filter(([, v]) => v !== undefined).map(([key, v]) => `${key} ${v}`).join(", ");
+  return { level: "unmatched", reason: named ? `unknown meter (${named})` : "no meter, device or location to place it by" };
+}
+
+async function resolveMeters(db: DbOrTx, signals: Signal[]): Promise<MeterKeys> {
+  const texts = new Set<string>();
+  const onuIds = new Set<number>();
+  const phones = new Set<string>();
+  for (const s of signals) {
+    const m = s.meter ?? {};
+    for (const v of [m.meterNumber, m.assetMrid, m.usagePointMrid, m.onuSerial, ...(s.associatedMeterNumbers ?? [])]) if (v) texts.add(v);
+    if (m.onuId !== undefined) onuIds.add(m.onuId);
+    const phone = m.phone ? normalisePhone(m.phone) : null;
+    if (phone) phones.add(phone);
+  }
+  const keys: MeterKeys = { byNumber: new Map(), byAsset: new Map(), byUsagePoint: new Map(), byOnuId: new Map(), byOnuSerial: new Map(), byPhone: new Map() };
+  if (texts.size + onuIds.size > 0) {
+    // One indexed lookup per identifier kind, united: an OR across columns would scan every meter.
+    const t = arrayParam([...texts], "text");
+    const rows = await queryRows<{ id: number; num: string; asset: string | null; up: string | null; onu: number | string | null; serial: string | null }>(db, sql`
+      SELECT m.id, m.meter_number AS num, m.asset_mrid AS asset, m.usage_point_mrid AS up, m.onu_id AS onu, o.onu_serial_no AS serial
+      FROM oms_meters m LEFT JOIN oms_onu_devices o ON o.onu_id = m.onu_id
+      WHERE m.id IN (
+        SELECT id FROM oms_meters WHERE meter_number = ANY(${t})
+        UNION SELECT id FROM oms_meters WHERE asset_mrid = ANY(${t})
+        UNION SELECT id FROM oms_meters WHERE usage_point_mrid = ANY(${t})
+        UNION SELECT mm.id FROM oms_onu_devices od JOIN oms_meters mm ON mm.onu_id = od.onu_id WHERE od.onu_serial_no = ANY(${t})
+        UNION SELECT id FROM oms_meters WHERE onu_id = ANY(${arrayParam([...onuIds], "int8")}))`);
+    for (const r of rows) {
+      keys.byNumber.set(r.num, r.id);
+      if (r.asset) keys.byAsset.set(r.asset, r.id);
+      if (r.up) keys.byUsagePoint.set(r.up, r.id);
+      if (r.onu !== null) keys.byOnuId.set(Number(r.onu), r.id);
+      if (r.serial) keys.byOnuSerial.set(r.serial, r.id);
+    }
+  }
+  if (phones.size > 0) {
+    // Phones are stored as +9627XXXXXXXX; compare digits only, one meter per customer.
+    const rows = await queryRows<{ id: number; phone: string }>(db, sql`
+      SELECT m.id, regexp_replace(c.phone, '\\D', '', 'g') AS phone FROM oms_customers c JOIN oms_meters m ON m.customer_id = c.id
+      WHERE regexp_replace(c.phone, '\\D', '', 'g') = ANY(${jsonArray([...phones])})`);
+    for (const r of rows) keys.byPhone.set(r.phone, r.id);
+  }
+  return keys;
+}
+
+async function resolveDevices(db: DbOrTx, signals: Signal[]) {
+  const feederCodes = signals.map((s) => s.device?.feederCode).filter((c): c is string => !!c);
+  const substationCodes = signals.map((s) => s.device?.substationCode).filter((c): c is string => !!c);
+  const feeders = new Map<string, { id: number; substationId: number }>();
+  const substations = new Map<string, number>();
+  if (feederCodes.length) {
+    for (const r of await queryRows<{ id: number; code: string; substationId: number }>(db, sql`
+      SELECT id, feeder_id AS code, substation_id AS "substationId" FROM network_feeders WHERE feeder_id = ANY(${jsonArray(feederCodes)})`)) {
+      feeders.set(r.code, { id: r.id, substationId: r.substationId });
+    }
+  }
+  if (substationCodes.length) {
+    for (const r of await queryRows<{ id: number; code: string }>(db, sql`SELECT id, substation_id AS code FROM network_substations WHERE substation_id = ANY(${jsonArray(substationCodes)})`)) substations.set(r.code, r.id);
+  }
+  return { feeders, substations };
+}

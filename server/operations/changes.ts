@@ -1,0 +1,49 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../../db/client";
+import { outageSummaries } from "../../db/queries/outages";
+import { actorLabel, inTransaction, type Actor, type ServiceContext } from "../context";
+import { recordChange, recordOutageChanges, type Change } from "../realtime/publisher";
+import { intList } from "./values";
+
+/**
+ * Runs a verb's writes in one transaction (the caller's, if it lent one) and hands the changes
+ * it recorded to the publisher only after the commit, so no browser ever sees a change that
+ * rolled back. A caller that lends its transaction must also lend a publisher that holds the
+ * changes until its own commit.
+ */
+export async function commitAndPublish<T>(
+  ctx: ServiceContext,
+  work: (tx: DbOrTx, changes: Change[]) => Promise<T>,
+): Promise<T> {
+  const changes: Change[] = [];
+  const result = await inTransaction(ctx, (tx) => work(tx, changes));
+  ctx.publisher.publish(changes);
+  return result;
+}
+
+/** How an actor is written in the `*_by` columns: the user id, integration id or `system`. */
+export const actorRef = (actor: Actor): string => actorLabel(actor).actorId;
+
+/** Records the new state of these outages (`outage:updated`, or `outage:restored` for closed ones). */
+export async function outagesChanged(tx: DbOrTx, outageIds: string[]): Promise<Change[]> {
+  return recordOutageChanges(tx, outageIds);
+}
+
+/** Records one `crew:updated` change per crew, with its status, position and current outage. */
+export async function crewsUpdated(tx: DbOrTx, crewIds: number[]): Promise<Change[]> {
+  if (crewIds.length === 0) return [];
+  const crews = await queryRows<{ id: number; status: string; lat: number | null; lng: number | null; outage_id: string | null }>(tx, sql`
+    SELECT c.id, c.status, c.location_lat AS lat, c.location_lng AS lng,
+           (SELECT a.outage_event_id FROM oms_crew_assignments a
+            WHERE a.crew_id = c.id AND a.status NOT IN ('completed', 'cancelled')
+            ORDER BY a.assigned_at DESC LIMIT 1) AS outage_id
+    FROM oms_crews c WHERE c.id IN (${intList(crewIds)})
+    ORDER BY c.id`);
+  const changes: Change[] = [];
+  for (const c of crews) {
+    changes.push(await recordChange(tx, "crew:updated", {
+      crewId: c.id, status: c.status, outageId: c.outage_id, lat: c.lat, lng: c.lng,
+    }));
+  }
+  return changes;
+}

@@ -1,0 +1,148 @@
+import type { DeviceLevel } from "../../db/schema";
+import type { Rule } from "./rules";
+import { breakerKey, type Evidence } from "./evidence";
+import type { Topology } from "./types";
+
+/** An outage the evidence calls for, at the lowest device common to its meters. */
+export interface DesiredOutage {
+  level: DeviceLevel;
+  deviceId: number;
+  substationId: number;
+  feederId: number | null;
+  dpId: number | null;
+  /** Every meter under the device: the customers who are dark. */
+  meterIds: number[];
+  /** Meters (or points) with their own evidence, and when it started. */
+  evidence: Map<number, Date>;
+  /** Set when a SCADA breaker is open on this device. */
+  scadaSince: Date | null;
+  /** Restored outage whose verification left these meters dark (a nested outage). */
+  parentOutageId: string | null;
+}
+
+/** Meters that cannot start an outage now, or start a nested one (see `restrictions`). */
+export interface Restrictions {
+  /** Off meters still inside a restored outage's verification window, or settled by a person. */
+  excluded: Set<number>;
+  /** Off meters whose verification window has ended: a nested outage, under this parent. */
+  nestedParent: Map<number, string>;
+}
+
+const needed = (share: number, total: number, min: number) => Math.max(min, Math.ceil(share * total));
+
+/**
+ * Stage 5, clustering by the network, for one substation: breakers first (SCADA is
+ * authoritative), then meters grouped under their distribution point, points rolled up to
+ * their feeder, feeders to their substation, each when enough of the children are out.
+ */
+export function desiredOutages(
+  substationId: number, topology: Topology, evidence: Evidence, restrictions: Restrictions, now: Date, rule: Rule,
+): DesiredOutage[] {
+  const substation = topology.substations.get(substationId);
+  if (!substation) return [];
+  const metersOf = (dpIds: number[]) => dpIds.flatMap((d) => topology.dps.get(d)?.meterIds ?? []);
+  const allDps = (feederIds: number[]) => feederIds.flatMap((f) => topology.feeders.get(f)?.dpIds ?? []);
+
+  const ssBreaker = evidence.breakers.get(breakerKey("substation", substationId));
+  const offByMeter = meterEvidence(substation.feederIds, topology, evidence, restrictions, now, rule);
+  if (ssBreaker?.state === "open") {
+    return [{
+      level: "substation", deviceId: substationId, substationId, feederId: null, dpId: null,
+      meterIds: metersOf(allDps(substation.feederIds)), evidence: offByMeter, scadaSince: ssBreaker.changedAt, parentOutageId: null,
+    }];
+  }
+
+  const feederOutages: DesiredOutage[] = [];
+  const smaller: DesiredOutage[] = [];
+  for (const feederId of substation.feederIds) {
+    const feeder = topology.feeders.get(feederId)!;
+    const breaker = evidence.breakers.get(breakerKey("feeder", feederId));
+    const feederEvidence = new Map([...offByMeter].filter(([m]) => topology.meters.get(m)?.feederId === feederId));
+    for (const dpId of feeder.dpIds) {
+      const at = evidence.dpReports.get(dpId);
+      if (at && now.getTime() - at.getTime() <= rule.windowMinutes * 60_000) feederEvidence.set(-dpId, at);
+    }
+    const whole = (scadaSince: Date | null): DesiredOutage => ({
+      level: "feeder", deviceId: feederId, substationId, feederId, dpId: null,
+      meterIds: metersOf(feeder.dpIds), evidence: feederEvidence, scadaSince, parentOutageId: null,
+    });
+    if (breaker?.state === "open") {
+      feederOutages.push(whole(breaker.changedAt));
+      continue;
+    }
+    const { dpOutages, meterOutages } = groupByDistributionPoint(feeder.dpIds, feederEvidence, topology, restrictions, substationId, rule);
+    if (dpOutages.length >= rule.rollupMinChildren && dpOutages.length >= rule.feederRollupShare * feeder.dpIds.length) {
+      feederOutages.push(whole(null));
+    } else {
+      smaller.push(...dpOutages, ...meterOutages);
+    }
+  }
+
+  if (feederOutages.length >= rule.rollupMinChildren
+    && feederOutages.length >= needed(rule.substationRollupShare, substation.feederIds.length, rule.rollupMinChildren)) {
+    return [{
+      level: "substation", deviceId: substationId, substationId, feederId: null, dpId: null,
+      meterIds: metersOf(allDps(substation.feederIds)), evidence: offByMeter, scadaSince: null, parentOutageId: null,
+    }];
+  }
+  return [...feederOutages, ...smaller];
+}
+
+function groupByDistributionPoint(
+  dpIds: number[], feederEvidence: Map<number, Date>, topology: Topology, restrictions: Restrictions, substationId: number, rule: Rule,
+) {
+  const dpOutages: DesiredOutage[] = [];
+  const meterOutages: DesiredOutage[] = [];
+  for (const dpId of dpIds) {
+    const dp = topology.dps.get(dpId)!;
+    const ev = new Map<number, Date>();
+    for (const m of dp.meterIds) if (feederEvidence.has(m)) ev.set(m, feederEvidence.get(m)!);
+    const pointReport = feederEvidence.get(-dpId);
+    if (ev.size === 0 && !pointReport) continue;
+    const parent = commonParent([...ev.keys()], restrictions);
+    const count = ev.size + (pointReport ? 1 : 0);
+    if (pointReport || count >= needed(rule.dpRollupShare, dp.meterIds.length, rule.rollupMinChildren)) {
+      if (pointReport) ev.set(-dpId, pointReport);
+      dpOutages.push({
+        level: "distribution_point", deviceId: dpId, substationId, feederId: dp.feederId, dpId,
+        meterIds: dp.meterIds, evidence: ev, scadaSince: null, parentOutageId: parent,
+      });
+    } else {
+      for (const [meterId, at] of ev) {
+        meterOutages.push({
+          level: "meter", deviceId: meterId, substationId, feederId: dp.feederId, dpId,
+          meterIds: [meterId], evidence: new Map([[meterId, at]]), scadaSince: null,
+          parentOutageId: restrictions.nestedParent.get(meterId) ?? null,
+        });
+      }
+    }
+  }
+  return { dpOutages, meterOutages };
+}
+
+/** A group is nested under a restored outage when all its evidence comes from that outage. */
+function commonParent(meterIds: number[], restrictions: Restrictions): string | null {
+  const parents = new Set(meterIds.map((m) => restrictions.nestedParent.get(m) ?? null));
+  return parents.size === 1 ? [...parents][0] : null;
+}
+
+/**
+ * Which meters of these feeders say the supply is off, and since when: their own power-off,
+ * or a customer's call within the rule's window that no later power-on contradicts.
+ */
+function meterEvidence(feederIds: number[], topology: Topology, evidence: Evidence, restrictions: Restrictions, now: Date, rule: Rule) {
+  const feeders = new Set(feederIds);
+  const windowMs = rule.windowMinutes * 60_000;
+  const off = new Map<number, Date>();
+  for (const [meterId, power] of evidence.meterPower) {
+    if (power.status !== "off" || !power.changedAt || restrictions.excluded.has(meterId)) continue;
+    if (feeders.has(topology.meters.get(meterId)?.feederId ?? -1)) off.set(meterId, power.changedAt);
+  }
+  for (const [meterId, at] of evidence.reports) {
+    if (off.has(meterId) || restrictions.excluded.has(meterId) || now.getTime() - at.getTime() > windowMs) continue;
+    const power = evidence.meterPower.get(meterId);
+    if (power?.status === "on" && power.changedAt && power.changedAt > at) continue;
+    if (feeders.has(topology.meters.get(meterId)?.feederId ?? -1)) off.set(meterId, at);
+  }
+  return off;
+}

@@ -1,0 +1,121 @@
+import type { Rule } from "./rules";
+import { applySignals, type Evidence } from "./evidence";
+import { reconcileSubstation, type IdSource, type Settlement, type SubstationPass } from "./reconcile";
+import { covers, isOpen, rescore } from "./outageState";
+import type { Decisions, OutageSnapshot, PlacedSignal, Topology } from "./types";
+
+export interface PipelineInput {
+  now: Date;
+  rule: Rule;
+  topology: Topology;
+  evidence: Evidence;
+  /** Open outages of the substations in scope, and restored ones still being verified. */
+  outages: OutageSnapshot[];
+  settled: Map<number, Settlement>;
+  signals: PlacedSignal[];
+  /** Substations to re-evaluate with no new signal (a verification window has ended). */
+  sweep?: number[];
+  ids: IdSource;
+}
+
+export function emptyDecisions(): Decisions {
+  return { outages: [], created: new Set(), timeline: [], meterChanges: [], momentaries: [], breakerChanges: [], links: [], notifications: [], outcomes: new Map() };
+}
+
+/**
+ * The correlation pipeline for one batch: pure, deterministic for its input (the clock and id
+ * source are injected). Evidence first (stage 1 after enrichment), then per substation the
+ * restoration, clustering and merging (stages 2, 5, 7), then the links of each signal to its
+ * outage and the scores (stages 3, 4), confirmation and the output actions (stage 8).
+ */
+export function correlate(input: PipelineInput): Decisions {
+  const out = emptyDecisions();
+  const { topology, rule, now } = input;
+  applySignals(input.signals, input.evidence, rule, out);
+
+  const substations = new Set(input.sweep ?? []);
+  for (const s of input.signals) {
+    const id = substationOf(s, topology, input.outages);
+    if (id != null) substations.add(id);
+  }
+  const changed: SubstationPass["changed"] = new Map();
+  for (const substationId of [...substations].sort((a, b) => a - b)) {
+    reconcileSubstation({
+      substationId, topology, evidence: input.evidence, rule, now, ids: input.ids, changed, out,
+      outages: input.outages.filter((o) => o.substationId === substationId),
+      settled: input.settled,
+    });
+  }
+  const all = [...input.outages, ...[...changed.values()].filter((o) => !input.outages.includes(o))];
+  linkSignals(input.signals, all, topology, out, changed);
+
+  for (const o of all) {
+    if (!isOpen(o) && !changed.has(o.id)) continue;
+    const scada = (o.sources.scada ?? 0) > 0;
+    const before = { confidence: o.confidence, severity: o.severity, customers: o.customersOut, status: o.status };
+    if (rescore(o, topology, rule, now, scada)) {
+      out.timeline.push({
+        outageId: o.id, eventType: "confirmed", status: o.status, actor: { kind: scada ? "scada" : "system" },
+        description: scada ? "Confirmed by a SCADA trip" : `Confirmed: confidence ${o.confidence.toFixed(2)} reached the ${rule.name} threshold ${rule.confidenceThreshold}`,
+      });
+    }
+    if (before.confidence !== o.confidence || before.severity !== o.severity || before.customers !== o.customersOut || before.status !== o.status) {
+      changed.set(o.id, o);
+    }
+  }
+  out.outages = [...changed.values()];
+  return out;
+}
+
+function substationOf(s: PlacedSignal, topology: Topology, outages: OutageSnapshot[]): number | null {
+  const p = s.placement;
+  switch (p.level) {
+    case "meter": return topology.meters.get(p.meterIds[0])?.substationId ?? null;
+    case "distribution_point": return topology.feeders.get(topology.dps.get(p.dpId)?.feederId ?? -1)?.substationId ?? null;
+    case "feeder": return topology.feeders.get(p.feederId)?.substationId ?? null;
+    case "substation": return p.substationId;
+    case "outage": return outages.find((o) => o.id === p.outageId)?.substationId ?? null;
+    default: return null;
+  }
+}
+
+/** Stage 3: every signal is linked to the outage that holds its meter or device. */
+function linkSignals(signals: PlacedSignal[], outages: OutageSnapshot[], topology: Topology, out: Decisions, changed: Map<string, OutageSnapshot>) {
+  for (const { signal, placement } of signals) {
+    if (placement.level === "unmatched") {
+      out.outcomes.set(signal, { status: "unmatched", reason: placement.reason });
+      continue;
+    }
+    const target = findTarget(placement, outages, topology, signal.kind === "power_on");
+    if (!target || signal.kind === "info") {
+      out.outcomes.set(signal, { status: "recorded" });
+      continue;
+    }
+    // A restore says the outage ended, not that it was real: it is kept as a link, not scored.
+    if (signal.kind !== "power_on") target.sources[signal.sourceType] = (target.sources[signal.sourceType] ?? 0) + 1;
+    const meterId = placement.level === "meter" ? placement.meterIds[0] : null;
+    out.links.push({
+      outageId: target.id, sourceType: signal.sourceType, sourceEventId: signal.sourceEventId,
+      signalKind: signal.kind, detectedAt: signal.occurredAt, meterId,
+    });
+    out.outcomes.set(signal, { status: "correlated", outageId: target.id });
+    changed.set(target.id, target);
+  }
+}
+
+function findTarget(p: PlacedSignal["placement"], outages: OutageSnapshot[], topology: Topology, restoring: boolean) {
+  const live = outages.filter((o) => isOpen(o) || (restoring && (o.status === "restored" || o.status === "cancelled")));
+  // Prefer an open outage; a restore signal may belong to the one it just closed.
+  const ranked = [...live].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.firstDetectedAt.getTime() - a.firstDetectedAt.getTime());
+  switch (p.level) {
+    case "meter": return ranked.find((o) => p.meterIds.some((m) => o.meters.has(m) && covers(topology, o, m)) || p.meterIds.some((m) => o.meters.has(m)));
+    case "distribution_point": {
+      const meters = topology.dps.get(p.dpId)?.meterIds ?? [];
+      return ranked.find((o) => (o.level === "distribution_point" && o.deviceId === p.dpId) || meters.some((m) => o.meters.has(m)));
+    }
+    case "feeder": return ranked.find((o) => (o.level === "feeder" && o.deviceId === p.feederId) || (o.level === "substation" && topology.feeders.get(p.feederId)?.substationId === o.deviceId));
+    case "substation": return ranked.find((o) => o.level === "substation" && o.deviceId === p.substationId);
+    case "outage": return ranked.find((o) => o.id === p.outageId);
+    default: return undefined;
+  }
+}

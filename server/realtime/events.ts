@@ -1,0 +1,64 @@
+/**
+ * The Socket.IO contract, shared by server and browser: event names are `entity:verb`. Every
+ * change pushed carries the sequence number of the change log, so a client that reconnects
+ * can ask for what it missed (`changes:since`).
+ */
+import type { DeviceLevel, OutageStatus, Severity } from "../../db/schema";
+
+export interface OutageSummary {
+  id: string;
+  eventId: string;
+  status: OutageStatus;
+  severity: Severity;
+  confidence: number;
+  level: DeviceLevel;
+  deviceCode: string | null;
+  substationId: number | null;
+  feederId: number | null;
+  dpId: number | null;
+  customersOut: number;
+  criticalCustomersOut: number;
+  metersOut: number;
+  firstDetectedAt: string;
+  restoredAt: string | null;
+  parentOutageId: string | null;
+  mergedIntoId: string | null;
+}
+
+export interface ChangePayloads {
+  /** Outages a commit opened. */
+  "outage:created": { outages: OutageSummary[] };
+  /** Outages a commit changed while open (grown, merged, confirmed, crew, ETR, severity). */
+  "outage:updated": { outages: OutageSummary[] };
+  /** Outages a commit closed: restored, or cancelled as a momentary interruption. */
+  "outage:restored": { outages: OutageSummary[] };
+  /** Meter power changes of one commit, coalesced. */
+  "meter:status": { meters: Array<{ id: number; status: "on" | "off" | "unknown"; at: string }> };
+  "storm:changed": { active: boolean; reason: string | null; by: string; at: string; rule: string };
+  "crew:updated": { crewId: number; status: string; outageId: string | null; lat: number | null; lng: number | null };
+}
+export type ChangeTopic = keyof ChangePayloads;
+export const OUTAGE_TOPICS = ["outage:created", "outage:updated", "outage:restored"] as const satisfies readonly ChangeTopic[];
+
+export interface ServerHello {
+  /** The last sequence number committed; a client starts counting from here. */
+  seq: number;
+  serverTime: string;
+}
+
+export interface ServerToClientEvents {
+  "system:hello": (hello: ServerHello) => void;
+  /** Changes of one or more commits, in seq order (coalesced per short tick). */
+  "changes": (changes: Array<{ seq: number; topic: ChangeTopic; payload: unknown; at: string }>) => void;
+}
+
+export interface ClientToServerEvents {
+  "system:ping": (ack: (serverTime: string) => void) => void;
+  /** Everything after `seq`, for a client that was away. */
+  "changes:since": (seq: number, ack: (changes: Array<{ seq: number; topic: ChangeTopic; payload: unknown; at: string }>) => void) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+export interface SocketData {
+  connectedAt: number;
+}

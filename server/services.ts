@@ -1,0 +1,20 @@
+import type { Db } from "../db/client";
+import type { KaifaEventMap } from "./ingest/adapters";
+import type { IngestRouteDeps } from "./http/routes/ingest";
+import { activeRule } from "./operations/rules";
+import { checkStormAutoActivation } from "./operations/stormAuto";
+import { systemActor } from "./context";
+import type { Publisher } from "./realtime/publisher";
+import { TopologyCache } from "./repository/topology";
+
+/** The domain services of one process, wired once and handed to every transport. */
+export function createServices(db: Db, publisher: Publisher, kaifaEventMap: KaifaEventMap, now: () => Date = () => new Date()) {
+  const topology = new TopologyCache();
+  const ingest: IngestRouteDeps = {
+    db, publisher, now, topology, activeRule, kaifaEventMap,
+    afterCommit: async () => {
+      await checkStormAutoActivation({ db, publisher, now, actor: systemActor });
+    },
+  };
+  return { db, publisher, now, topology, ingest };
+}
