@@ -64,6 +64,9 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
     await client.end();
   }
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize ?? 10 });
+  // An idle connection that the server drops (restart, failover, admin kill) is replaced on the
+  // next query; without a listener node-postgres would throw it as an uncaught error.
+  pool.on("error", (err) => console.error(`DATABASE_URL: an idle connection failed: ${err.message}`));
   const db = drizzle(pool, { schema }) as unknown as Db;
   const url = new URL(config.databaseUrl!);
   url.password = url.password ? "***" : "";

@@ -69,7 +69,9 @@ export function startStormFeed(options: StormFeedOptions): StormFeed {
   };
   const track = (p: Promise<unknown>) => {
     inflight.add(p);
-    void p.finally(() => inflight.delete(p));
+    // Both paths: a rejection here must never become an unhandled one.
+    const done = () => inflight.delete(p);
+    p.then(done, done);
   };
   const hold = (feeder: string, delta: 1 | -1) => {
     const n = (busyFeeders.get(feeder) ?? 0) + delta;
