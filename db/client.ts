@@ -108,14 +108,15 @@ async function openPglite(config: DbConfig): Promise<DbHandle> {
 
 /**
  * PGlite does not lock its folder, and two processes on one folder lose writes silently. The
- * lock file is refreshed while we live; a crashed holder's lock goes stale after 10 s.
+ * lock file is refreshed every 5 s while we live; a crashed holder's lock goes stale after 30 s
+ * (long enough that a machine too busy to refresh it in time does not stop a healthy server).
  */
 async function lockDataFolder(dataDir: string): Promise<() => Promise<void>> {
   try {
     return await lockfile.lock(dataDir, {
       lockfilePath: `${dataDir}.lock`,
-      stale: 10_000,
-      update: 2_000,
+      stale: 30_000,
+      update: 5_000,
       onCompromised: (err) => {
         console.error(`Lost the lock on ${dataDir}: ${err.message}. Stopping to protect the data.`);
         process.exit(1);

@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from "../server/config";
 import { createDb, DataFolderLockedError } from "../db/client";
 import { assertScope, createApiKey, listApiKeys, revokeApiKey, API_KEY_SCOPES } from "../server/auth/apiKeys";
 import type { Actor } from "../server/context";
+import { createAuth } from "../server/auth/auth";
+import { createUser, listUsers, resetPassword, updateUser } from "../server/auth/users";
+import { sql } from "drizzle-orm";
+import { queryRows, type Db } from "../db/client";
 import { DomainError } from "../server/errors";
+
+const COMMANDS = ["create-key", "list-keys", "revoke-key", "create-user", "list-users", "set-role", "disable-user", "enable-user", "reset-password"];
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -14,6 +20,17 @@ Commands
   list-keys       List the keys (never the keys themselves): id, scope, name, last use, revoked.
   revoke-key --id <key id>
         Revoke a key: every request with it is refused from now on.
+  create-user --username <name> --role <viewer|crew|dispatcher|supervisor> [--name "<full name>"]
+              [--email <address>] [--crew <CRW01>] [--password-stdin]
+        Create a person who signs in. Without --password-stdin a strong password is made and
+        printed once; with it, the password is read from standard input (one line).
+  list-users      List the users: username, role, crew, disabled, last sign-in.
+  set-role --username <name> --role <role> [--crew <CRW01>]
+        Change a user's role (a crew user needs --crew).
+  disable-user --username <name> / enable-user --username <name>
+        A disabled user cannot sign in; their sessions end at once.
+  reset-password --username <name>
+        Make a new password (printed once) and end the user's sessions.
 
 Works against the database of DATABASE_URL, or the embedded one in DATA_DIR (which must not be
 held by a running server: stop it first, or use PostgreSQL).`;
@@ -27,9 +44,12 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined> & { [k: string]: any };
   try {
-    ({ values } = parseArgs({ args: rest, options: { source: { type: "string" }, name: { type: "string" }, id: { type: "string" }, output: { type: "string" } }, strict: true }) as { values: Record<string, string | undefined> });
+    ({ values } = parseArgs({ args: rest, options: {
+      source: { type: "string" }, name: { type: "string" }, id: { type: "string" }, output: { type: "string" },
+      username: { type: "string" }, role: { type: "string" }, email: { type: "string" }, crew: { type: "string" }, "password-stdin": { type: "boolean" },
+    }, strict: true }) as { values: Record<string, any> });
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -38,7 +58,7 @@ async function main(): Promise<number> {
     if (!values[flag]?.trim()) throw new DomainError("invalid", `${command} needs --${flag}`);
     return values[flag]!.trim();
   };
-  if (!["create-key", "list-keys", "revoke-key"].includes(command)) {
+  if (!COMMANDS.includes(command)) {
     console.error(`Unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -55,6 +75,29 @@ async function main(): Promise<number> {
     } else if (command === "revoke-key") {
       const key = await revokeApiKey(handle.db, operator, need("id"));
       console.log(`Revoked ${key.id} (${key.scope}, "${key.name}") at ${key.revokedAt}.`);
+    } else if (command.endsWith("-user") || command === "set-role" || command === "reset-password" || command === "list-users") {
+      const auth = await createAuth(handle.db, { secret: config.authSecret, publicUrl: config.publicUrl, signInAttemptsPerMinute: config.signInAttemptsPerMinute, sessionHours: config.sessionHours });
+      if (command === "create-user") {
+        const password = values["password-stdin"] ? await readLine() : undefined;
+        const made = await createUser(auth, handle.db, operator, {
+          username: need("username"), name: values.name?.trim() || need("username"), email: values.email, role: need("role") as never, crew: values.crew, password,
+        });
+        console.log(`Created ${made.role} ${made.username}${made.crew ? ` (crew ${made.crew})` : ""}.`);
+        if (!password) console.log(`Password (shown once, hand it over safely):\n${made.password}`);
+      } else if (command === "list-users") {
+        const users = await listUsers(handle.db);
+        console.table(users.map((u) => ({ username: u.username, name: u.name, role: u.role, crew: u.crew ?? "", disabled: u.disabled ? "yes" : "", last_sign_in: u.lastSignInAt ?? "never" })));
+      } else {
+        const id = await userIdOf(handle.db, need("username"));
+        if (command === "reset-password") {
+          const { user, password } = await resetPassword(auth, handle.db, operator, id);
+          console.log(`New password for ${user.username} (shown once; their sessions were ended):\n${password}`);
+        } else {
+          const change = command === "set-role" ? { role: need("role") as never, crew: values.crew ?? null } : { disabled: command === "disable-user" };
+          const user = await updateUser(handle.db, operator, { id, ...change });
+          console.log(`${user.username}: ${user.role}${user.crew ? ` (crew ${user.crew})` : ""}${user.disabled ? ", disabled" : ""}.`);
+        }
+      }
     } else {
       const keys = await listApiKeys(handle.db);
       console.table(keys.map((k) => ({ id: k.id, scope: k.scope, name: k.name, prefix: `${k.prefix}…`, last_used: k.lastUsedAt ?? "never", revoked: k.revokedAt ?? "" })));
@@ -63,6 +106,21 @@ async function main(): Promise<number> {
   } finally {
     await handle.close();
   }
+}
+
+async function userIdOf(db: Db, username: string): Promise<string> {
+  const [row] = await queryRows<{ id: string }>(db, sql`SELECT id FROM auth_users WHERE username = ${username.toLowerCase()}`);
+  if (!row) throw new DomainError("not_found", `There is no user ${username}`);
+  return row.id;
+}
+
+/** One line from standard input (a password piped in, never a flag that shows in `ps`). */
+async function readLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const line = Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0];
+  if (!line) throw new DomainError("invalid", "--password-stdin: standard input held no password");
+  return line;
 }
 
 main().then((code) => process.exit(code), (err) => {

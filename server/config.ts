@@ -19,7 +19,18 @@ const configSchema = z.object({
   KAIFA_EVENT_MAP_FILE: optionalString,
   DEMO_FEED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   DEMO_FEED_INTENSITY: z.coerce.number().min(0.1).max(120).default(4),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional()),
+  PUBLIC_URL: optionalString.pipe(z.url({ message: "must be the http(s) address people open, e.g. https://oms.example.com" }).optional()),
+  OMS_ADMIN_USERNAME: optionalString.pipe(z.string().regex(/^[A-Za-z0-9._-]{2,40}$/, "2–40 letters, digits, dot, dash or underscore").optional()),
+  OMS_ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, "must be at least 10 characters").optional()),
+  SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+}).refine((c) => !c.OMS_ADMIN_USERNAME === !c.OMS_ADMIN_PASSWORD, {
+  path: ["OMS_ADMIN_PASSWORD"], message: "OMS_ADMIN_USERNAME and OMS_ADMIN_PASSWORD go together: set both or neither",
 });
+
+/** Never echoed back in an error. */
+const SECRET_VARIABLES = new Set(["AUTH_SECRET", "OMS_ADMIN_PASSWORD", "DATABASE_URL"]);
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -46,6 +57,12 @@ export type AppConfig = {
   /** Post a live storm through the real ingestion routes (demo). */
   demoFeed: boolean;
   demoFeedIntensity: number;
+  authSecret?: string;
+  publicUrl?: string;
+  /** The first supervisor, created at start when missing. */
+  bootstrapAdmin?: { username: string; password: string };
+  signInAttemptsPerMinute: number;
+  sessionHours: number;
 };
 
 export class ConfigError extends Error {
@@ -62,7 +79,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = String(i.path[0]);
-        return `${name}: ${i.message} (got ${JSON.stringify(env[name])})`;
+        const got = SECRET_VARIABLES.has(name) ? (env[name] ? "(value hidden)" : "(unset)") : JSON.stringify(env[name]);
+        return `${name}: ${i.message} (got ${got})`;
       }),
     );
   }
@@ -82,5 +100,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kaifaEventMapFile: c.KAIFA_EVENT_MAP_FILE,
     demoFeed: c.DEMO_FEED,
     demoFeedIntensity: c.DEMO_FEED_INTENSITY,
+    authSecret: c.AUTH_SECRET,
+    publicUrl: c.PUBLIC_URL,
+    bootstrapAdmin: c.OMS_ADMIN_USERNAME && c.OMS_ADMIN_PASSWORD ? { username: c.OMS_ADMIN_USERNAME, password: c.OMS_ADMIN_PASSWORD } : undefined,
+    signInAttemptsPerMinute: c.SIGNIN_ATTEMPTS_PER_MINUTE,
+    sessionHours: c.SESSION_HOURS,
   };
 }

@@ -1,10 +1,10 @@
 import type { Db, DbOrTx } from "../db/client";
-import type { SourceType } from "../db/schema";
+import type { SourceType, UserRole } from "../db/schema";
 import type { Publisher } from "./realtime/publisher";
 
 /** Who is acting: every timeline entry and audit row names one. */
 export type Actor =
-  | { kind: "user"; id: string; name: string; role: string }
+  | { kind: "user"; id: string; name: string; username: string; role: UserRole; crewId: number | null }
   | { kind: "integration"; id: string; name: string; source: SourceType | "oms_api" }
   | { kind: "system"; id: "system"; name: string };
 

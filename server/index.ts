@@ -12,6 +12,10 @@ import { startSweeper } from "./ingest/sweeper";
 import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
 import { startStormFeed } from "./demo/stormFeed";
 import { issueDemoKeys, provisionDemoIntegrations } from "./demo/demoKeys";
+import { provisionDemoUsers } from "./demo/demoUsers";
+import { createAuth, type Auth } from "./auth/auth";
+import { countUsers, ensureSupervisor } from "./auth/users";
+import { systemActor } from "./context";
 
 export const projectRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 
@@ -31,6 +35,7 @@ export interface RunningServer {
   database: DbHandle;
   realtime: Realtime;
   services: ReturnType<typeof createServices>;
+  auth: Auth;
   /** Stops accepting, lets in-flight requests finish, closes sockets and the database. */
   stop(): Promise<void>;
 }
@@ -47,9 +52,23 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
   log(`Database: ${database.kind} (${database.location}), migrations applied`);
 
   try {
+    const auth = await createAuth(database.db, {
+      secret: config.authSecret, publicUrl: config.publicUrl,
+      signInAttemptsPerMinute: config.signInAttemptsPerMinute, sessionHours: config.sessionHours,
+    });
     if (config.seedOnEmpty) {
       const seeded = await seedIfEmpty(database.db, { meters: config.seedMeters, log });
       if (seeded) log(await provisionDemoIntegrations(database.db));
+      if (seeded && (await countUsers(database.db)) === 0) {
+        log(await provisionDemoUsers(auth, database.db, config.databaseUrl ? undefined : config.dataDir));
+      }
+    }
+    if (config.bootstrapAdmin) {
+      const made = await ensureSupervisor(auth, database.db, systemActor, config.bootstrapAdmin.username, config.bootstrapAdmin.password);
+      if (made) log(`Created the supervisor ${made.username} from OMS_ADMIN_USERNAME / OMS_ADMIN_PASSWORD.`);
+    }
+    if ((await countUsers(database.db)) === 0) {
+      log("Nobody can sign in yet: create a supervisor with `npm run admin -- create-user --username <name> --role supervisor`, or set OMS_ADMIN_USERNAME and OMS_ADMIN_PASSWORD.");
     }
 
     let pageHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
@@ -68,8 +87,8 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // services get a publisher that forwards to the hub once it exists.
     let hub: Realtime | undefined;
     const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap);
-    const httpServer = http.createServer(createHttpApp({ context: { db: database.db, config }, services, pageHandler }));
-    const realtime = (hub = await createRealtime(httpServer, database.db, config.redisUrl));
+    const httpServer = http.createServer(createHttpApp({ context: { db: database.db, config, auth, publisher: services.publisher }, services, auth, pageHandler }));
+    const realtime = (hub = await createRealtime(httpServer, database.db, auth, config.redisUrl));
     const sweeper = startSweeper(services.ingest, log);
 
     await new Promise<void>((resolve, reject) => {
@@ -94,7 +113,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       if (options.closeDatabase !== false) await database.close();
     })());
 
-    return { url: `http://${shownHost}:${port}`, port, database, realtime, services, stop };
+    return { url: `http://${shownHost}:${port}`, port, database, realtime, services, auth, stop };
   } catch (err) {
     if (!options.database) await database.close();
     throw err;

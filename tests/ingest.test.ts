@@ -28,8 +28,9 @@ describe(`ingestion and correlation on ${runtimeName}`, () => {
   };
 
   beforeAll(async () => {
-    ({ server, fetch: api } = await startTestServer(network));
-    live = await connectLive(server.url);
+    const test = await startTestServer(network);
+    ({ server, fetch: api } = test);
+    live = await connectLive(server.url, await test.signIn("dispatcher"));
   });
   afterAll(async () => {
     live?.close();

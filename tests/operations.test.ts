@@ -45,9 +45,10 @@ describe(`operations API on ${runtimeName}`, () => {
   });
 
   beforeAll(async () => {
-    ({ server, fetch: api } = await startTestServer(network));
+    const test = await startTestServer(network);
+    ({ server, fetch: api } = test);
     [{ id: omsApi }] = await queryRows<{ id: string }>(server.database.db, sql`SELECT id FROM oms_api_keys WHERE scope = 'oms_api'`);
-    live = await connectLive(server.url);
+    live = await connectLive(server.url, await test.signIn("dispatcher"));
   });
   afterAll(async () => {
     live?.close();

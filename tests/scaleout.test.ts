@@ -19,7 +19,7 @@ describe(`two app servers with REDIS_URL on ${runtimeName}`, () => {
     a = await startTestServer(network, { REDIS_URL });
     b = await startServer({ ...loadConfig({ PORT: "0", HOST: "127.0.0.1", REDIS_URL }), seedOnEmpty: false },
       { pages: false, database: a.server.database, closeDatabase: false, log: () => {} });
-    live = await connectLive(b.url);
+    live = await connectLive(b.url, await a.signIn("dispatcher"));
   });
   afterAll(async () => {
     live?.close();

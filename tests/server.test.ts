@@ -9,10 +9,13 @@ import { startTestServer, type TestServer } from "./helpers/server";
 describe(`server on ${runtimeName}`, () => {
   let server: RunningServer;
   let api: TestServer["fetch"];
+  let cookie: string;
   const network = generateNetwork({ meters: 300, seed: 7 });
 
   beforeAll(async () => {
-    ({ server, fetch: api } = await startTestServer(network));
+    const test = await startTestServer(network);
+    ({ server, fetch: api } = test);
+    cookie = await test.signIn("viewer");
   });
   afterAll(async () => {
     await server?.stop();
@@ -25,7 +28,7 @@ describe(`server on ${runtimeName}`, () => {
   });
 
   it("serves the network through tRPC on the same port", async () => {
-    const res = await fetch(`${server.url}/api/trpc/network.totals`);
+    const res = await fetch(`${server.url}/api/trpc/network.totals`, { headers: { cookie } });
     const body = await res.json();
     expect(body.result.data.json).toMatchObject({
       substations: network.substations.length,
@@ -35,7 +38,7 @@ describe(`server on ${runtimeName}`, () => {
       customers: network.customers.length,
       crews: network.crews.length,
     });
-    const subs = await (await fetch(`${server.url}/api/trpc/network.substations`)).json();
+    const subs = await (await fetch(`${server.url}/api/trpc/network.substations`, { headers: { cookie } })).json();
     expect(subs.result.data.json.map((s: { code: string }) => s.code)).toEqual(network.substations.map((s) => s.substationId).sort());
   });
 
@@ -43,7 +46,7 @@ describe(`server on ${runtimeName}`, () => {
     const dp = network.distributionPoints[0];
     const d = 0.0005;
     const input = { json: { bbox: { west: dp.locationLng - d, south: dp.locationLat - d, east: dp.locationLng + d, north: dp.locationLat + d } } };
-    const res = await fetch(`${server.url}/api/trpc/network.distributionPoints?input=${encodeURIComponent(JSON.stringify(input))}`);
+    const res = await fetch(`${server.url}/api/trpc/network.distributionPoints?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } });
     const rows = (await res.json()).result.data.json as Array<{ code: string; lat: number; lng: number }>;
     expect(rows.map((r) => r.code)).toContain(dp.dpId);
     for (const r of rows) {
@@ -54,7 +57,7 @@ describe(`server on ${runtimeName}`, () => {
 
   it("rejects bad tRPC input with a 400 that names the field", async () => {
     const input = { json: { bbox: { west: 500, south: 0, east: 1, north: 1 } } };
-    const res = await fetch(`${server.url}/api/trpc/network.distributionPoints?input=${encodeURIComponent(JSON.stringify(input))}`);
+    const res = await fetch(`${server.url}/api/trpc/network.distributionPoints?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error.json.data.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: "bbox.west" })]));
@@ -72,7 +75,7 @@ describe(`server on ${runtimeName}`, () => {
   });
 
   it("serves Socket.IO's default long-polling transport too, not only websockets", async () => {
-    const socket = connect(server.url, { transports: ["polling"], forceNew: true });
+    const socket = connect(server.url, { transports: ["polling"], forceNew: true, extraHeaders: { cookie } });
     try {
       const hello = await new Promise<{ seq: number }>((resolve, reject) => {
         socket.once("system:hello", resolve);
@@ -85,7 +88,7 @@ describe(`server on ${runtimeName}`, () => {
   });
 
   it("accepts Socket.IO connections on the same port and greets with the sequence number", async () => {
-    const socket = connect(server.url, { transports: ["websocket"], forceNew: true });
+    const socket = connect(server.url, { transports: ["websocket"], forceNew: true, extraHeaders: { cookie } });
     try {
       const hello = await new Promise<{ seq: number; serverTime: string }>((resolve, reject) => {
         socket.once("system:hello", resolve);

@@ -4,39 +4,56 @@ import { appRouter } from "../trpc/router";
 import type { TrpcContext } from "../trpc/init";
 import { apiNotFound, jsonErrorHandler } from "./errors";
 import type { createServices } from "../services";
-import { createIngestRouter } from "./routes/ingest";
-import { createOmsRouter } from "./routes/oms";
-import { createOmsEventsRouter } from "./routes/omsEvents";
-import { requestActor, requireApiKey } from "./apiKeyAuth";
+import type { Auth } from "../auth/auth";
+import { sessionActor } from "../auth/session";
+import { createIngestRouter, ingestStatsRoutes } from "./routes/ingest";
+import { omsRoutes } from "./routes/oms";
+import { omsEventRoutes } from "./routes/omsEvents";
+import { createAuthRouter } from "./routes/auth";
+import { requestActor, sameOrigin } from "./authorize";
+import { routerFor, type RestRoute } from "./routeTable";
+import { pageGate } from "./pageGate";
 
 export interface HttpDeps {
-  context: TrpcContext;
+  context: Omit<TrpcContext, "actor" | "sameOrigin">;
   services: ReturnType<typeof createServices>;
+  auth: Auth;
   /** Handles everything that is not an API route (Next.js pages); absent in API-only mode. */
   pageHandler?: RequestHandler;
 }
 
-/** The one Express app: tRPC, REST under /api, then Next for every other path. */
-export function createHttpApp({ context, services, pageHandler }: HttpDeps): Express {
+/** Every REST route that a permission guards, with where it is mounted (for the matrix test and the docs). */
+export function guardedRestRoutes(deps: Pick<HttpDeps, "services">): { base: string; routes: RestRoute[] }[] {
+  return [
+    { base: "/api/ingest", routes: ingestStatsRoutes(deps.services.ingest) },
+    { base: "/api/oms", routes: [...omsEventRoutes(deps.services.ingest, requestActor), ...omsRoutes(deps.services)] },
+  ];
+}
+
+/** The one Express app: auth, tRPC, REST under /api, then Next for every other path. */
+export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  const authDeps = { db: context.db, auth };
 
-  app.use("/api/trpc", createExpressMiddleware({ router: appRouter, createContext: () => context }));
+  app.use("/api/auth", createAuthRouter(auth));
+  app.use("/api/trpc", createExpressMiddleware({
+    router: appRouter,
+    createContext: async ({ req }) => ({ ...context, actor: await sessionActor(auth, req.headers), sameOrigin: sameOrigin(req) }),
+  }));
 
   const api = express.Router();
   api.get("/health", (_req, res) => {
     res.json({ status: "ok", time: new Date().toISOString() });
   });
-  // Every route below checks its caller before reading a body (ingestion parses its own).
+  for (const { base, routes } of guardedRestRoutes({ services })) api.use(base.replace(/^\/api/, ""), routerFor(routes, authDeps));
+  // Ingestion takes its source's key, checked before the body is read.
   api.use("/ingest", createIngestRouter(services.ingest));
-  api.use("/oms", requireApiKey(context.db, () => "oms_api"), express.json({ limit: "10mb" }));
-  api.use("/oms/events", createOmsEventsRouter(services.ingest, requestActor));
-  api.use("/oms", createOmsRouter(services));
   api.use(apiNotFound);
   app.use("/api", api, jsonErrorHandler);
 
-  if (pageHandler) app.use(pageHandler);
+  if (pageHandler) app.use(pageGate(auth), pageHandler);
   else app.use((_req, res) => void res.status(404).send("Pages are not served in API-only mode"));
   return app;
 }

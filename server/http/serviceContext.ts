@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import type { Db } from "../../db/client";
 import type { ServiceContext } from "../context";
-import { requestActor } from "./apiKeyAuth";
+import { requestActor } from "./authorize";
 import type { Publisher } from "../realtime/publisher";
 
 export interface ServiceDeps {

@@ -61,4 +61,9 @@ export interface ClientToServerEvents {
 export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   connectedAt: number;
+  /** Who signed in on this connection (checked when it opened). */
+  userId: string;
+  role: string;
+  /** For a crew member: the crew whose changes they receive. */
+  crewId: number | null;
 }

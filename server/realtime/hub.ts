@@ -4,6 +4,20 @@ import type { Db } from "../../db/client";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "./events";
 import { changesSince, latestSeq, type Change, type Publisher } from "./publisher";
 import { ConfigError } from "../config";
+import type { Auth } from "../auth/auth";
+import { allows } from "../auth/permissions";
+import { sessionActor } from "../auth/session";
+
+/** Everyone who may see every outage; a crew member's socket joins only its crew's room. */
+const STAFF_ROOM = "staff";
+const CREWS_ROOM = "crews";
+const crewRoom = (crewId: number) => `crew:${crewId}`;
+
+/** What a crew's phone receives: its own crew's moves and the storm banner, nothing else. */
+function crewMaySee(change: Change, crewId: number): boolean {
+  if (change.topic === "storm:changed") return true;
+  return change.topic === "crew:updated" && (change.payload as { crewId?: number }).crewId === crewId;
+}
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -14,12 +28,14 @@ export interface Realtime extends Publisher {
 
 /** How long changes are gathered before one push: a storm sends one array, not thousands of messages. */
 export const PUSH_TICK_MS = 50;
+/** How often open connections are checked against their sessions. */
+export const SESSION_RECHECK_MS = 30_000;
 
 /**
  * Attaches Socket.IO to the HTTP server, on the same port as everything else. With a Redis URL
  * the official Redis adapter fans every push out to the browsers of all app processes.
  */
-export async function createRealtime(httpServer: HttpServer, db: Db, redisUrl?: string): Promise<Realtime> {
+export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth, redisUrl?: string): Promise<Realtime> {
   const io: RealtimeServer = new Server(httpServer, { path: "/socket.io", serveClient: false });
   const redis = redisUrl ? await attachRedis(io, redisUrl) : null;
   let pending: Change[] = [];
@@ -29,21 +45,54 @@ export async function createRealtime(httpServer: HttpServer, db: Db, redisUrl?: 
     timer = null;
     const batch = pending.sort((a, b) => a.seq - b.seq);
     pending = [];
-    if (batch.length) io.emit("changes", batch);
+    if (!batch.length) return;
+    io.to(STAFF_ROOM).emit("changes", batch);
+    // Crews: their own crew's changes, and the storm banner (a client drops what it has seen).
+    const storm = batch.filter((c) => c.topic === "storm:changed");
+    const crewIds = new Set(batch.filter((c) => c.topic === "crew:updated").map((c) => (c.payload as { crewId: number }).crewId));
+    if (storm.length) io.to(CREWS_ROOM).emit("changes", storm);
+    for (const crewId of crewIds) io.to(crewRoom(crewId)).emit("changes", batch.filter((c) => crewMaySee(c, crewId)));
   };
+
+  // The Socket.IO transport's one permission check: a session cookie of someone who may
+  // receive live changes, at the handshake (a refused connection gets connect_error).
+  io.use(async (socket, next) => {
+    const actor = await sessionActor(auth, socket.request.headers);
+    if (!actor || actor.kind !== "user") return next(new Error("unauthorized: sign in first"));
+    if (!allows("live.subscribe", actor)) return next(new Error(`forbidden: the ${actor.role} role may not receive live changes`));
+    socket.data.userId = actor.id;
+    socket.data.role = actor.role;
+    socket.data.crewId = actor.crewId;
+    next();
+  });
 
   io.on("connection", async (socket) => {
     socket.data.connectedAt = Date.now();
+    const crewOnly = socket.data.role === "crew";
+    if (!crewOnly) void socket.join(STAFF_ROOM);
+    else if (socket.data.crewId !== null) void socket.join([CREWS_ROOM, crewRoom(socket.data.crewId)]);
+    const visible = (changes: Change[]) => (crewOnly ? changes.filter((c) => socket.data.crewId !== null && crewMaySee(c, socket.data.crewId)) : changes);
     socket.on("system:ping", (ack) => {
       if (typeof ack === "function") ack(new Date().toISOString());
     });
     socket.on("changes:since", async (seq, ack) => {
       if (typeof ack !== "function") return;
       const from = Number.isSafeInteger(seq) && seq >= 0 ? seq : 0;
-      ack(await changesSince(db, from).catch(() => []));
+      ack(visible(await changesSince(db, from).catch(() => [])));
     });
     socket.emit("system:hello", { seq: await latestSeq(db).catch(() => 0), serverTime: new Date().toISOString() });
   });
+
+  // A session that ended (signed out, expired, user disabled or role changed) ends its socket too.
+  const recheck = setInterval(async () => {
+    for (const socket of io.of("/").sockets.values()) {
+      const actor = await sessionActor(auth, socket.request.headers);
+      if (!actor || actor.kind !== "user" || actor.id !== socket.data.userId || actor.role !== socket.data.role || actor.crewId !== socket.data.crewId) {
+        socket.disconnect(true);
+      }
+    }
+  }, SESSION_RECHECK_MS);
+  recheck.unref();
 
   return {
     io,
@@ -53,6 +102,7 @@ export async function createRealtime(httpServer: HttpServer, db: Db, redisUrl?: 
       timer ??= setTimeout(flush, PUSH_TICK_MS);
     },
     close: async () => {
+      clearInterval(recheck);
       if (timer) clearTimeout(timer);
       flush();
       await new Promise<void>((resolve) => io.close(() => resolve()));

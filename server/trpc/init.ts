@@ -4,13 +4,28 @@ import { ZodError } from "zod";
 import type { Db } from "../../db/client";
 import type { AppConfig } from "../config";
 import { DomainError, trpcCodeOf } from "../errors";
+import type { Actor, ServiceContext } from "../context";
+import type { Auth } from "../auth/auth";
+import { allows, refusal, type Access } from "../auth/permissions";
+import type { Publisher } from "../realtime/publisher";
 
 export interface TrpcContext {
   db: Db;
   config: AppConfig;
+  auth: Auth;
+  publisher: Publisher;
+  /** The signed-in person of the request's session cookie, or null. */
+  actor: Actor | null;
+  /** False when the request came from another site's page. */
+  sameOrigin: boolean;
 }
 
-const t = initTRPC.context<TrpcContext>().create({
+export interface TrpcMeta {
+  /** What the procedure needs (server/auth/permissions.ts); a procedure without it is refused. */
+  access?: Access;
+}
+
+const t = initTRPC.context<TrpcContext>().meta<TrpcMeta>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const zodIssues = error.cause instanceof ZodError
@@ -36,6 +51,34 @@ const errorMapping = t.middleware(async ({ next, path }) => {
   return result;
 });
 
+/**
+ * The tRPC transport's one permission check: every procedure declares its access in meta, and
+ * one without is refused (deny by default). Changes must come from this site's own pages.
+ */
+const authorize = t.middleware(async ({ ctx, meta, type, next }) => {
+  const access = meta?.access;
+  if (!access) throw new TRPCError({ code: "FORBIDDEN", message: "This procedure declares no permission" });
+  if (!allows(access, ctx.actor)) {
+    const { status, message } = refusal(access, ctx.actor);
+    throw new TRPCError({ code: status === 401 ? "UNAUTHORIZED" : "FORBIDDEN", message });
+  }
+  if (type === "mutation" && !ctx.sameOrigin) throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused" });
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorMapping);
+
+/** A procedure that needs `access` (a permission of the table, or "public"). */
+export const procedure = (access: Access) => t.procedure.meta({ access }).use(errorMapping).use(authorize);
+
+/** For procedures that only a signed-in actor reaches: the actor, or a clear internal error. */
+export function actorOf(ctx: { actor: Actor | null }): Actor {
+  if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return ctx.actor;
+}
+
+/** The one place a tRPC call becomes a ServiceContext: the actor is who signed in. */
+export function serviceContext(ctx: TrpcContext): ServiceContext {
+  return { db: ctx.db, publisher: ctx.publisher, now: () => new Date(), actor: actorOf(ctx) };
+}

@@ -2,11 +2,21 @@ import { router } from "./init";
 import { networkRouter } from "./routers/network";
 import { systemRouter } from "./routers/system";
 import { outagesRouter } from "./routers/outages";
+import { accountRouter } from "./routers/account";
+import { adminRouter } from "./routers/admin";
+import { crewRouter } from "./routers/crew";
+import { stormRouter } from "./routers/storm";
+import { rulesRouter } from "./routers/rules";
 
 export const appRouter = router({
   system: systemRouter,
+  account: accountRouter,
   network: networkRouter,
   outages: outagesRouter,
+  storm: stormRouter,
+  rules: rulesRouter,
+  crew: crewRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,8 @@ import { DomainError, invalid } from "../../errors";
 import { adapters, parseKaifaXml, type KaifaEventMap } from "../../ingest/adapters";
 import { ingest, type IngestDeps } from "../../ingest/service";
 import { ingestStats } from "../../../db/queries/ingestStats";
-import { requestActor, requireApiKey } from "../apiKeyAuth";
+import type { RestRoute } from "../routeTable";
+import { requestActor, requireApiKey } from "../authorize";
 
 const routes: Record<string, SourceType> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
 const xmlTypes = ["text/xml", "application/xml", "application/soap+xml"];
@@ -20,10 +21,6 @@ export interface IngestRouteDeps extends IngestDeps {
  */
 export function createIngestRouter(deps: IngestRouteDeps): Router {
   const router = Router();
-  // Counts are for the control room, not for integrations: an oms_api key (or, later, a session).
-  router.get("/stats", requireApiKey(deps.db, () => "oms_api"), async (_req, res) => {
-    res.json(await ingestStats(deps.db, deps.now()));
-  });
   for (const [path, source] of Object.entries(routes)) {
     // The key is checked before the body is even parsed: an unauthenticated post writes nothing.
     const parse = [express.json({ limit: "10mb", strict: false }), express.text({ type: xmlTypes, limit: "10mb" })];
@@ -44,3 +41,10 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
   }
   return router;
 }
+
+/** `GET /api/ingest/stats`: what arrived and what matched, for the control room (not for integrations). */
+export const ingestStatsRoutes = (deps: IngestDeps): RestRoute[] => [
+  { method: "get", path: "/stats", access: "outages.read", handle: async (_req, res) => {
+    res.json(await ingestStats(deps.db, deps.now()));
+  } },
+];

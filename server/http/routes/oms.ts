@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import type { Request } from "express";
 import { z } from "zod";
 import { activeOutagesDashboard } from "../../operations/dashboard";
 import { dispatchCrew, dispatchCrewInput } from "../../operations/dispatchCrew";
@@ -12,6 +12,7 @@ import { suggestCrews } from "../../operations/suggestCrews";
 import { updateAssignment, updateAssignmentInput } from "../../operations/updateAssignment";
 import { serviceContextFor, type ServiceDeps } from "../serviceContext";
 import { parseRequest } from "../validate";
+import type { RestRoute } from "../routeTable";
 
 export type OmsRouterDeps = ServiceDeps;
 
@@ -23,48 +24,46 @@ const withPathId = (req: Request, name: string) =>
 
 /**
  * Seed 000's operations API under /api/oms: storm mode, restoration, crews, notifications and
- * the dashboard. Each handler validates, calls the verb and answers JSON; errors go to
- * jsonErrorHandler. The correlation routes (/api/oms/events/correlate, …) live elsewhere.
+ * the dashboard, each with the permission it needs. Each handler validates, calls the verb and
+ * answers JSON; errors go to jsonErrorHandler. The correlation routes (/api/oms/events/…) are in
+ * omsEvents.ts.
  */
-export function createOmsRouter(deps: OmsRouterDeps): Router {
-  const router = Router();
+export function omsRoutes(deps: OmsRouterDeps): RestRoute[] {
   const ctx = (req: Request) => serviceContextFor(req, deps);
   const clock = deps.now ?? (() => new Date());
-
-  router.get("/storm-mode", async (_req, res) => {
-    res.json(await stormModeStatus(deps.db, clock()));
-  });
-  router.post("/storm-mode/activate", async (req, res) => {
-    res.json(await activateStormMode(ctx(req), parseRequest(activateStormModeInput, req.body)));
-  });
-  router.post("/storm-mode/deactivate", async (req, res) => {
-    res.json(await deactivateStormMode(ctx(req), parseRequest(deactivateStormModeInput, req.body)));
-  });
-
-  router.post("/events/restore", async (req, res) => {
-    res.json(await restoreOutage(ctx(req), parseRequest(restoreOutageInput, req.body)));
-  });
-  router.post("/events/etr", async (req, res) => {
-    res.json(await setEtr(ctx(req), parseRequest(setEtrInput, req.body)));
-  });
-
-  router.post("/crew/dispatch", async (req, res) => {
-    const result = await dispatchCrew(ctx(req), parseRequest(dispatchCrewInput, req.body));
-    res.status(result.already_assigned ? 200 : 201).json(result);
-  });
-  router.get("/crew/suggest", async (req, res) => {
-    const { outage_event_id } = parseRequest(suggestQuery, req.query, "query");
-    res.json(await suggestCrews(deps.db, outage_event_id));
-  });
-  router.post("/crew/assignments/:id", async (req, res) => {
-    res.json(await updateAssignment(ctx(req), parseRequest(updateAssignmentInput, withPathId(req, "assignment_id"))));
-  });
-
-  router.post("/notifications/send", async (req, res) => {
-    res.json(await sendNotifications(ctx(req), parseRequest(sendNotificationsInput, req.body)));
-  });
-  router.get("/dashboard/active-outages", async (_req, res) => {
-    res.json(await activeOutagesDashboard(deps.db));
-  });
-  return router;
+  return [
+    { method: "get", path: "/storm-mode", access: "outages.read", handle: async (_req, res) => {
+      res.json(await stormModeStatus(deps.db, clock()));
+    } },
+    { method: "post", path: "/storm-mode/activate", access: "storm.switch", handle: async (req, res) => {
+      res.json(await activateStormMode(ctx(req), parseRequest(activateStormModeInput, req.body)));
+    } },
+    { method: "post", path: "/storm-mode/deactivate", access: "storm.switch", handle: async (req, res) => {
+      res.json(await deactivateStormMode(ctx(req), parseRequest(deactivateStormModeInput, req.body)));
+    } },
+    { method: "post", path: "/events/restore", access: "outages.act", handle: async (req, res) => {
+      res.json(await restoreOutage(ctx(req), parseRequest(restoreOutageInput, req.body)));
+    } },
+    { method: "post", path: "/events/etr", access: "outages.act", handle: async (req, res) => {
+      res.json(await setEtr(ctx(req), parseRequest(setEtrInput, req.body)));
+    } },
+    { method: "post", path: "/crew/dispatch", access: "crews.dispatch", handle: async (req, res) => {
+      const result = await dispatchCrew(ctx(req), parseRequest(dispatchCrewInput, req.body));
+      res.status(result.already_assigned ? 200 : 201).json(result);
+    } },
+    { method: "get", path: "/crew/suggest", access: "crews.dispatch", handle: async (req, res) => {
+      const { outage_event_id } = parseRequest(suggestQuery, req.query, "query");
+      res.json(await suggestCrews(deps.db, outage_event_id));
+    } },
+    // A crew may move only its own assignments on: updateAssignment checks the actor's crew.
+    { method: "post", path: "/crew/assignments/:id", access: "assignments.update", handle: async (req, res) => {
+      res.json(await updateAssignment(ctx(req), parseRequest(updateAssignmentInput, withPathId(req, "assignment_id"))));
+    } },
+    { method: "post", path: "/notifications/send", access: "outages.act", handle: async (req, res) => {
+      res.json(await sendNotifications(ctx(req), parseRequest(sendNotificationsInput, req.body)));
+    } },
+    { method: "get", path: "/dashboard/active-outages", access: "outages.read", handle: async (_req, res) => {
+      res.json(await activeOutagesDashboard(deps.db));
+    } },
+  ];
 }

@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import type { Request } from "express";
 import { z } from "zod";
 import type { Actor } from "../../context";
 import { clusterEvents } from "../../events/clusterEvents";
@@ -9,6 +9,7 @@ import { validateEvent } from "../../events/validateEvent";
 import type { IngestDeps } from "../../ingest/service";
 import { isoTime, outageRef } from "../../operations/schemas";
 import { parseRequest } from "../validate";
+import type { RestRoute } from "../routeTable";
 import { GENERIC_EVENT_TYPES } from "../../events/signalFromRequest";
 
 const source = z.enum(["scada", "kaifa", "onu", "call_center"]);
@@ -49,34 +50,33 @@ const clusterBody = z.object({
     .default({ spatial_radius_meters: 1000, temporal_window_minutes: 30, confidence_threshold: 0.7 }),
 });
 
-/** The seed's event endpoints (seed 000 sections 1–5) under /api/oms/events. */
-export function createOmsEventsRouter(deps: IngestDeps, actorOf: (req: Request) => Actor): Router {
-  const router = Router();
+/** The seed's event endpoints (seed 000 sections 1–5), under /api/oms; all need `outages.act`. */
+export function omsEventRoutes(deps: IngestDeps, actorOf: (req: Request) => Actor): RestRoute[] {
   const ctx = (req: Request) => ({ db: deps.db, publisher: deps.publisher, now: deps.now, actor: actorOf(req) });
-
-  router.post("/correlate", async (req, res) => {
-    res.json(await correlateEvent(deps, actorOf(req), parseRequest(correlateBody, req.body)));
-  });
-  router.post("/create", async (req, res) => {
-    const b = parseRequest(createBody, req.body);
-    res.status(201).json(await createEvent(deps, actorOf(req), {
-      ...b, latitude: b.location?.latitude, longitude: b.location?.longitude, spatial_radius_meters: b.correlation_parameters?.spatial_radius_meters,
-    }));
-  });
-  router.post("/validate", async (req, res) => {
-    const b = parseRequest(validateBody, req.body);
-    res.json(await validateEvent(deps.db, { outageId: b.outage_event_id, radiusMeters: b.parameters.spatial_radius_meters,
-      windowMinutes: b.parameters.temporal_window_minutes, sourceTypes: b.parameters.source_types }));
-  });
-  router.post("/score", async (req, res) => {
-    const b = parseRequest(scoreBody, req.body);
-    const p = b.scoring_parameters ?? {};
-    res.json(await scoreEvent(ctx(req), { outageId: b.outage_event_id,
-      weights: { scada: p.weight_scada, kaifa: p.weight_kaifa, onu: p.weight_onu, call_center: p.weight_call_center } }));
-  });
-  router.post("/cluster", async (req, res) => {
-    const p = parseRequest(clusterBody, req.body ?? {}).clustering_parameters;
-    res.json(await clusterEvents(ctx(req), { radiusMeters: p.spatial_radius_meters, windowMinutes: p.temporal_window_minutes, confidenceThreshold: p.confidence_threshold }));
-  });
-  return router;
+  return [
+    { method: "post", path: "/events/correlate", access: "outages.act", handle: async (req, res) => {
+      res.json(await correlateEvent(deps, actorOf(req), parseRequest(correlateBody, req.body)));
+    } },
+    { method: "post", path: "/events/create", access: "outages.act", handle: async (req, res) => {
+      const b = parseRequest(createBody, req.body);
+      res.status(201).json(await createEvent(deps, actorOf(req), {
+        ...b, latitude: b.location?.latitude, longitude: b.location?.longitude, spatial_radius_meters: b.correlation_parameters?.spatial_radius_meters,
+      }));
+    } },
+    { method: "post", path: "/events/validate", access: "outages.act", handle: async (req, res) => {
+      const b = parseRequest(validateBody, req.body);
+      res.json(await validateEvent(deps.db, { outageId: b.outage_event_id, radiusMeters: b.parameters.spatial_radius_meters,
+        windowMinutes: b.parameters.temporal_window_minutes, sourceTypes: b.parameters.source_types }));
+    } },
+    { method: "post", path: "/events/score", access: "outages.act", handle: async (req, res) => {
+      const b = parseRequest(scoreBody, req.body);
+      const p = b.scoring_parameters ?? {};
+      res.json(await scoreEvent(ctx(req), { outageId: b.outage_event_id,
+        weights: { scada: p.weight_scada, kaifa: p.weight_kaifa, onu: p.weight_onu, call_center: p.weight_call_center } }));
+    } },
+    { method: "post", path: "/events/cluster", access: "outages.act", handle: async (req, res) => {
+      const p = parseRequest(clusterBody, req.body ?? {}).clustering_parameters;
+      res.json(await clusterEvents(ctx(req), { radiusMeters: p.spatial_radius_meters, windowMinutes: p.temporal_window_minutes, confidenceThreshold: p.confidence_threshold }));
+    } },
+  ];
 }

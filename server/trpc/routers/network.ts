@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { router, publicProcedure } from "../init";
+import { router, procedure } from "../init";
 import { listSubstations, feederLines, distributionPointsInView, networkTotals } from "../../../db/queries/map";
 
 const bbox = z.object({
@@ -10,10 +10,10 @@ const bbox = z.object({
 });
 
 export const networkRouter = router({
-  totals: publicProcedure.query(({ ctx }) => networkTotals(ctx.db)),
-  substations: publicProcedure.query(({ ctx }) => listSubstations(ctx.db)),
-  feeders: publicProcedure.query(({ ctx }) => feederLines(ctx.db)),
-  distributionPoints: publicProcedure
+  totals: procedure("network.read").query(({ ctx }) => networkTotals(ctx.db)),
+  substations: procedure("network.read").query(({ ctx }) => listSubstations(ctx.db)),
+  feeders: procedure("network.read").query(({ ctx }) => feederLines(ctx.db)),
+  distributionPoints: procedure("network.read")
     .input(z.object({ bbox, limit: z.number().int().min(1).max(20_000).default(5_000) }))
     .query(({ ctx, input }) => distributionPointsInView(ctx.db, input.bbox, input.limit)),
 });

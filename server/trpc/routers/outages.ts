@@ -1,7 +1,7 @@
-import { router, publicProcedure } from "../init";
+import { router, procedure } from "../init";
 import { activeOutageMarkers } from "../../../db/queries/outages";
 
 export const outagesRouter = router({
   /** Open outages to draw on the map, most severe first. */
-  active: publicProcedure.query(({ ctx }) => activeOutageMarkers(ctx.db)),
+  active: procedure("outages.read").query(({ ctx }) => activeOutageMarkers(ctx.db)),
 });

@@ -1,8 +1,8 @@
-import { router, publicProcedure } from "../init";
+import { router, procedure } from "../init";
 
 export const systemRouter = router({
   /** What the browser needs to know about this deployment; nothing secret. */
-  publicConfig: publicProcedure.query(({ ctx }) => ({
+  publicConfig: procedure("public").query(({ ctx }) => ({
     mapStyleUrl: ctx.config.mapStyleUrl ?? null,
     timeZone: ctx.config.timeZone,
   })),

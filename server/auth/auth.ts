@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError } from "better-auth/api";
+import { username } from "better-auth/plugins";
+import { queryRows, type Db } from "../../db/client";
+import { authAccounts, authRateLimits, authSessions, authUsers, authVerifications } from "../../db/schema";
+
+/** The header the server sets (and overwrites) with the client's address, for the sign-in limit. */
+export const CLIENT_IP_HEADER = "x-oms-client-ip";
+
+export interface AuthOptions {
+  /** From AUTH_SECRET; otherwise a secret made once and kept in the database. */
+  secret?: string;
+  /** From PUBLIC_URL: the address people open; https makes the cookies Secure. */
+  publicUrl?: string;
+  /** Sign-in attempts per client address per minute. */
+  signInAttemptsPerMinute: number;
+  /** How long a session lasts without use (a shift and some). */
+  sessionHours: number;
+}
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+/**
+ * Sign-in for people, with better-auth: username (or email) and password, sessions in
+ * http-only cookies, its scrypt password hashing, its rate limiter on the sign-in routes.
+ * Nobody signs up: supervisors (or the shell) create users, so sign-up is off.
+ */
+export async function createAuth(db: Db, options: AuthOptions) {
+  const secret = options.secret ?? (await storedSecret(db, "auth_secret"));
+  const secure = options.publicUrl?.startsWith("https://") ?? false;
+  return betterAuth({
+    appName: "OMS Control Room",
+    secret,
+    ...(options.publicUrl ? { baseURL: options.publicUrl } : {}),
+    basePath: "/api/auth",
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema: { user: authUsers, session: authSessions, account: authAccounts, verification: authVerifications, rateLimit: authRateLimits },
+    }),
+    telemetry: { enabled: false },
+    logger: {
+      // Without PUBLIC_URL the origin comes from each request, which is what a LAN install wants.
+      log: (level, message, ...args) => {
+        if (message.includes("Base URL is not set")) return;
+        (level === "error" ? console.error : console.warn)(`auth: ${message}`, ...args);
+      },
+    },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 200, revokeSessionsOnPasswordReset: true },
+    plugins: [username({ minUsernameLength: 2, maxUsernameLength: 40 })],
+    user: {
+      additionalFields: {
+        // Set by supervisors through the server, never by the person signing in.
+        role: { type: "string", required: true, defaultValue: "viewer", input: false },
+        crewId: { type: "number", required: false, input: false },
+        disabled: { type: "boolean", required: true, defaultValue: false, input: false },
+      },
+    },
+    session: {
+      expiresIn: options.sessionHours * 3600,
+      updateAge: Math.min(3600, options.sessionHours * 1800),
+    },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 300,
+      customRules: {
+        "/sign-in/*": { window: 60, max: options.signInAttemptsPerMinute },
+        "/change-password": { window: 60, max: options.signInAttemptsPerMinute },
+      },
+    },
+    advanced: {
+      cookiePrefix: "oms",
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // A disabled account's right password still opens nothing.
+          async before(session) {
+            const [user] = await queryRows<{ disabled: boolean }>(db, sql`SELECT disabled FROM auth_users WHERE id = ${session.userId}`);
+            if (!user || user.disabled) throw new APIError("FORBIDDEN", { message: "This account is disabled: ask a supervisor" });
+            return { data: session };
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = Awaited<ReturnType<typeof createAuth>>;
+
+/** A random secret made on first use and shared through the database by every app process. */
+async function storedSecret(db: Db, name: string): Promise<string> {
+  await db.execute(sql`INSERT INTO oms_secrets (name, value) VALUES (${name}, ${randomBytes(32).toString("base64url")}) ON CONFLICT (name) DO NOTHING`);
+  const [row] = await queryRows<{ value: string }>(db, sql`SELECT value FROM oms_secrets WHERE name = ${name}`);
+  return row.value;
+}

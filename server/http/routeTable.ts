@@ -1,0 +1,20 @@
+import express, { Router, type Request, type Response } from "express";
+import type { Access } from "../auth/permissions";
+import { authorize, type AuthorizeDeps } from "./authorize";
+
+/** One REST route and the permission it needs: every authorized route is declared this way. */
+export interface RestRoute {
+  method: "get" | "post";
+  /** Relative to where the table is mounted, e.g. `/storm-mode/activate`. */
+  path: string;
+  access: Access;
+  handle(req: Request, res: Response): Promise<void>;
+}
+
+/** A router for a table: the permission check first, then the JSON body, then the handler. */
+export function routerFor(routes: RestRoute[], deps: AuthorizeDeps): Router {
+  const router = Router();
+  const json = express.json({ limit: "10mb" });
+  for (const r of routes) router[r.method](r.path, authorize(deps, r.access), json, r.handle);
+  return router;
+}
