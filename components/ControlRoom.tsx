@@ -8,6 +8,7 @@ import { pointsToGeoJson } from "./map/geojson";
 import { Legend } from "./map/Legend";
 import { SubstationList } from "./SubstationList";
 import { ConnectionBadge } from "./live/ConnectionBadge";
+import { UserMenu } from "./auth/UserMenu";
 import { useLiveChanges } from "./live/useLiveChanges";
 import { formatCount } from "./format";
 import { OUTAGE_TOPICS } from "../server/realtime/events";
@@ -56,6 +57,7 @@ export function ControlRoom() {
           <span>Crews <b>{formatCount(totals.data?.crews)}</b></span>
         </div>
         <ConnectionBadge state={live.state} />
+        <UserMenu />
       </header>
       <div className="main">
         <aside className="side" aria-label="Substations">

@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { e2eKeyFile } from "../playwright.config";
+import { signInAs } from "./signIn";
 
 test("a SCADA trip posted to the ingestion route appears on the open map within seconds, without a reload", async ({ page, request }) => {
-  const feeders = (await (await request.get("/api/trpc/network.feeders")).json()).result.data.json.features as Array<{ properties: { code: string; substationCode: string } }>;
+  await signInAs(page, "dispatcher");
+  const feeders = (await (await page.request.get("/api/trpc/network.feeders")).json()).result.data.json.features as Array<{ properties: { code: string; substationCode: string } }>;
   const feeder = feeders[3].properties;
 
   await page.goto("/");

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { signInAs } from "./signIn";
 
 interface Substation { code: string; name: string; lat: number; lng: number }
 
@@ -10,8 +11,12 @@ async function seededSubstations(request: APIRequestContext): Promise<Substation
   return body.result.data.json as Substation[];
 }
 
-test("the home map draws every seeded substation and lists them", async ({ page, request }) => {
-  const expected = await seededSubstations(request);
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, "viewer");
+});
+
+test("the home map draws every seeded substation and lists them", async ({ page }) => {
+  const expected = await seededSubstations(page.request);
   expect(expected.length).toBeGreaterThanOrEqual(20);
   const expectedCodes = expected.map((s) => s.code).sort();
 
@@ -28,8 +33,8 @@ test("the home map draws every seeded substation and lists them", async ({ page,
   await page.screenshot({ path: "e2e/screenshots/home-map.png" });
 });
 
-test("choosing a substation flies the map to it and clicking it shows its details", async ({ page, request }) => {
-  const [first] = await seededSubstations(request);
+test("choosing a substation flies the map to it and clicking it shows its details", async ({ page }) => {
+  const [first] = await seededSubstations(page.request);
   await page.goto("/");
   const map = page.getByTestId("network-map");
   await expect(map).toHaveAttribute("data-rendered-substations", /SS/);

@@ -38,6 +38,10 @@ export function useLiveChanges(onChanges: (changes: Change[]) => void): { state:
       setState("live");
     });
     socket.on("changes", deliver);
+    // The server refuses a connection without a valid session: back to sign-in.
+    socket.on("connect_error", (err) => {
+      if (err.message.startsWith("unauthorized")) window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`);
+    });
     socket.on("disconnect", () => setState("reconnecting"));
     socket.io.on("reconnect_attempt", () => setState("reconnecting"));
     return () => {

@@ -4,6 +4,7 @@ import { queryRows, type DbOrTx } from "../../db/client";
 import type { ApiKeyScope } from "../../db/schema";
 import { DomainError, notFound } from "../errors";
 import { actorLabel, type Actor } from "../context";
+import { audit } from "./audit";
 
 export const API_KEY_SCOPES: readonly ApiKeyScope[] = ["scada", "kaifa", "onu", "call_center", "oms_api"];
 
@@ -67,11 +68,6 @@ export async function authenticateApiKey(db: DbOrTx, key: string | undefined, sc
   return { kind: "integration", id: row.id, name: row.name, source: scope };
 }
 
-export async function audit(db: DbOrTx, actor: Actor, action: string, subject?: string, details?: Record<string, unknown>) {
-  const { source, actorId } = actorLabel(actor);
-  await db.execute(sql`INSERT INTO oms_audit_log (actor_type, actor_id, action, subject, details)
-    VALUES (${source}, ${actorId}, ${action}, ${subject ?? null}, ${details ? JSON.stringify(details) : null}::jsonb)`);
-}
 
 export function assertScope(value: string): ApiKeyScope {
   if ((API_KEY_SCOPES as readonly string[]).includes(value)) return value as ApiKeyScope;

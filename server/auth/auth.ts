@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError } from "better-auth/api";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { audit } from "./audit";
+import type { Actor } from "../context";
 import { username } from "better-auth/plugins";
 import { queryRows, type Db } from "../../db/client";
 import { authAccounts, authRateLimits, authSessions, authUsers, authVerifications } from "../../db/schema";
@@ -22,6 +24,7 @@ export interface AuthOptions {
 }
 
 export const MIN_PASSWORD_LENGTH = 10;
+export const USERNAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 
 /**
  * Sign-in for people, with better-auth: username (or email) and password, sessions in
@@ -49,7 +52,8 @@ export async function createAuth(db: Db, options: AuthOptions) {
       },
     },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 200, revokeSessionsOnPasswordReset: true },
-    plugins: [username({ minUsernameLength: 2, maxUsernameLength: 40 })],
+    // The same rule as users.ts: letters, digits, dot, dash, underscore.
+    plugins: [username({ minUsernameLength: 2, maxUsernameLength: 40, usernameValidator: (name) => USERNAME_PATTERN.test(name) })],
     user: {
       additionalFields: {
         // Set by supervisors through the server, never by the person signing in.
@@ -77,6 +81,19 @@ export async function createAuth(db: Db, options: AuthOptions) {
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    hooks: {
+      // People's own account actions go to the audit log like everything else they change.
+      after: createAuthMiddleware(async (ctx) => {
+        const returned = ctx.context.returned;
+        if (returned instanceof Error) return;
+        const signedIn = ctx.path.startsWith("/sign-in") ? ctx.context.newSession?.user : undefined;
+        const changed = ctx.path === "/change-password" ? ctx.context.session?.user : undefined;
+        const user = signedIn ?? changed;
+        if (!user) return;
+        const actor: Actor = { kind: "user", id: user.id, name: user.name, username: String((user as { username?: string }).username ?? user.email), role: (user as { role?: never }).role ?? "viewer", crewId: null };
+        await audit(db, actor, signedIn ? "user.sign_in" : "user.change_password", user.id, { ip: ctx.request?.headers.get(CLIENT_IP_HEADER) ?? null });
+      }),
     },
     databaseHooks: {
       session: {

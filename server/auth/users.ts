@@ -5,8 +5,8 @@ import { queryRows, type Db } from "../../db/client";
 import type { UserRole } from "../../db/schema";
 import type { Actor } from "../context";
 import { conflict, DomainError, invalid, notFound } from "../errors";
-import { audit } from "./apiKeys";
-import { MIN_PASSWORD_LENGTH, type Auth } from "./auth";
+import { audit } from "./audit";
+import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN, type Auth } from "./auth";
 import { USER_ROLES } from "./permissions";
 
 export interface UserInfo {
@@ -21,7 +21,7 @@ export interface UserInfo {
   lastSignInAt: string | null;
 }
 
-const usernameField = z.string().trim().toLowerCase().min(2).max(40).regex(/^[a-z0-9._-]+$/, "letters, digits, dot, dash and underscore only");
+const usernameField = z.string().trim().toLowerCase().min(2).max(40).regex(USERNAME_PATTERN, "letters, digits, dot, dash and underscore only");
 const password = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
 const role = z.enum(USER_ROLES as [UserRole, ...UserRole[]], { message: `must be one of ${USER_ROLES.join(", ")}` });
 /** A crew by its code (CRW01); only for the crew role. */
@@ -132,7 +132,7 @@ export async function listUsers(db: Db, id?: string): Promise<UserInfo[]> {
       (SELECT max(s.created_at) FROM auth_sessions s WHERE s.user_id = u.id) AS last_sign_in
     FROM auth_users u LEFT JOIN oms_crews c ON c.id = u.crew_id
     ${id ? sql`WHERE u.id = ${id}` : sql``}
-    ORDER BY u.role DESC, u.username`);
+    ORDER BY array_position(ARRAY['supervisor', 'dispatcher', 'crew', 'viewer'], u.role), u.username`);
   const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
   return rows.map((r) => ({
     id: String(r.id), username: String(r.username ?? r.email), name: String(r.name),

@@ -22,7 +22,8 @@ export async function commitAndPublish<T>(
 }
 
 /** How an actor is written in the `*_by` columns: the user id, integration id or `system`. */
-export const actorRef = (actor: Actor): string => actorLabel(actor).actorId;
+/** How "by" columns name an actor: a person by username (unique, never renamed), others by id. */
+export const actorRef = (actor: Actor): string => (actor.kind === "user" ? actor.username : actorLabel(actor).actorId);
 
 /** Records the new state of these outages (`outage:updated`, or `outage:restored` for closed ones). */
 export async function outagesChanged(tx: DbOrTx, outageIds: string[]): Promise<Change[]> {

@@ -4,6 +4,7 @@ import type { DbOrTx } from "../../db/client";
 import type { Actor, ServiceContext } from "../context";
 import { recordChange, type Change } from "../realtime/publisher";
 import { actorRef, commitAndPublish } from "./changes";
+import { audit } from "../auth/audit";
 import { activeRuleRow } from "./rules";
 import { DEFAULT_AUTO_THRESHOLD, newestStormRow, stormModeStatus, type StormModeStatus } from "./stormStatus";
 import { at as time } from "./values";
@@ -60,6 +61,7 @@ export async function activateStormMode(ctx: ServiceContext, input: ActivateStor
       await tx.execute(sql`UPDATE oms_storm_mode_config SET auto_activation_threshold = ${threshold}::int WHERE id = ${current!.id}::int`);
     }
     if (!alreadyActive || tuned || threshold !== undefined) {
+      await audit(tx, ctx.actor, alreadyActive ? "storm_mode.tune" : "storm_mode.activate", null, { reason: input.activation_reason, parameters: input.parameters ?? null });
       const reason = alreadyActive ? current!.activation_reason : input.activation_reason;
       changes.push(await stormChanged(tx, true, reason, ctx.actor, now));
     }
@@ -91,6 +93,7 @@ export async function deactivateStormMode(ctx: ServiceContext, input: Deactivate
       SET is_active = false, deactivated_at = ${time(now)}, deactivated_by = ${actorRef(ctx.actor)},
           deactivation_reason = ${input.deactivation_reason}
       WHERE id = ${current.id}::int`);
+    await audit(tx, ctx.actor, "storm_mode.deactivate", null, { reason: input.deactivation_reason });
     changes.push(await stormChanged(tx, false, input.deactivation_reason, ctx.actor, now));
     return { already_inactive: false, ...(await stormModeStatus(tx, now)) };
   });

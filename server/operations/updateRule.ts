@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "../../db/client";
-import { audit } from "../auth/apiKeys";
+import { audit } from "../auth/audit";
 import type { ServiceContext } from "../context";
 import { notFound } from "../errors";
 import type { RuleRow } from "./rules";

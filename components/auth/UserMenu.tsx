@@ -1,0 +1,23 @@
+"use client";
+
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../providers/trpc";
+import { signOut } from "./authClient";
+
+/** Who is signed in, with the links their role may use, and sign-out. */
+export function UserMenu() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.account.me.queryOptions());
+  if (!me.data) return <span className="user-menu" />;
+  return (
+    <nav className="user-menu" aria-label="Account">
+      <span data-testid="signed-in-as">
+        {me.data.name} <span className="role-tag" data-testid="role">{me.data.role}</span>
+      </span>
+      {me.data.role === "supervisor" && <Link href="/admin">Users &amp; keys</Link>}
+      <Link href="/account">Account</Link>
+      <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
+    </nav>
+  );
+}

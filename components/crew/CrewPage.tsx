@@ -1,0 +1,78 @@
+"use client";
+
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "../providers/trpc";
+import { UserMenu } from "../auth/UserMenu";
+import { useLiveChanges } from "../live/useLiveChanges";
+import { ConnectionBadge } from "../live/ConnectionBadge";
+import { formatCount, formatTime } from "../format";
+
+const NEXT_STEPS = [
+  { status: "en_route", label: "En route", from: ["assigned"] },
+  { status: "on_site", label: "On site", from: ["assigned", "en_route"] },
+  { status: "completed", label: "Restored", from: ["assigned", "en_route", "on_site"] },
+] as const;
+
+/** The crew's phone page: its own assignments, and big buttons to move them on. */
+export function CrewPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const mine = useQuery(trpc.crew.myAssignments.queryOptions());
+  const config = useQuery(trpc.system.publicConfig.queryOptions());
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.crew.myAssignments.queryKey() });
+  const live = useLiveChanges((changes) => {
+    if (changes.some((c) => c.topic === "crew:updated")) refresh();
+  });
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const move = useMutation(trpc.crew.updateAssignment.mutationOptions({ onSuccess: () => { setError(null); refresh(); }, onError: (e) => setError(e.message) }));
+  const tz = config.data?.timeZone;
+
+  return (
+    <div className="page crew-page">
+      <header className="topbar">
+        <span className="brand">{mine.data?.crew ? `${mine.data.crew.code} · ${mine.data.crew.name}` : "Crew"}</span>
+        <ConnectionBadge state={live.state} />
+        <UserMenu />
+      </header>
+      <main className="page-body narrow">
+        <h1>Assignments</h1>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        {mine.isPending && <p className="muted">Loading…</p>}
+        {mine.data && !mine.data.crew && <p className="muted">Your account is not linked to a crew. Ask a supervisor.</p>}
+        {mine.data?.crew && mine.data.assignments.length === 0 && <p className="muted" data-testid="no-assignments">No assignments. New ones appear here as they are dispatched.</p>}
+        <ul className="assignments">
+          {mine.data?.assignments.map((a) => {
+            const id = Number(a.id);
+            const status = String(a.status);
+            const open = !["completed", "cancelled"].includes(status);
+            return (
+              <li key={id} className="card" data-testid="assignment" data-status={status}>
+                <h2>{String(a.event_id)} <span className={`sev sev-${String(a.severity)}`}>{String(a.severity)}</span></h2>
+                <dl className="facts">
+                  <dt>Status</dt><dd data-testid="assignment-status">{status.replace("_", " ")}</dd>
+                  <dt>Device</dt><dd>{a.device_code ? `${String(a.device_level)} ${String(a.device_code)}` : "–"}</dd>
+                  <dt>Customers out</dt><dd>{formatCount(Number(a.customers))}</dd>
+                  <dt>Assigned</dt><dd>{formatTime(a.assigned_at as string, tz)}</dd>
+                  {a.lat != null && <><dt>Place</dt><dd><a href={`geo:${Number(a.lat)},${Number(a.lng)}`}>{Number(a.lat).toFixed(5)}, {Number(a.lng).toFixed(5)}</a></dd></>}
+                </dl>
+                {open && (
+                  <>
+                    <label>Notes<textarea value={notes[id] ?? ""} onChange={(e) => setNotes({ ...notes, [id]: e.target.value })} rows={2} /></label>
+                    <div className="big-buttons">
+                      {NEXT_STEPS.filter((s) => (s.from as readonly string[]).includes(status)).map((s) => (
+                        <button key={s.status} type="button" className={s.status === "completed" ? "primary" : undefined} disabled={move.isPending}
+                          onClick={() => move.mutate({ assignment_id: id, status: s.status, notes: notes[id] || null })}>{s.label}</button>
+                      ))}
+                    </div>
+                  </>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </main>
+    </div>
+  );
+}
