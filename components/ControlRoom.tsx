@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "./providers/trpc";
 import { NetworkMap, type FlyTarget } from "./map/NetworkMap";
@@ -8,72 +8,129 @@ import { pointsToGeoJson } from "./map/geojson";
 import { Legend } from "./map/Legend";
 import { SubstationList } from "./SubstationList";
 import { ConnectionBadge } from "./live/ConnectionBadge";
-import { UserMenu } from "./auth/UserMenu";
 import { useLiveChanges } from "./live/useLiveChanges";
+import { UserMenu } from "./auth/UserMenu";
+import { OutageList, NO_FILTER, type OutageFilterState } from "./outages/OutageList";
+import { OutageDetails } from "./outages/OutageDetails";
+import { StormBanner } from "./storm/StormBanner";
+import { StormControl } from "./storm/StormControl";
 import { formatCount } from "./format";
-import { OUTAGE_TOPICS } from "../server/realtime/events";
 
-/** How often, at most, a burst of pushed changes refreshes the map's data. */
+/** How often, at most, a burst of pushed changes refreshes what the screen shows. */
 const REFRESH_MS = 400;
 
-/** The dispatcher's main screen: totals, the substation list and the live map. */
+/** The control room: the numbers that matter, the outage list, the live map and one outage's details. */
 export function ControlRoom() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const me = useQuery(trpc.account.me.queryOptions());
   const config = useQuery(trpc.system.publicConfig.queryOptions());
   const totals = useQuery(trpc.network.totals.queryOptions());
   const substations = useQuery(trpc.network.substations.queryOptions());
   const feeders = useQuery(trpc.network.feeders.queryOptions());
   const outages = useQuery(trpc.outages.active.queryOptions());
+  const overview = useQuery(trpc.outages.overview.queryOptions(undefined, { refetchInterval: 60_000 }));
+  const crews = useQuery(trpc.crews.list.queryOptions());
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
+  const [tab, setTab] = useState<"outages" | "substations">("outages");
+  const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
 
-  // In a storm pushes arrive many times a second: coalesce them into one refetch per tick.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // In a storm pushes arrive many times a second: gather what they touched, refetch once per tick.
+  const pending = useRef<{ timer: ReturnType<typeof setTimeout> | null; outages: boolean; crews: boolean; storm: boolean }>({ timer: null, outages: false, crews: false, storm: false });
   const live = useLiveChanges((changes) => {
-    if (!changes.some((c) => (OUTAGE_TOPICS as readonly string[]).includes(c.topic)) || pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      void queryClient.invalidateQueries({ queryKey: trpc.outages.active.queryKey() });
-      void queryClient.invalidateQueries({ queryKey: trpc.network.feeders.queryKey() });
-      void queryClient.invalidateQueries({ queryKey: trpc.network.substations.queryKey() });
+    const p = pending.current;
+    for (const c of changes) {
+      if (c.topic.startsWith("outage:")) p.outages = true;
+      else if (c.topic === "crew:updated") p.crews = true;
+      else if (c.topic === "storm:changed") p.storm = true;
+    }
+    if (p.timer || !(p.outages || p.crews || p.storm)) return;
+    p.timer = setTimeout(() => {
+      const { outages: o, crews: c, storm: s } = p;
+      Object.assign(p, { timer: null, outages: false, crews: false, storm: false });
+      if (o || c) void queryClient.invalidateQueries({ queryKey: trpc.outages.pathKey() });
+      if (o) {
+        void queryClient.invalidateQueries({ queryKey: trpc.network.feeders.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.network.substations.queryKey() });
+      }
+      if (c) void queryClient.invalidateQueries({ queryKey: trpc.crews.pathKey() });
+      if (s) void queryClient.invalidateQueries({ queryKey: trpc.storm.pathKey() });
     }, REFRESH_MS);
   });
 
   const substationGeoJson = useMemo(() => pointsToGeoJson(substations.data ?? []), [substations.data]);
-  const outageGeoJson = useMemo(() => pointsToGeoJson((outages.data ?? []).map((o, i) => ({ ...o, key: o.id, id: i + 1 }))), [outages.data]);
-  const customersOut = outages.data?.reduce((sum, o) => sum + o.customersOut, 0);
+  const outageGeoJson = useMemo(
+    () => pointsToGeoJson((outages.data ?? []).map((o, i) => ({ ...o, key: o.id, id: i + 1, selected: o.id === selected }))),
+    [outages.data, selected],
+  );
+  const crewGeoJson = useMemo(
+    () => pointsToGeoJson((crews.data ?? []).filter((c) => c.lat != null && c.lng != null).map((c) => ({ ...c, lat: Number(c.lat), lng: Number(c.lng), code: c.code }))),
+    [crews.data],
+  );
   const loadError = [config, totals, substations, feeders, outages].find((q) => q.error)?.error;
+  const role = me.data?.role;
+  const canAct = role === "dispatcher" || role === "supervisor";
+  const tz = config.data?.timeZone;
+  const ov = overview.data;
+  const activeCount = ov ? ov.outages.critical + ov.outages.high + ov.outages.medium + ov.outages.low : outages.data?.length;
 
   return (
     <div className="shell">
       <header className="topbar">
         <span className="brand">OMS Control Room</span>
         <div className="stats" aria-live="polite">
-          <span>Customers out <b data-testid="customers-out">{formatCount(customersOut)}</b></span>
-          <span>Active outages <b data-testid="active-outages">{formatCount(outages.data?.length)}</b></span>
-          <span>Substations <b data-testid="total-substations">{formatCount(totals.data?.substations)}</b></span>
-          <span>Feeders <b>{formatCount(totals.data?.feeders)}</b></span>
-          <span>Meters <b>{formatCount(totals.data?.meters)}</b></span>
-          <span>Crews <b>{formatCount(totals.data?.crews)}</b></span>
+          <span>Customers out <b data-testid="customers-out">{formatCount(ov?.customersOut)}</b></span>
+          <span>Active outages <b data-testid="active-outages">{formatCount(activeCount)}</b>
+            {ov && (
+              <span className="sev-counts" aria-label="by severity">
+                {(["critical", "high", "medium", "low"] as const).map((s) => (
+                  <span key={s} className={`sev-count sev-${s}`} title={s}>{formatCount(ov.outages[s])}</span>
+                ))}
+              </span>
+            )}
+          </span>
+          <span>Crews busy <b data-testid="crews-busy">{formatCount(ov?.crews.busy)}</b> / available <b>{formatCount(ov?.crews.available)}</b></span>
+          <span>Signals <b data-testid="signals-per-minute">{formatCount(ov?.signalsPerMinute)}</b>/min</span>
         </div>
+        <StormControl canSwitch={role === "supervisor"} timeZone={tz} />
         <ConnectionBadge state={live.state} />
         <UserMenu />
       </header>
+      <StormBanner timeZone={tz} />
       <div className="main">
-        <aside className="side" aria-label="Substations">
-          <h2>Substations</h2>
-          <SubstationList
-            substations={substations.data}
-            loading={substations.isPending}
-            onSelect={(s) => setFlyTo({ lng: s.lng, lat: s.lat, zoom: 13.5 })}
-          />
+        <aside className="side" aria-label="Outages and network">
+          <div className="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={tab === "outages"} onClick={() => setTab("outages")}>Outages ({formatCount(activeCount)})</button>
+            <button type="button" role="tab" aria-selected={tab === "substations"} onClick={() => setTab("substations")}>Substations (<span data-testid="total-substations">{formatCount(totals.data?.substations)}</span>)</button>
+          </div>
+          {tab === "outages" ? (
+            <OutageList filter={filter} onFilter={setFilter} selected={selected} onSelect={setSelected} timeZone={tz} now={now}
+              substations={(substations.data ?? []).map((s) => ({ code: s.code, name: s.name }))} />
+          ) : (
+            <>
+              <p className="muted side-note">{formatCount(totals.data?.feeders)} feeders · {formatCount(totals.data?.meters)} meters · {formatCount(totals.data?.crews)} crews</p>
+              <SubstationList substations={substations.data} loading={substations.isPending}
+                onSelect={(s) => setFlyTo({ lng: s.lng, lat: s.lat, zoom: 13.5 })} />
+            </>
+          )}
         </aside>
         <section className="mapwrap">
           {config.data && feeders.data && (
-            <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson} flyTo={flyTo} />
+            <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
+              crews={crewGeoJson} flyTo={flyTo} onSelectOutage={setSelected} />
           )}
           <Legend />
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
+          {selected && (
+            <OutageDetails key={selected} id={selected} canAct={canAct} timeZone={tz} now={now} onClose={() => setSelected(null)}
+              onLocate={(lat, lng) => setFlyTo({ lat, lng, zoom: 14.5 })} />
+          )}
         </section>
       </div>
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { StormBanner } from "../storm/StormBanner";
 import Link from "next/link";
 import { UserMenu } from "../auth/UserMenu";
 import { UsersPanel } from "./UsersPanel";
@@ -15,6 +16,7 @@ export function AdminPage() {
         <span className="muted">Users &amp; keys</span>
         <UserMenu />
       </header>
+      <StormBanner />
       <main className="page-body">
         <UsersPanel />
         <KeysPanel />

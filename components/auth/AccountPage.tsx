@@ -1,5 +1,6 @@
 "use client";
 
+import { StormBanner } from "../storm/StormBanner";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
@@ -34,6 +35,7 @@ export function AccountPage() {
         <Link className="brand" href={me.data?.role === "crew" ? "/crew" : "/"}>OMS Control Room</Link>
         <UserMenu />
       </header>
+      <StormBanner />
       <main className="page-body narrow">
         <h1>Account</h1>
         {me.data && (

@@ -1,5 +1,6 @@
 "use client";
 
+import { StormBanner } from "../storm/StormBanner";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
@@ -11,8 +12,9 @@ import { formatCount, formatTime } from "../format";
 const NEXT_STEPS = [
   { status: "en_route", label: "En route", from: ["assigned"] },
   { status: "on_site", label: "On site", from: ["assigned", "en_route"] },
-  { status: "completed", label: "Restored", from: ["assigned", "en_route", "on_site"] },
 ] as const;
+
+const CAUSES = ["Fuse replaced", "Breaker reset", "Line repaired", "Tree cleared", "Transformer replaced", "Cable fault repaired", "Other"];
 
 /** The crew's phone page: its own assignments, and big buttons to move them on. */
 export function CrewPage() {
@@ -25,8 +27,10 @@ export function CrewPage() {
     if (changes.some((c) => c.topic === "crew:updated")) refresh();
   });
   const [notes, setNotes] = useState<Record<number, string>>({});
+  const [causes, setCauses] = useState<Record<number, string>>({});
   const [error, setError] = useState<string | null>(null);
   const move = useMutation(trpc.crew.updateAssignment.mutationOptions({ onSuccess: () => { setError(null); refresh(); }, onError: (e) => setError(e.message) }));
+  const restored = useMutation(trpc.crew.markRestored.mutationOptions({ onSuccess: () => { setError(null); refresh(); }, onError: (e) => setError(e.message) }));
   const tz = config.data?.timeZone;
 
   return (
@@ -36,6 +40,7 @@ export function CrewPage() {
         <ConnectionBadge state={live.state} />
         <UserMenu />
       </header>
+      <StormBanner />
       <main className="page-body narrow">
         <h1>Assignments</h1>
         {error && <p className="form-error" role="alert">{error}</p>}
@@ -59,13 +64,24 @@ export function CrewPage() {
                 </dl>
                 {open && (
                   <>
-                    <label>Notes<textarea value={notes[id] ?? ""} onChange={(e) => setNotes({ ...notes, [id]: e.target.value })} rows={2} /></label>
                     <div className="big-buttons">
                       {NEXT_STEPS.filter((s) => (s.from as readonly string[]).includes(status)).map((s) => (
-                        <button key={s.status} type="button" className={s.status === "completed" ? "primary" : undefined} disabled={move.isPending}
+                        <button key={s.status} type="button" disabled={move.isPending}
                           onClick={() => move.mutate({ assignment_id: id, status: s.status, notes: notes[id] || null })}>{s.label}</button>
                       ))}
                     </div>
+                    <fieldset className="restore-box">
+                      <legend>Power back?</legend>
+                      <label>Cause
+                        <select aria-label="Cause" value={causes[id] ?? ""} onChange={(e) => setCauses({ ...causes, [id]: e.target.value })}>
+                          <option value="">choose…</option>
+                          {CAUSES.map((c) => <option key={c} value={c}>{c}</option>)}
+                        </select>
+                      </label>
+                      <label>Notes<textarea aria-label="Notes" value={notes[id] ?? ""} onChange={(e) => setNotes({ ...notes, [id]: e.target.value })} rows={2} /></label>
+                      <button type="button" className="primary big" disabled={restored.isPending || !causes[id]}
+                        onClick={() => restored.mutate({ assignment_id: id, cause: causes[id], notes: notes[id] || null })}>Restored</button>
+                    </fieldset>
                   </>
                 )}
               </li>

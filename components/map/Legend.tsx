@@ -1,5 +1,5 @@
 import { stateColors } from "./style";
-import { severityColors } from "./layers";
+import { crewColors, severityColors } from "./layers";
 
 export function Legend() {
   return (
@@ -10,6 +10,14 @@ export function Legend() {
       <div><span className="swatch" style={{ background: stateColors.partial }} /> Feeder partly out</div>
       <div><span className="swatch" style={{ background: stateColors.de_energized }} /> Feeder de-energized</div>
       <div><span className="dot" style={{ background: stateColors.energized, width: 8, height: 8, borderWidth: 1 }} /> Distribution point (zoom in)</div>
+      <div>
+        Crew:{" "}
+        {(["available", "en_route", "on_site"] as const).map((name) => (
+          <span key={name} style={{ display: "inline-flex", alignItems: "center", gap: 3, marginLeft: 4 }}>
+            <span className="dot" style={{ background: crewColors[name], borderColor: "#0b1320", width: 9, height: 9 }} />{name.replace("_", " ")}
+          </span>
+        ))}
+      </div>
       <div>
         Outage by severity:{" "}
         {Object.entries(severityColors).map(([name, color]) => (

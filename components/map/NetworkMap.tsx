@@ -17,7 +17,10 @@ interface Props {
   substations: FeatureCollection;
   feeders: FeatureCollection;
   outages: FeatureCollection;
+  crews?: FeatureCollection;
   flyTo?: FlyTarget | null;
+  /** Clicking an outage opens it (instead of a popup). */
+  onSelectOutage?: (id: string) => void;
 }
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
@@ -28,7 +31,9 @@ const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
  * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`), so
  * tests read what a person sees.
  */
-export function NetworkMap({ styleUrl, substations, feeders, outages, flyTo }: Props) {
+export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, flyTo, onSelectOutage }: Props) {
+  const selectRef = useRef(onSelectOutage);
+  selectRef.current = onSelectOutage;
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const [ready, setReady] = useState(false);
@@ -68,15 +73,17 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, flyTo }: P
         map.addSource(SOURCES.distributionPoints, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.substations, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.outages, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.crews, { type: "geojson", data: EMPTY });
         for (const layer of networkLayers) map.addLayer(layer);
         // One click, one popup: the topmost element under the pointer (outage over substation over
         // distribution point over feeder), with a few pixels of slack for thin lines.
-        const clickable = [LAYERS.outages, LAYERS.substations, LAYERS.distributionPoints, LAYERS.feeders];
+        const clickable = [LAYERS.outages, LAYERS.crews, LAYERS.substations, LAYERS.distributionPoints, LAYERS.feeders];
         map.on("click", (e) => {
           const { x, y } = e.point;
           const hits = map!.queryRenderedFeatures([[x - 4, y - 4], [x + 4, y + 4]], { layers: clickable });
           const top = clickable.map((id) => hits.find((f) => f.layer.id === id)).find(Boolean) as MapGeoJSONFeature | undefined;
-          if (top) showFeaturePopup(maplibregl, map!, e.lngLat, top.layer.id, top);
+          if (top?.layer.id === LAYERS.outages && selectRef.current) selectRef.current(String(top.properties.key));
+          else if (top) showFeaturePopup(maplibregl, map!, e.lngLat, top.layer.id, top);
         });
         for (const id of clickable) {
           map.on("mouseenter", id, () => { map!.getCanvas().style.cursor = "pointer"; });
@@ -110,6 +117,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, flyTo }: P
     (map.getSource(SOURCES.substations) as GeoJSONSource).setData(substations);
     (map.getSource(SOURCES.feeders) as GeoJSONSource).setData(feeders);
     (map.getSource(SOURCES.outages) as GeoJSONSource).setData(outages);
+    (map.getSource(SOURCES.crews) as GeoJSONSource).setData(crews);
     if (!fitted.current && substations.features.length > 0) {
       fitted.current = true;
       // Fit the whole network (feeders reach beyond their substations), not just the substations.
@@ -123,7 +131,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, flyTo }: P
         padding: 30, duration: 0, maxZoom: 13,
       });
     }
-  }, [ready, substations, feeders, outages]);
+  }, [ready, substations, feeders, outages, crews]);
 
   // Distribution points are many: fetch only those in view, and only when zoomed in.
   useEffect(() => {

@@ -9,14 +9,18 @@ const byState = [
   stateColors.energized,
 ] as unknown as string;
 
-export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages" } as const;
+export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews" } as const;
 
 export const LAYERS = {
   feeders: "feeders-line",
   distributionPoints: "distribution-points-circle",
   substations: "substations-circle",
   outages: "outages-circle",
+  selected: "outages-selected",
+  crews: "crews-circle",
 } as const;
+
+export const crewColors = { available: "#3fb27f", assigned: "#4aa3ff", en_route: "#4aa3ff", on_site: "#b38cff", off_duty: "#5b6b82" } as const;
 
 export const severityColors = { critical: "#e5484d", high: "#f76b15", medium: "#f0b429", low: "#8e9aaf" } as const;
 
@@ -67,6 +71,32 @@ export const networkLayers: LayerSpecification[] = [
       "circle-opacity": 0.55,
       "circle-stroke-color": ["match", ["get", "severity"], "critical", severityColors.critical, "high", severityColors.high,
         "medium", severityColors.medium, severityColors.low] as unknown as string,
+      "circle-stroke-width": 2,
+    },
+  },
+  {
+    // The outage open in the details panel.
+    id: LAYERS.selected,
+    type: "circle",
+    source: SOURCES.outages,
+    filter: ["==", ["get", "selected"], true],
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 11, 10, 20, 40, 38],
+      "circle-color": "rgba(0,0,0,0)",
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 3,
+    },
+  },
+  {
+    // Crews at their positions: a square-ish dot in the colour of what they are doing.
+    id: LAYERS.crews,
+    type: "circle",
+    source: SOURCES.crews,
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 4, 14, 8],
+      "circle-color": ["match", ["get", "status"], "available", crewColors.available, "assigned", crewColors.assigned,
+        "en_route", crewColors.en_route, "on_site", crewColors.on_site, crewColors.off_duty] as unknown as string,
+      "circle-stroke-color": "#0b1320",
       "circle-stroke-width": 2,
     },
   },

@@ -9,6 +9,7 @@ const fieldsByLayer: Record<string, Array<[label: string, key: string]>> = {
   [LAYERS.distributionPoints]: [["Feeder", "feederCode"], ["Meters", "meterCount"], ["State", "status"]],
   [LAYERS.outages]: [["Device", "deviceCode"], ["Level", "level"], ["Customers out", "customersOut"], ["Critical customers", "criticalCustomersOut"],
     ["Severity", "severity"], ["Confidence", "confidence"], ["Status", "status"]],
+  [LAYERS.crews]: [["Crew", "name"], ["State", "status"], ["Outage", "outage"]],
 };
 
 const kindByLayer: Record<string, string> = {
@@ -16,6 +17,7 @@ const kindByLayer: Record<string, string> = {
   [LAYERS.feeders]: "Feeder",
   [LAYERS.distributionPoints]: "Distribution point",
   [LAYERS.outages]: "Outage",
+  [LAYERS.crews]: "Crew",
 };
 
 /** Details of a clicked network element, built with DOM nodes (no HTML strings from data). */

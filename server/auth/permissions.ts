@@ -13,6 +13,7 @@ export const USER_ROLES: readonly UserRole[] = ["viewer", "crew", "dispatcher", 
 export const PERMISSIONS = {
   "network.read": { roles: ["viewer", "crew", "dispatcher", "supervisor"], omsApi: false, what: "see the network map: substations, feeders, distribution points, totals" },
   "outages.read": { roles: ["viewer", "dispatcher", "supervisor"], omsApi: true, what: "see outages, the dashboard, storm mode status and signal counts" },
+  "storm.read": { roles: ["viewer", "crew", "dispatcher", "supervisor"], omsApi: true, what: "see whether storm mode is on, the rule in force and the event rate (the banner on every screen)" },
   "live.subscribe": { roles: ["viewer", "crew", "dispatcher", "supervisor"], omsApi: false, what: "receive live changes over Socket.IO (a crew only its own crew's)" },
   "outages.act": { roles: ["dispatcher", "supervisor"], omsApi: true, what: "correlate, create, validate, score, cluster, confirm, merge, restore outages; set ETR; notify customers" },
   "crews.dispatch": { roles: ["dispatcher", "supervisor"], omsApi: true, what: "dispatch crews and see crew suggestions" },

@@ -21,7 +21,6 @@ export async function commitAndPublish<T>(
   return result;
 }
 
-/** How an actor is written in the `*_by` columns: the user id, integration id or `system`. */
 /** How "by" columns name an actor: a person by username (unique, never renamed), others by id. */
 export const actorRef = (actor: Actor): string => (actor.kind === "user" ? actor.username : actorLabel(actor).actorId);
 

@@ -7,6 +7,7 @@ import { adminRouter } from "./routers/admin";
 import { crewRouter } from "./routers/crew";
 import { stormRouter } from "./routers/storm";
 import { rulesRouter } from "./routers/rules";
+import { crewsRouter } from "./routers/crews";
 
 export const appRouter = router({
   system: systemRouter,
@@ -15,6 +16,7 @@ export const appRouter = router({
   outages: outagesRouter,
   storm: stormRouter,
   rules: rulesRouter,
+  crews: crewsRouter,
   crew: crewRouter,
   admin: adminRouter,
 });

@@ -32,7 +32,7 @@ export function omsRoutes(deps: OmsRouterDeps): RestRoute[] {
   const ctx = (req: Request) => serviceContextFor(req, deps);
   const clock = deps.now ?? (() => new Date());
   return [
-    { method: "get", path: "/storm-mode", access: "outages.read", handle: async (_req, res) => {
+    { method: "get", path: "/storm-mode", access: "storm.read", handle: async (_req, res) => {
       res.json(await stormModeStatus(deps.db, clock()));
     } },
     { method: "post", path: "/storm-mode/activate", access: "storm.switch", handle: async (req, res) => {

@@ -2,6 +2,17 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "../../../db/client";
 import { router, procedure, actorOf, serviceContext } from "../init";
 import { updateAssignment, updateAssignmentInput } from "../../operations/updateAssignment";
+import { restoreOutage } from "../../operations/restoreOutage";
+import { rowId } from "../../operations/schemas";
+import { forbidden, notFound, conflict } from "../../errors";
+import { z } from "zod";
+
+export const markRestoredInput = z.object({
+  assignment_id: rowId,
+  /** What it was: a blown fuse, a fallen line, a tree on the line, … */
+  cause: z.string().trim().min(1).max(200),
+  notes: z.string().trim().max(2000).nullish(),
+});
 
 /** The crew's phone page: its own assignments, and moving them on. */
 export const crewRouter = router({
@@ -20,6 +31,25 @@ export const crewRouter = router({
       WHERE a.crew_id = ${crewId}::int
       ORDER BY (a.status IN ('completed', 'cancelled')), a.assigned_at DESC LIMIT 50`);
     return { crew: crew ?? null, assignments };
+  }),
+  /**
+   * The crew says power is back: the outage is restored (with the crew's cause and notes) by the
+   * same verb a dispatcher uses, which releases the crews and verifies the meters.
+   */
+  markRestored: procedure("assignments.update").input(markRestoredInput).mutation(async ({ ctx, input }) => {
+    const service = serviceContext(ctx);
+    const [a] = await queryRows<{ outage_event_id: string; crew_id: number; status: string; crew_code: string }>(ctx.db, sql`
+      SELECT a.outage_event_id, a.crew_id, a.status, c.crew_id AS crew_code
+      FROM oms_crew_assignments a JOIN oms_crews c ON c.id = a.crew_id WHERE a.id = ${input.assignment_id}::int`);
+    if (!a) throw notFound(`Assignment ${input.assignment_id}`);
+    if (service.actor.kind === "user" && service.actor.role === "crew" && service.actor.crewId !== a.crew_id) {
+      throw forbidden(`Assignment ${input.assignment_id} belongs to another crew`);
+    }
+    if (a.status === "completed" || a.status === "cancelled") throw conflict(`Assignment ${input.assignment_id} is already ${a.status}`);
+    return restoreOutage(service, {
+      outage_event_id: a.outage_event_id,
+      restoration_data: { restoration_time: new Date(), restoration_reason: input.cause, crew_id: a.crew_code, notes: input.notes ?? null },
+    });
   }),
   updateAssignment: procedure("assignments.update").input(updateAssignmentInput).mutation(({ ctx, input }) =>
     updateAssignment(serviceContext(ctx), input)),
