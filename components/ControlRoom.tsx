@@ -1,9 +1,9 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "./providers/trpc";
-import { NetworkMap, type FlyTarget } from "./map/NetworkMap";
+import { NetworkMap, type FlyTarget, type MeterUpdate } from "./map/NetworkMap";
 import { pointsToGeoJson } from "./map/geojson";
 import { Legend } from "./map/Legend";
 import { SubstationList } from "./SubstationList";
@@ -15,6 +15,7 @@ import { OutageDetails } from "./outages/OutageDetails";
 import { StormBanner } from "./storm/StormBanner";
 import { StormControl } from "./storm/StormControl";
 import { formatCount } from "./format";
+import type { FeatureCollection } from "geojson";
 
 /** How often, at most, a burst of pushed changes refreshes what the screen shows. */
 const REFRESH_MS = 400;
@@ -31,6 +32,13 @@ export function ControlRoom() {
   const outages = useQuery(trpc.outages.active.queryOptions());
   const overview = useQuery(trpc.outages.overview.queryOptions(undefined, { refetchInterval: 60_000 }));
   const crews = useQuery(trpc.crews.list.queryOptions());
+  const areas = useQuery(trpc.outages.areas.queryOptions());
+  // Meter changes go straight to the map (no refetch): listeners get each push's meters.
+  const meterListeners = useRef(new Set<(m: MeterUpdate[]) => void>());
+  const subscribeMeters = useCallback((fn: (m: MeterUpdate[]) => void) => {
+    meterListeners.current.add(fn);
+    return () => { meterListeners.current.delete(fn); };
+  }, []);
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
   const [tab, setTab] = useState<"outages" | "substations">("outages");
   const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
@@ -46,7 +54,10 @@ export function ControlRoom() {
   const live = useLiveChanges((changes) => {
     const p = pending.current;
     for (const c of changes) {
-      if (c.topic.startsWith("outage:")) p.outages = true;
+      if (c.topic === "meter:status") {
+        const meters = (c.payload as { meters: MeterUpdate[] }).meters;
+        for (const fn of meterListeners.current) fn(meters);
+      } else if (c.topic.startsWith("outage:")) p.outages = true;
       else if (c.topic === "crew:updated") p.crews = true;
       else if (c.topic === "storm:changed") p.storm = true;
     }
@@ -123,7 +134,7 @@ export function ControlRoom() {
         <section className="mapwrap">
           {config.data && feeders.data && (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
-              crews={crewGeoJson} flyTo={flyTo} onSelectOutage={setSelected} />
+              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} />
           )}
           <Legend />
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}

@@ -6,11 +6,12 @@ import type { FeatureCollection } from "geojson";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { offlineStyle, defaultCenter } from "./style";
-import { DISTRIBUTION_POINT_MIN_ZOOM, LAYERS, SOURCES, networkLayers } from "./layers";
+import { DISTRIBUTION_POINT_MIN_ZOOM, LAYERS, METER_MIN_ZOOM, SOURCES, networkLayers } from "./layers";
 import { pointsToGeoJson } from "./geojson";
 import { showFeaturePopup } from "./popup";
 
 export interface FlyTarget { lng: number; lat: number; zoom?: number }
+export interface MeterUpdate { id: number; status: string }
 
 interface Props {
   styleUrl: string | null;
@@ -18,6 +19,9 @@ interface Props {
   feeders: FeatureCollection;
   outages: FeatureCollection;
   crews?: FeatureCollection;
+  areas?: FeatureCollection;
+  /** Live meter power changes: the map applies them to the meters it draws, once per frame. */
+  subscribeMeters?: (listener: (meters: MeterUpdate[]) => void) => () => void;
   flyTo?: FlyTarget | null;
   /** Clicking an outage opens it (instead of a popup). */
   onSelectOutage?: (id: string) => void;
@@ -31,7 +35,7 @@ const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
  * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`), so
  * tests read what a person sees.
  */
-export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, flyTo, onSelectOutage }: Props) {
+export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, subscribeMeters, flyTo, onSelectOutage }: Props) {
   const selectRef = useRef(onSelectOutage);
   selectRef.current = onSelectOutage;
   const container = useRef<HTMLDivElement>(null);
@@ -74,15 +78,17 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         map.addSource(SOURCES.substations, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.outages, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.crews, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.meters, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.areas, { type: "geojson", data: EMPTY });
         for (const layer of networkLayers) map.addLayer(layer);
         // One click, one popup: the topmost element under the pointer (outage over substation over
         // distribution point over feeder), with a few pixels of slack for thin lines.
-        const clickable = [LAYERS.outages, LAYERS.crews, LAYERS.substations, LAYERS.distributionPoints, LAYERS.feeders];
+        const clickable = [LAYERS.outages, LAYERS.crews, LAYERS.substations, LAYERS.meters, LAYERS.distributionPoints, LAYERS.areas, LAYERS.feeders];
         map.on("click", (e) => {
           const { x, y } = e.point;
           const hits = map!.queryRenderedFeatures([[x - 4, y - 4], [x + 4, y + 4]], { layers: clickable });
           const top = clickable.map((id) => hits.find((f) => f.layer.id === id)).find(Boolean) as MapGeoJSONFeature | undefined;
-          if (top?.layer.id === LAYERS.outages && selectRef.current) selectRef.current(String(top.properties.key));
+          if ((top?.layer.id === LAYERS.outages || top?.layer.id === LAYERS.areas) && selectRef.current) selectRef.current(String(top.properties.key));
           else if (top) showFeaturePopup(maplibregl, map!, e.lngLat, top.layer.id, top);
         });
         for (const id of clickable) {
@@ -118,6 +124,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     (map.getSource(SOURCES.feeders) as GeoJSONSource).setData(feeders);
     (map.getSource(SOURCES.outages) as GeoJSONSource).setData(outages);
     (map.getSource(SOURCES.crews) as GeoJSONSource).setData(crews);
+    (map.getSource(SOURCES.areas) as GeoJSONSource).setData(areas);
     if (!fitted.current && substations.features.length > 0) {
       fitted.current = true;
       // Fit the whole network (feeders reach beyond their substations), not just the substations.
@@ -131,7 +138,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         padding: 30, duration: 0, maxZoom: 13,
       });
     }
-  }, [ready, substations, feeders, outages, crews]);
+  }, [ready, substations, feeders, outages, crews, areas]);
 
   // Distribution points are many: fetch only those in view, and only when zoomed in.
   useEffect(() => {
@@ -146,11 +153,40 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         bbox: { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
       }));
       if (mine === generation) (map.getSource(SOURCES.distributionPoints) as GeoJSONSource).setData(pointsToGeoJson(rows));
+      if (map.getZoom() < METER_MIN_ZOOM) return;
+      const meters = await queryClient.fetchQuery({ ...trpc.network.meters.queryOptions({
+        bbox: { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
+      }), staleTime: 0 });
+      if (mine === generation) {
+        (map.getSource(SOURCES.meters) as GeoJSONSource).setData(pointsToGeoJson(meters));
+        container.current?.setAttribute("data-rendered-meters", String(meters.length));
+      }
     };
     map.on("moveend", refresh);
     void refresh();
     return () => { map.off("moveend", refresh); };
   }, [ready, queryClient, trpc]);
+
+  // Meter changes arrive by the thousand in a storm: keep the latest per meter, paint once a frame.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || !subscribeMeters) return;
+    const latest = new Map<number, string>();
+    let frame = 0;
+    let applied = 0;
+    const paint = () => {
+      frame = 0;
+      for (const [id, status] of latest) map.setFeatureState({ source: SOURCES.meters, id }, { status });
+      applied += latest.size;
+      latest.clear();
+      container.current?.setAttribute("data-meter-updates", String(applied));
+    };
+    const unsubscribe = subscribeMeters((meters) => {
+      for (const m of meters) latest.set(m.id, m.status);
+      frame ||= requestAnimationFrame(paint);
+    });
+    return () => { unsubscribe(); if (frame) cancelAnimationFrame(frame); };
+  }, [ready, subscribeMeters]);
 
   useEffect(() => {
     if (ready && flyTo) mapRef.current?.flyTo({ center: [flyTo.lng, flyTo.lat], zoom: flyTo.zoom ?? 13 });

@@ -1,4 +1,4 @@
-import type { LayerSpecification } from "maplibre-gl";
+import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import { stateColors } from "./style";
 
 /** Map layers as data: one place to read how each network element is drawn. */
@@ -9,7 +9,7 @@ const byState = [
   stateColors.energized,
 ] as unknown as string;
 
-export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews" } as const;
+export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews", meters: "meters", areas: "outage-areas" } as const;
 
 export const LAYERS = {
   feeders: "feeders-line",
@@ -18,13 +18,37 @@ export const LAYERS = {
   outages: "outages-circle",
   selected: "outages-selected",
   crews: "crews-circle",
+  meters: "meters-circle",
+  areas: "outage-areas-fill",
+  areasLine: "outage-areas-line",
 } as const;
+
+/** Zoom from which single meters are fetched and drawn. */
+export const METER_MIN_ZOOM = 15;
+
+const bySeverity = ["match", ["get", "severity"], "critical", "#e5484d", "high", "#f76b15", "medium", "#f0b429", "#8e9aaf"] as unknown as string;
+
+/** A meter's power: the live pushed state (feature-state) wins over the state fetched with the view. */
+const meterPower = ["coalesce", ["feature-state", "status"], ["get", "status"]] as unknown as ExpressionSpecification;
 
 export const crewColors = { available: "#3fb27f", assigned: "#4aa3ff", en_route: "#4aa3ff", on_site: "#b38cff", off_duty: "#5b6b82" } as const;
 
 export const severityColors = { critical: "#e5484d", high: "#f76b15", medium: "#f0b429", low: "#8e9aaf" } as const;
 
 export const networkLayers: LayerSpecification[] = [
+  {
+    // Each open outage as the area of its affected meters, under everything else.
+    id: LAYERS.areas,
+    type: "fill",
+    source: SOURCES.areas,
+    paint: { "fill-color": bySeverity, "fill-opacity": 0.14 },
+  },
+  {
+    id: LAYERS.areasLine,
+    type: "line",
+    source: SOURCES.areas,
+    paint: { "line-color": bySeverity, "line-width": 1, "line-opacity": 0.6, "line-dasharray": [2, 2] },
+  },
   {
     id: LAYERS.feeders,
     type: "line",
@@ -46,6 +70,19 @@ export const networkLayers: LayerSpecification[] = [
       "circle-color": byState,
       "circle-stroke-color": "#0e1726",
       "circle-stroke-width": 1,
+    },
+  },
+  {
+    // Single meters at close zoom: dark ones stand out in red, the rest stay quiet.
+    id: LAYERS.meters,
+    type: "circle",
+    source: SOURCES.meters,
+    minzoom: METER_MIN_ZOOM,
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 15, ["case", ["==", meterPower, "off"], 3.5, 2], 18, ["case", ["==", meterPower, "off"], 7, 4.5]],
+      "circle-color": ["match", meterPower, "off", "#e5484d", "unknown", "#8e9aaf", "#3fb27f"] as unknown as string,
+      "circle-stroke-color": ["case", ["get", "critical"], "#ffffff", "#0e1726"] as unknown as string,
+      "circle-stroke-width": ["case", ["get", "critical"], 1.5, 0.5] as unknown as number,
     },
   },
   {

@@ -96,3 +96,35 @@ export async function networkTotals(db: DbOrTx): Promise<NetworkTotals> {
            (SELECT COUNT(*)::int FROM oms_crews) AS crews`);
   return row;
 }
+
+export interface MeterMarker {
+  id: number;
+  number: string;
+  lat: number;
+  lng: number;
+  status: string;
+  critical: boolean;
+}
+
+/** Meters inside the map view, with their power state (GiST index on location); for close zoom. */
+export function metersInView(db: DbOrTx, bbox: Bbox, limit: number): Promise<MeterMarker[]> {
+  return queryRows<MeterMarker>(db, sql`
+    SELECT m.id, m.meter_number AS number, m.location_lat AS lat, m.location_lng AS lng, m.power_status AS status,
+           COALESCE(c.is_critical, false) AS critical
+    FROM oms_meters m LEFT JOIN oms_customers c ON c.id = m.customer_id
+    WHERE m.location && ST_MakeEnvelope(${bbox.west}, ${bbox.south}, ${bbox.east}, ${bbox.north}, 4326)
+    ORDER BY m.id
+    LIMIT ${limit}`);
+}
+
+/** Open outages as areas: the hull of their affected meters, where that is a polygon (three meters or more). */
+export async function outageAreas(db: DbOrTx): Promise<{ type: "FeatureCollection"; features: Array<{ type: "Feature"; id: number; geometry: unknown; properties: { key: string; eventId: string; severity: string; customersOut: number } }> }> {
+  const rows = await queryRows<{ id: string; event_id: string; severity: string; customers: number; geojson: string }>(db, sql`
+    SELECT id, event_id, severity, affected_customers_count AS customers, ST_AsGeoJSON(ST_Buffer(area::geography, 25)::geometry, 6) AS geojson
+    FROM oms_outage_events
+    WHERE status IN ('detected','confirmed','in_progress') AND area IS NOT NULL AND GeometryType(area) = 'POLYGON'`);
+  return {
+    type: "FeatureCollection",
+    features: rows.map((r, i) => ({ type: "Feature", id: i + 1, geometry: JSON.parse(r.geojson), properties: { key: r.id, eventId: r.event_id, severity: r.severity, customersOut: Number(r.customers) } })),
+  };
+}

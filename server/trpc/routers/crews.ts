@@ -13,6 +13,6 @@ export const crewsRouter = router({
       (SELECT o.event_id FROM oms_crew_assignments a JOIN oms_outage_events o ON o.id = a.outage_event_id
         WHERE a.crew_id = c.id AND a.status NOT IN ('completed', 'cancelled') ORDER BY a.assigned_at DESC LIMIT 1) AS outage
     FROM oms_crews c ORDER BY c.crew_id`)),
-  suggest: procedure("crews.dispatch").input(z.object({ outage_event_id: outageRef })).query(({ ctx, input }) => suggestCrews(ctx.db, input.outage_event_id)),
+  suggest: procedure("crews.dispatch").input(z.object({ outage_event_id: outageRef })).query(({ ctx, input }) => suggestCrews(ctx.db, input.outage_event_id, 100)),
   dispatch: procedure("crews.dispatch").input(dispatchCrewInput).mutation(({ ctx, input }) => dispatchCrew(serviceContext(ctx), input)),
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { router, procedure } from "../init";
-import { listSubstations, feederLines, distributionPointsInView, networkTotals } from "../../../db/queries/map";
+import { listSubstations, feederLines, distributionPointsInView, metersInView, networkTotals } from "../../../db/queries/map";
 
 const bbox = z.object({
   west: z.number().min(-180).max(180),
@@ -16,4 +16,8 @@ export const networkRouter = router({
   distributionPoints: procedure("network.read")
     .input(z.object({ bbox, limit: z.number().int().min(1).max(20_000).default(5_000) }))
     .query(({ ctx, input }) => distributionPointsInView(ctx.db, input.bbox, input.limit)),
+  /** Meters in view with their power state, for close zoom (the map asks only from zoom 15). */
+  meters: procedure("network.read")
+    .input(z.object({ bbox, limit: z.number().int().min(1).max(10_000).default(5_000) }))
+    .query(({ ctx, input }) => metersInView(ctx.db, input.bbox, input.limit)),
 });

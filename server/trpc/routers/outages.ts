@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { router, procedure, serviceContext } from "../init";
 import { activeOutageMarkers } from "../../../db/queries/outages";
+import { outageAreas } from "../../../db/queries/map";
 import { listOpenOutages, outageDetail, overview } from "../../../db/queries/outageDetail";
 import { notFound } from "../../errors";
 import { addNote, addNoteInput, confirmOutage, confirmOutageInput } from "../../operations/outageActions";
@@ -20,6 +21,8 @@ const filter = z.object({
 export const outagesRouter = router({
   /** Open outages to draw on the map, most severe first. */
   active: procedure("outages.read").query(({ ctx }) => activeOutageMarkers(ctx.db)),
+  /** Open outages as areas (the hull of their affected meters), for the map. */
+  areas: procedure("outages.read").query(({ ctx }) => outageAreas(ctx.db)),
   /** The outage list beside the map, filtered. */
   list: procedure("outages.read").input(filter).query(({ ctx, input }) => listOpenOutages(ctx.db, input)),
   detail: procedure("outages.read").input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
