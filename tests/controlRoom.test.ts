@@ -102,4 +102,27 @@ describe(`the control room's outage procedures on ${runtimeName}`, () => {
     expect(c.status).toBe("available");
     expect((await q("outages.list", {})).map((o: { eventId: string }) => o.eventId)).not.toContain(t2.event_id);
   });
+
+  it("splits the customers behind chosen distribution points into a new confirmed outage, and refuses splits that make no sense", async () => {
+    const t = await trip(3, "S");
+    const before = await q("outages.detail", { id: t.outage_event_id });
+    expect(before.points.length).toBeGreaterThan(1);
+    const [point] = before.points;
+    const res = await m("outages.split", { outage_event_id: t.outage_event_id, distribution_points: [point.code], reason: "separate fault" });
+    expect(res.status).toBe(200);
+    const made = res.body.result.data.json;
+    expect(made).toMatchObject({ meters: point.metersOut, distribution_points: [point.code], split_from: t.event_id });
+    const split = await q("outages.detail", { id: made.outage_event_id });
+    expect(split).toMatchObject({ status: "confirmed", level: "distribution_point", deviceCode: point.code, metersOut: point.metersOut, confirmedBy: "dispatcher1" });
+    const after = await q("outages.detail", { id: t.outage_event_id });
+    expect(after.metersOut).toBe(before.metersOut - point.metersOut);
+    expect(after.points.map((p: { code: string }) => p.code)).not.toContain(point.code);
+    expect(after.timeline[0]).toMatchObject({ type: "split", actor: "dispatcher1" });
+
+    const unknown = await m("outages.split", { outage_event_id: t.outage_event_id, distribution_points: ["DP99999"] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.json.message).toMatch(/None of these distribution points/);
+    const everything = await m("outages.split", { outage_event_id: t.outage_event_id, distribution_points: after.points.map((p: { code: string }) => p.code) });
+    expect(everything.status).toBe(400);
+  });
 });

@@ -36,6 +36,7 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
   const restore = useMutation(trpc.outages.restore.mutationOptions(handlers("Restored.")));
   const dispatch = useMutation(trpc.crews.dispatch.mutationOptions(handlers("Crew dispatched.")));
   const merge = useMutation(trpc.outages.merge.mutationOptions(handlers("Merged.")));
+  const split = useMutation(trpc.outages.split.mutationOptions(handlers("Split off into a new outage.")));
 
   const o = detail.data;
   if (detail.error) return <aside className="details" aria-label="Outage details"><p className="form-error" role="alert">{detail.error.message}</p><button type="button" onClick={onClose}>Close</button></aside>;
@@ -67,13 +68,14 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
 
       {(error || done) && <p className={error ? "form-error" : "form-ok"} role="status">{error ?? done}</p>}
       {canAct && open && (
-        <Actions o={o} timeZone={timeZone} busy={[confirm, note, etr, restore, dispatch, merge].some((m) => m.isPending)}
+        <Actions o={o} timeZone={timeZone} busy={[confirm, note, etr, restore, dispatch, merge, split].some((m) => m.isPending)}
           onConfirm={() => confirm.mutate({ outage_event_id: o.id })}
           onNote={(text) => note.mutate({ outage_event_id: o.id, note: text })}
           onEtr={(at) => etr.mutate({ outage_event_id: o.id, estimated_restoration_time: at.toISOString() })}
           onRestore={(reason) => restore.mutate({ outage_event_id: o.id, restoration_data: { restoration_time: new Date().toISOString(), restoration_reason: reason } })}
           onDispatch={(crew) => dispatch.mutate({ outage_event_id: o.id, crew_data: { crew_id: crew, assignment_type: "repair" } })}
-          onMerge={(from) => merge.mutate({ into: o.id, from: [from] })} />
+          onMerge={(from) => merge.mutate({ into: o.id, from: [from] })}
+          onSplit={(points) => split.mutate({ outage_event_id: o.id, distribution_points: points })} />
       )}
 
       <div className="tabs" role="tablist">
@@ -114,15 +116,16 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
   );
 }
 
-type Detail = { id: string; status: string; etr: string | null };
+type Detail = { id: string; status: string; etr: string | null; points: Array<{ code: string; metersOut: number }> };
 
-function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDispatch, onMerge }: {
+function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDispatch, onMerge, onSplit }: {
   o: Detail; timeZone?: string; busy: boolean;
   onConfirm: () => void; onNote: (text: string) => void; onEtr: (at: Date) => void; onRestore: (reason: string) => void;
-  onDispatch: (crew: string) => void; onMerge: (from: string) => void;
+  onDispatch: (crew: string) => void; onMerge: (from: string) => void; onSplit: (points: string[]) => void;
 }) {
   const trpc = useTRPC();
-  const [open, setOpen] = useState<"" | "dispatch" | "etr" | "note" | "restore" | "merge">("");
+  const [open, setOpen] = useState<"" | "dispatch" | "etr" | "note" | "restore" | "merge" | "split">("");
+  const [picked, setPicked] = useState<string[]>([]);
   const suggest = useQuery(trpc.crews.suggest.queryOptions({ outage_event_id: o.id }, { enabled: open === "dispatch" }));
   const [crew, setCrew] = useState("");
   const [etr, setEtr] = useState(() => toLocalInput(new Date(Date.now() + 2 * 3600_000), timeZone));
@@ -139,6 +142,7 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
         <button type="button" aria-expanded={open === "etr"} onClick={() => toggle("etr")}>Set ETR</button>
         <button type="button" aria-expanded={open === "note"} onClick={() => toggle("note")}>Add note</button>
         <button type="button" aria-expanded={open === "merge"} onClick={() => toggle("merge")}>Merge</button>
+        {o.points.length > 1 && <button type="button" aria-expanded={open === "split"} onClick={() => toggle("split")}>Split</button>}
         <button type="button" aria-expanded={open === "restore"} onClick={() => toggle("restore")}>Restore</button>
       </div>
       {open === "dispatch" && (
@@ -171,6 +175,21 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
         <form className="action-form" onSubmit={submit(() => onMerge(from.trim()))} aria-label="Merge another outage into this one">
           <label>Outage to merge into this one (its OMS_… id)<input required value={from} onChange={(e) => setFrom(e.target.value)} /></label>
           <button className="primary" type="submit" disabled={busy}>Merge</button>
+        </form>
+      )}
+      {open === "split" && (
+        <form className="action-form" onSubmit={submit(() => { onSplit(picked); setPicked([]); })} aria-label="Split off distribution points">
+          <fieldset className="checks">
+            <legend>Distribution points to split off into a new outage</legend>
+            {o.points.map((p) => (
+              <label key={p.code} className="check">
+                <input type="checkbox" checked={picked.includes(p.code)}
+                  onChange={(e) => setPicked(e.target.checked ? [...picked, p.code] : picked.filter((c) => c !== p.code))} />
+                {p.code} · {p.metersOut} out
+              </label>
+            ))}
+          </fieldset>
+          <button className="primary" type="submit" disabled={busy || picked.length === 0 || picked.length === o.points.length}>Split off</button>
         </form>
       )}
       {open === "restore" && (

@@ -73,6 +73,10 @@ export async function outageDetail(db: DbOrTx, id: string) {
     LEFT JOIN network_distribution_points dp ON dp.id = o.dp_id
     WHERE o.id = ${id}::uuid`);
   if (!o) return null;
+  const points = await queryRows<{ code: string; n: number }>(db, sql`
+    SELECT d.dp_id AS code, COUNT(*)::int AS n
+    FROM oms_outage_affected_meters a JOIN oms_meters m ON m.id = a.meter_id JOIN network_distribution_points d ON d.id = m.dp_id
+    WHERE a.outage_event_id = ${id}::uuid AND a.state <> 'restored' GROUP BY d.dp_id ORDER BY d.dp_id`);
   const [meters, signals, timeline, assignments, notifications] = await Promise.all([
     queryRows<Record<string, unknown>>(db, sql`
       SELECT m.meter_number, a.state, a.since, c.name AS customer, c.customer_id AS customer_code, c.is_critical, c.address
@@ -109,6 +113,8 @@ export async function outageDetail(db: DbOrTx, id: string) {
     etr: iso(o.estimated_restoration_time), restoredAt: iso(o.actual_restoration_time), cause: (o.cause as string | null) ?? null,
     parentOutageId: (o.parent_outage_id as string | null) ?? null, mergedIntoId: (o.merged_into_id as string | null) ?? null,
     lat: num(o.lat), lng: num(o.lng),
+    /** The distribution points with customers out, for splitting. */
+    points: points.map((p) => ({ code: p.code, metersOut: Number(p.n) })),
     meters: meters.map((m) => ({ meterNumber: String(m.meter_number), state: String(m.state), since: iso(m.since), customer: (m.customer as string | null) ?? null,
       customerCode: (m.customer_code as string | null) ?? null, critical: Boolean(m.is_critical), address: (m.address as string | null) ?? null })),
     signals: signals.map((s) => ({ source: String(s.source_type), id: String(s.source_event_id), kind: String(s.signal_kind), at: iso(s.detected_at)!, meter: (s.meter_number as string | null) ?? null })),

@@ -9,6 +9,7 @@ import { setEtr, setEtrInput } from "../../operations/setEtr";
 import { restoreOutage, restoreOutageInput } from "../../operations/restoreOutage";
 import { mergeOutages } from "../../events/mergeOutages";
 import { outageRef } from "../../operations/schemas";
+import { splitOutage, splitOutageInput } from "../../operations/splitOutage";
 
 const code = z.string().trim().min(1).max(40);
 const filter = z.object({
@@ -40,4 +41,5 @@ export const outagesRouter = router({
   merge: procedure("outages.act")
     .input(z.object({ into: outageRef, from: z.array(outageRef).min(1).max(50), reason: z.string().trim().max(500).optional() }))
     .mutation(({ ctx, input }) => mergeOutages(serviceContext(ctx), { intoId: input.into, fromIds: input.from, reason: input.reason })),
+  split: procedure("outages.act").input(splitOutageInput).mutation(({ ctx, input }) => splitOutage(serviceContext(ctx), input)),
 });
