@@ -8,6 +8,7 @@ import { UserMenu } from "../auth/UserMenu";
 import { useLiveChanges } from "../live/useLiveChanges";
 import { ConnectionBadge } from "../live/ConnectionBadge";
 import { formatCount, formatTime } from "../format";
+import { CrewMiniMap } from "./CrewMiniMap";
 
 const NEXT_STEPS = [
   { status: "en_route", label: "En route", from: ["assigned"] },
@@ -22,6 +23,7 @@ export function CrewPage() {
   const queryClient = useQueryClient();
   const mine = useQuery(trpc.crew.myAssignments.queryOptions());
   const config = useQuery(trpc.system.publicConfig.queryOptions());
+  const feeders = useQuery(trpc.network.feeders.queryOptions(undefined, { staleTime: 10 * 60_000 }));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.crew.myAssignments.queryKey() });
   const live = useLiveChanges((changes) => {
     if (changes.some((c) => c.topic === "crew:updated")) refresh();
@@ -62,6 +64,9 @@ export function CrewPage() {
                   <dt>Assigned</dt><dd>{formatTime(a.assigned_at as string, tz)}</dd>
                   {a.lat != null && <><dt>Place</dt><dd><a href={`geo:${Number(a.lat)},${Number(a.lng)}`}>{Number(a.lat).toFixed(5)}, {Number(a.lng).toFixed(5)}</a></dd></>}
                 </dl>
+                {open && a.lat != null && (
+                  <CrewMiniMap lat={Number(a.lat)} lng={Number(a.lng)} feeders={feeders.data as never} styleUrl={config.data?.mapStyleUrl ?? null} />
+                )}
                 {open && (
                   <>
                     <div className="big-buttons">
