@@ -12,9 +12,8 @@ export type ConnectionState = "connecting" | "live" | "reconnecting";
  * for everything after the last one seen, so nothing committed while away is missed. Changes
  * are handed over in batches (the server already coalesces per tick).
  */
-export function useLiveChanges(onChanges: (changes: Change[]) => void): { state: ConnectionState; lastSeq: number } {
+export function useLiveChanges(onChanges: (changes: Change[]) => void): { state: ConnectionState } {
   const [state, setState] = useState<ConnectionState>("connecting");
-  const [lastSeq, setLastSeq] = useState(0);
   const seq = useRef<number | null>(null);
   const handler = useRef(onChanges);
   handler.current = onChanges;
@@ -24,14 +23,13 @@ export function useLiveChanges(onChanges: (changes: Change[]) => void): { state:
     const deliver = (changes: Change[]) => {
       const fresh = changes.filter((c) => seq.current === null || c.seq > seq.current);
       if (!fresh.length) return;
+      // A ref, not state: a storm pushes many times a second and must not re-render the page for it.
       seq.current = fresh[fresh.length - 1].seq;
-      setLastSeq(seq.current);
       handler.current(fresh);
     };
     socket.on("system:hello", (hello) => {
       if (seq.current === null) {
         seq.current = hello.seq;
-        setLastSeq(hello.seq);
       } else if (hello.seq > seq.current) {
         socket.emit("changes:since", seq.current, deliver);
       }
@@ -48,5 +46,5 @@ export function useLiveChanges(onChanges: (changes: Change[]) => void): { state:
       socket.close();
     };
   }, []);
-  return { state, lastSeq };
+  return { state };
 }

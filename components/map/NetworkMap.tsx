@@ -27,6 +27,9 @@ interface Props {
   onSelectOutage?: (id: string) => void;
 }
 
+/** How often live meter changes are painted. */
+const METER_PAINT_MS = 250;
+
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
 /**
@@ -101,6 +104,8 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
           container.current?.setAttribute("data-rendered-substations", codes.join(","));
           const shown = map!.queryRenderedFeatures({ layers: [LAYERS.outages] });
           container.current?.setAttribute("data-rendered-outages", [...new Set(shown.map((f) => String(f.properties.eventId)))].sort().join(","));
+          const b = map!.getBounds();
+          container.current?.setAttribute("data-bounds", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(","));
           const c = map!.getCenter();
           container.current?.setAttribute("data-center", `${c.lng.toFixed(4)},${c.lat.toFixed(4)}`);
         });
@@ -167,15 +172,18 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     return () => { map.off("moveend", refresh); };
   }, [ready, queryClient, trpc]);
 
-  // Meter changes arrive by the thousand in a storm: keep the latest per meter, paint once a frame.
+  // Meter changes arrive by the thousand in a storm: keep the latest per meter and paint them
+  // four times a second (each paint redraws the map; a person cannot follow more anyway).
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map || !subscribeMeters) return;
     const latest = new Map<number, string>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
     let frame = 0;
     let applied = 0;
     const paint = () => {
       frame = 0;
+      timer = null;
       for (const [id, status] of latest) map.setFeatureState({ source: SOURCES.meters, id }, { status });
       applied += latest.size;
       latest.clear();
@@ -183,9 +191,9 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     };
     const unsubscribe = subscribeMeters((meters) => {
       for (const m of meters) latest.set(m.id, m.status);
-      frame ||= requestAnimationFrame(paint);
+      timer ??= setTimeout(() => { frame = requestAnimationFrame(paint); }, METER_PAINT_MS);
     });
-    return () => { unsubscribe(); if (frame) cancelAnimationFrame(frame); };
+    return () => { unsubscribe(); if (timer) clearTimeout(timer); if (frame) cancelAnimationFrame(frame); };
   }, [ready, subscribeMeters]);
 
   useEffect(() => {
