@@ -1,7 +1,7 @@
 import type { Random } from "../../db/seed/random";
 import { callTicket, onuEvent, scadaClose, scadaTrip } from "./payloads";
 import type { DemoFeeder, DemoMeter } from "./places";
-import { hasOnu, metersOf, PlanBuilder, shuffle, type PlanContext, type ScenarioPlan } from "./planKit";
+import { hasOnu, metersOf, PlanBuilder, shuffle, type PlanContext, type PlanTruth, type ScenarioPlan } from "./planKit";
 
 /** Share of a feeder's meters whose last gasp reaches the head-end (real AMI loses some). */
 export const LAST_GASP_SHARE: readonly [number, number] = [0.76, 0.84];
@@ -18,7 +18,8 @@ export function planFeederTrip(feeder: DemoFeeder, rng: Random, ctx: PlanContext
   const meters = metersOf(feeder.points);
   b.add(0, "scada", scadaTrip(ctx.ids, feeder, b.at(0), rng));
 
-  const gasping = shuffle(meters, rng).slice(0, Math.round(meters.length * rng.between(LAST_GASP_SHARE[0], LAST_GASP_SHARE[1])));
+  const share = ctx.lastGaspShare ?? LAST_GASP_SHARE;
+  const gasping = shuffle(meters, rng).slice(0, Math.round(meters.length * rng.between(share[0], share[1])));
   const gasped = new Set(gasping);
   b.kaifa(gasping, false, rng.int(800, 2500));
 
@@ -48,9 +49,14 @@ export function planFeederTrip(feeder: DemoFeeder, rng: Random, ctx: PlanContext
     b.add(t, "onu", onuEvent(ctx.ids, m, true, b.at(t), rng));
     mainEnd = Math.max(mainEnd, t);
   }
-  if (nested) b.kaifa(nested.meters, true, closeAt + rng.int(9, 14) * 60_000);
+  const nestedRestore = nested ? closeAt + rng.int(9, 14) * 60_000 : 0;
+  if (nested) b.kaifa(nested.meters, true, nestedRestore);
 
   const summary = `feeder trip on ${feeder.feederCode} (${meters.length} meters, ${gasping.length} last gasps` +
     `${nested ? `, ${nested.dpCode} stays dark` : ""}), breaker closes after ${Math.round(closeAt / 1000)} s`;
-  return b.finish("feeder_trip", feeder.feederCode, feeder.points.map((p) => p.dpCode), summary, mainEnd);
+  const faults: PlanTruth["faults"] = [{ level: "feeder", deviceCode: feeder.feederCode, meterNumbers: meters.map((m) => m.meterNumber), startMs: 0, restoreMs: closeAt }];
+  if (nested) {
+    faults.push({ level: "distribution_point", deviceCode: nested.dpCode, meterNumbers: nested.meters.map((m) => m.meterNumber), startMs: 0, restoreMs: nestedRestore, nestedIn: 0 });
+  }
+  return b.finish("feeder_trip", feeder.feederCode, feeder.points.map((p) => p.dpCode), summary, { faults, noise: [] }, mainEnd);
 }

@@ -20,6 +20,24 @@ export interface PlannedPost {
   body: unknown;
 }
 
+/** What really happened in a scenario: the ground truth a storm is scored against. */
+export interface PlannedFault {
+  level: "feeder" | "distribution_point" | "meter";
+  deviceCode: string;
+  /** The meters really dark, whether or not their last gasp reached anyone. */
+  meterNumbers: string[];
+  startMs: number;
+  restoreMs: number;
+  /** For a nested outage: the index (in this plan's faults) of the outage it sat inside. */
+  nestedIn?: number;
+}
+
+export interface PlanTruth {
+  faults: PlannedFault[];
+  /** Signals that must not become outages: momentary blips, calls from customers with power. */
+  noise: Array<{ kind: "momentary" | "stray_call"; meterNumbers: string[] }>;
+}
+
 export interface ScenarioPlan {
   kind: ScenarioKind;
   feederCode: string;
@@ -31,12 +49,15 @@ export interface ScenarioPlan {
   mainEndMs: number;
   /** One line for the log. */
   summary: string;
+  truth: PlanTruth;
 }
 
 export interface PlanContext {
   /** The scenario's start; body timestamps are start + atMs (the feed restamps them when posting). */
   start: Date;
   ids: IdFactory;
+  /** Share of a tripped feeder's meters whose last gasp arrives (default LAST_GASP_SHARE, ~80%). */
+  lastGaspShare?: readonly [number, number];
 }
 
 /** Kaifa head-ends post batches; the ingestion route takes up to this many per request here. */
@@ -83,9 +104,9 @@ export class PlanBuilder {
     return t;
   }
 
-  finish(kind: ScenarioKind, feederCode: string, pointCodes: string[], summary: string, mainEndMs?: number): ScenarioPlan {
+  finish(kind: ScenarioKind, feederCode: string, pointCodes: string[], summary: string, truth: PlanTruth, mainEndMs?: number): ScenarioPlan {
     const posts = [...this.posts].sort((a, b) => a.atMs - b.atMs);
     const last = posts.length ? posts[posts.length - 1].atMs : 0;
-    return { kind, feederCode, pointCodes, posts, mainEndMs: mainEndMs ?? last, summary };
+    return { kind, feederCode, pointCodes, posts, mainEndMs: mainEndMs ?? last, summary, truth };
   }
 }

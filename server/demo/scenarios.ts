@@ -49,7 +49,8 @@ function planTransformer(feeder: DemoFeeder, rng: Random, ctx: PlanContext): Sce
   b.kaifa(shuffle(point.meters, rng), true, restoreAt, [300, 1500]);
   if (onu && b.posts.some((p) => p.route === "onu")) b.add(restoreAt + 2000, "onu", onuEvent(ctx.ids, onu, true, b.at(restoreAt + 2000), rng));
   return b.finish("transformer", feeder.feederCode, [point.dpCode],
-    `transformer ${point.dpCode} on ${feeder.feederCode} out (${gasping.length}/${point.meters.length} last gasps) for ${Math.round(restoreAt / 1000)} s`);
+    `transformer ${point.dpCode} on ${feeder.feederCode} out (${gasping.length}/${point.meters.length} last gasps) for ${Math.round(restoreAt / 1000)} s`,
+    { faults: [{ level: "distribution_point", deviceCode: point.dpCode, meterNumbers: point.meters.map((m) => m.meterNumber), startMs: 0, restoreMs: restoreAt }], noise: [] });
 }
 
 /** One meter (its service cable or cut-out): a last gasp from Kaifa or its ONU, perhaps a call, restore later. */
@@ -68,7 +69,8 @@ function planSingleMeter(feeder: DemoFeeder, rng: Random, ctx: PlanContext): Sce
   const restoreAt = rng.int(90_000, 480_000);
   b.add(restoreAt, viaOnu ? "onu" : "kaifa", event(false, restoreAt));
   return b.finish("single_meter", feeder.feederCode, [point.dpCode],
-    `meter ${meter.meterNumber} at ${point.dpCode} out via ${viaOnu ? "ONU" : "Kaifa"} for ${Math.round(restoreAt / 1000)} s`);
+    `meter ${meter.meterNumber} at ${point.dpCode} out via ${viaOnu ? "ONU" : "Kaifa"} for ${Math.round(restoreAt / 1000)} s`,
+    { faults: [{ level: "meter", deviceCode: meter.meterNumber, meterNumbers: [meter.meterNumber], startMs: 0, restoreMs: restoreAt }], noise: [] });
 }
 
 /** A momentary blip: a few meters of one point gasp and come back within 10 s. */
@@ -79,7 +81,8 @@ function planMomentary(feeder: DemoFeeder, rng: Random, ctx: PlanContext): Scena
   b.kaifa(meters, false, 0);
   const backAt = rng.int(2000, 9000);
   b.kaifa(meters, true, backAt);
-  return b.finish("momentary", feeder.feederCode, [point.dpCode], `momentary blip at ${point.dpCode}: ${meters.length} meters back after ${Math.round(backAt / 1000)} s`);
+  return b.finish("momentary", feeder.feederCode, [point.dpCode], `momentary blip at ${point.dpCode}: ${meters.length} meters back after ${Math.round(backAt / 1000)} s`,
+    { faults: [], noise: [{ kind: "momentary", meterNumbers: meters.map((m) => m.meterNumber) }] });
 }
 
 /** A call from a customer whose power is on, or a hurried ticket with only a location. */
@@ -90,9 +93,10 @@ function planStrayCall(feeder: DemoFeeder, rng: Random, ctx: PlanContext): Scena
   if (located.length && (!callers.length || rng.chance(0.3))) {
     const point = rng.pick(located);
     b.add(0, "call-center", locationOnlyTicket(ctx.ids, point.lat!, point.lng!, b.at(0), rng));
-    return b.finish("stray_call", feeder.feederCode, [], `call with only a location near ${point.dpCode}`);
+    return b.finish("stray_call", feeder.feederCode, [], `call with only a location near ${point.dpCode}`, { faults: [], noise: [{ kind: "stray_call", meterNumbers: [] }] });
   }
   const m = rng.pick(callers.length ? callers : metersOf(feeder.points));
   b.add(0, "call-center", callTicket(ctx.ids, m, b.at(0), rng, true));
-  return b.finish("stray_call", feeder.feederCode, [], `call from a customer with power (meter ${m.meterNumber})`);
+  return b.finish("stray_call", feeder.feederCode, [], `call from a customer with power (meter ${m.meterNumber})`,
+    { faults: [], noise: [{ kind: "stray_call", meterNumbers: [m.meterNumber] }] });
 }
