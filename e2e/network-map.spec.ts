@@ -25,6 +25,7 @@ test("the home map draws every seeded substation and lists them", async ({ page 
   // The map writes the codes of the substations it actually rendered once it is idle.
   await expect(map).toHaveAttribute("data-rendered-substations", expectedCodes.join(","));
 
+  await page.getByRole("tab", { name: /Substations/ }).click();
   const listed = await page.getByTestId("substation-list").locator("button[data-code]").evaluateAll(
     (buttons) => buttons.map((b) => b.getAttribute("data-code")),
   );
@@ -39,6 +40,7 @@ test("choosing a substation flies the map to it and clicking it shows its detail
   const map = page.getByTestId("network-map");
   await expect(map).toHaveAttribute("data-rendered-substations", /SS/);
 
+  await page.getByRole("tab", { name: /Substations/ }).click();
   await page.getByTestId("substation-list").locator(`button[data-code="${first.code}"]`).click();
   // After the flight the substation sits in the middle of the map, where a person would click.
   await expect(map).toHaveAttribute("data-center", `${first.lng.toFixed(4)},${first.lat.toFixed(4)}`);

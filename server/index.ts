@@ -27,6 +27,8 @@ export interface ServerOptions {
   /** Close that database on stop (default true); false when another server shares it. */
   closeDatabase?: boolean;
   log?: (message: string) => void;
+  /** The clock of the pipeline and its sweeps (a storm replay runs it at the storm's pace). */
+  now?: () => Date;
 }
 
 export interface RunningServer {
@@ -86,7 +88,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // /socket.io/ itself (long-polling included) and hands every other request on. The
     // services get a publisher that forwards to the hub once it exists.
     let hub: Realtime | undefined;
-    const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap);
+    const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap, options.now);
     const httpServer = http.createServer(createHttpApp({ context: { db: database.db, config, auth, publisher: services.publisher }, services, auth, pageHandler }));
     const realtime = (hub = await createRealtime(httpServer, database.db, auth, config.redisUrl));
     const sweeper = startSweeper(services.ingest, log);

@@ -10,6 +10,17 @@ import { createApiKey } from "../../server/auth/apiKeys";
 import { loadConfig } from "../../server/config";
 import { systemActor } from "../../server/context";
 import { startServer, type RunningServer } from "../../server/index";
+import { createUser } from "../../server/auth/users";
+
+/** Signs in through the real route and answers the session cookie. */
+export async function signInCookie(url: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/sign-in/username`, {
+    method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify({ username, password }),
+  });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.includes("session_token"));
+  if (res.status !== 200 || !cookie) throw new Error(`sign-in of ${username} answered ${res.status}`);
+  return cookie;
+}
 
 export type RuntimeKind = "pglite" | "postgres";
 
@@ -19,6 +30,10 @@ export interface BenchServer {
   server: RunningServer;
   /** A Kaifa-scoped API key, as the head-end integration would hold. */
   apiKey: string;
+  /** One key per ingestion source, as each integration would hold. */
+  keys: Record<"scada" | "kaifa" | "onu" | "call_center", string>;
+  /** The session cookie of a signed-in dispatcher, to watch the pushes as a screen does. */
+  dispatcherCookie: string;
   /** What the server logged (sweeper and after-commit trouble shows up here). */
   logs: string[];
   /** Seconds spent opening the database, migrating and loading the network. */
@@ -83,10 +98,14 @@ export async function startBenchServer(kind: RuntimeKind, network: GeneratedNetw
   const logs: string[] = [];
   try {
     await loadNetwork(database.db, network);
-    const { key: apiKey } = await createApiKey(database.db, systemActor, { name: "ingest benchmark", scope: "kaifa" });
+    const keys = {} as BenchServer["keys"];
+    for (const scope of ["scada", "kaifa", "onu", "call_center"] as const) keys[scope] = (await createApiKey(database.db, systemActor, { name: `benchmark ${scope}`, scope })).key;
     const server = await startServer(config, { pages: false, database, log: (m) => logs.push(m) });
+    const password = randomBytes(12).toString("base64url");
+    await createUser(server.auth, database.db, systemActor, { username: "bench-dispatcher", name: "Benchmark dispatcher", role: "dispatcher", password });
+    const dispatcherCookie = await signInCookie(server.url, "bench-dispatcher", password);
     const setupSeconds = (performance.now() - started) / 1000;
-    return { server, apiKey, logs, setupSeconds, stop: () => server.stop() };
+    return { server, apiKey: keys.kaifa, keys, dispatcherCookie, logs, setupSeconds, stop: () => server.stop() };
   } catch (err) {
     await database.close();
     throw err;

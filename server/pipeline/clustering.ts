@@ -58,9 +58,15 @@ export function desiredOutages(
     const feeder = topology.feeders.get(feederId)!;
     const breaker = evidence.breakers.get(breakerKey("feeder", feederId));
     const feederEvidence = new Map([...offByMeter].filter(([m]) => topology.meters.get(m)?.feederId === feederId));
+    const recent = (at: Date | undefined) => at !== undefined && now.getTime() - at.getTime() <= rule.windowMinutes * 60_000;
     for (const dpId of feeder.dpIds) {
       const at = evidence.dpReports.get(dpId);
-      if (at && now.getTime() - at.getTime() <= rule.windowMinutes * 60_000) feederEvidence.set(-dpId, at);
+      if (recent(at)) feederEvidence.set(-dpId, at!);
+      // A call with only a place counts when something else there says the power is off.
+      const call = evidence.dpCalls.get(dpId);
+      if (recent(call) && !feederEvidence.has(-dpId) && topology.dps.get(dpId)!.meterIds.some((m) => feederEvidence.has(m))) {
+        feederEvidence.set(-dpId, call!);
+      }
     }
     const whole = (scadaSince: Date | null): DesiredOutage => ({
       level: "feeder", deviceId: feederId, substationId, feederId, dpId: null,
@@ -128,7 +134,11 @@ function commonParent(meterIds: number[], restrictions: Restrictions): string | 
 
 /**
  * Which meters of these feeders say the supply is off, and since when: their own power-off,
- * or a customer's call within the rule's window that no later power-on contradicts.
+ * or a customer's call within the rule's window that no later power-on contradicts. A smart
+ * meter's last gasp most often arrives, so a lone call from a customer whose smart meter said
+ * nothing — and whose neighbours are fine — is more often a problem inside the house than an
+ * outage: it needs a second call at the same distribution point, a meter there that is off, or a
+ * power-off placed at the point. A call about a meter that cannot gasp counts on its own.
  */
 function meterEvidence(feederIds: number[], topology: Topology, evidence: Evidence, restrictions: Restrictions, now: Date, rule: Rule) {
   const feeders = new Set(feederIds);
@@ -138,11 +148,21 @@ function meterEvidence(feederIds: number[], topology: Topology, evidence: Eviden
     if (power.status !== "off" || !power.changedAt || restrictions.excluded.has(meterId)) continue;
     if (feeders.has(topology.meters.get(meterId)?.feederId ?? -1)) off.set(meterId, power.changedAt);
   }
+  const recent = (at: Date | undefined) => at !== undefined && now.getTime() - at.getTime() <= windowMs;
+  const callsByDp = new Map<number, Array<[number, Date]>>();
   for (const [meterId, at] of evidence.reports) {
-    if (off.has(meterId) || restrictions.excluded.has(meterId) || now.getTime() - at.getTime() > windowMs) continue;
+    if (off.has(meterId) || restrictions.excluded.has(meterId) || !recent(at)) continue;
     const power = evidence.meterPower.get(meterId);
     if (power?.status === "on" && power.changedAt && power.changedAt > at) continue;
-    if (feeders.has(topology.meters.get(meterId)?.feederId ?? -1)) off.set(meterId, at);
+    const meter = topology.meters.get(meterId);
+    if (!meter || !feeders.has(meter.feederId)) continue;
+    callsByDp.set(meter.dpId, [...(callsByDp.get(meter.dpId) ?? []), [meterId, at]]);
+  }
+  for (const [dpId, calls] of callsByDp) {
+    const dpOff = (topology.dps.get(dpId)?.meterIds ?? []).some((m) => off.has(m));
+    const reports = calls.length + (recent(evidence.dpCalls.get(dpId)) ? 1 : 0);
+    const corroborated = dpOff || recent(evidence.dpReports.get(dpId)) || reports >= 2;
+    for (const [meterId, at] of calls) if (corroborated || !topology.meters.get(meterId)!.smart) off.set(meterId, at);
   }
   return off;
 }

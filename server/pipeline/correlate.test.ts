@@ -116,12 +116,21 @@ describe("correlation pipeline", () => {
     expect(w.meterPower.get(1013)!.status).toBe("on");
   });
 
-  it("keeps a lone customer call as a low-confidence outage that waits for a dispatcher", () => {
+  it("keeps a lone call about a meter that cannot gasp as a low-confidence outage that waits for a dispatcher", () => {
     const w = new World();
     w.step([call(2033, 0)], 1);
     expect(summary(w)).toEqual([{ level: "meter", device: 2033, status: "detected", meters: 1 }]);
     expect(w.open()[0].severity).toBe("low");
     expect(w.meterPower.get(2033)!.status).toBe("on");
+  });
+
+  it("waits for a second report before a call about a silent smart meter becomes an outage", () => {
+    const w = new World();
+    w.step([call(2031, 0)], 1);
+    expect(summary(w)).toEqual([]);
+    // A neighbour under the same point calls too: both count, and two of its four meters put it at the point.
+    w.step([call(2032, 3)], 4);
+    expect(summary(w)).toEqual([{ level: "distribution_point", device: 203, status: "detected", meters: 4 }]);
   });
 
   it("counts calls with last gasps under one point, and confirms with the mixed score", () => {

@@ -10,8 +10,10 @@ export interface Evidence {
   breakers: Map<string, Breaker>;
   /** Customer reports (calls) still within the rule's window, by meter. */
   reports: Map<number, Date>;
-  /** Signals placed only at a distribution point (a location, no meter), by point. */
+  /** Power-off signals placed only at a distribution point (a location, no meter), by point. */
   dpReports: Map<number, Date>;
+  /** Customer calls placed only at a distribution point (a location, no meter), by point. */
+  dpCalls: Map<number, Date>;
   /** Meters that came back on in this batch, with when: proof their supply path is live. */
   energizedMeters: Map<number, Date>;
 }
@@ -57,7 +59,7 @@ export function applySignals(signals: PlacedSignal[], evidence: Evidence, rule: 
       }
     } else if (signal.kind === "customer_report") {
       if (placement.level === "meter") for (const m of placement.meterIds) keepLatest(evidence.reports, m, at);
-      if (placement.level === "distribution_point") keepLatest(evidence.dpReports, placement.dpId, at);
+      if (placement.level === "distribution_point") keepLatest(evidence.dpCalls, placement.dpId, at);
     } else if (signal.kind === "power_off" && placement.level === "distribution_point") {
       keepLatest(evidence.dpReports, placement.dpId, at);
     } else if ((placement.level === "feeder" || placement.level === "substation") && (signal.kind === "power_off" || signal.kind === "power_on")) {

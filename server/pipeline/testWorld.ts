@@ -22,7 +22,7 @@ export function smallTopology(): Topology {
       const meterIds = [1, 2, 3, 4].map((i) => dp * 10 + i);
       t.dps.set(dp, { id: dp, code: `DP${dp}`, feederId: f, meterIds });
       for (const m of meterIds) {
-        t.meters.set(m, { id: m, meterNumber: `M${m}`, dpId: dp, feederId: f, substationId: 1, customerId: m, critical: m === 1011 });
+        t.meters.set(m, { id: m, meterNumber: `M${m}`, dpId: dp, feederId: f, substationId: 1, customerId: m, critical: m === 1011, smart: m !== 2033 });
       }
     }
   }
@@ -62,7 +62,7 @@ export class World {
   step(signals: ReturnType<typeof signal>[], nowSeconds: number, sweep?: number[]): Decisions {
     const evidence: Evidence = {
       meterPower: this.meterPower, breakers: this.breakers, reports: this.reports,
-      dpReports: new Map(), energizedMeters: new Map(),
+      dpReports: new Map(), dpCalls: new Map(), energizedMeters: new Map(),
     };
     const outages = [...this.outages.values()].filter((o) => isOpen(o) || o.verificationDueAt).map((o) => structuredClone(o));
     this.last = correlate({

@@ -11,6 +11,8 @@ export interface MeterNode {
   substationId: number;
   customerId: number | null;
   critical: boolean;
+  /** Can tell the head-end it lost power (a Kaifa smart meter or an ONU): its silence means something. */
+  smart: boolean;
 }
 export interface DpNode { id: number; code: string; feederId: number; meterIds: number[] }
 export interface FeederNode { id: number; code: string; substationId: number; dpIds: number[] }

@@ -49,7 +49,7 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
   return {
     meterPower, breakers,
     reports: new Map(calls.map((c) => [c.meterId, new Date(c.at)])),
-    dpReports: new Map(), energizedMeters: new Map(),
+    dpReports: new Map(), dpCalls: new Map(), energizedMeters: new Map(),
   };
 }
 

@@ -40,9 +40,10 @@ async function loadTopology(db: DbOrTx, substationIds: number[]): Promise<Map<nu
       SELECT dp.id, dp.dp_id AS code, dp.feeder_id AS "feederId", f.substation_id AS "substationId"
       FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
       WHERE f.substation_id = ANY(${ids}) ORDER BY dp.id`);
-  const meters = await queryRows<{ id: number; meterNumber: string; dpId: number; feederId: number; substationId: number; customerId: number | null; critical: boolean | null }>(db, sql`
+  const meters = await queryRows<{ id: number; meterNumber: string; dpId: number; feederId: number; substationId: number; customerId: number | null; critical: boolean | null; smart: boolean }>(db, sql`
       SELECT m.id, m.meter_number AS "meterNumber", m.dp_id AS "dpId", m.feeder_id AS "feederId",
-             m.substation_id AS "substationId", m.customer_id AS "customerId", c.is_critical AS critical
+             m.substation_id AS "substationId", m.customer_id AS "customerId", c.is_critical AS critical,
+             (m.asset_mrid IS NOT NULL OR m.onu_id IS NOT NULL) AS smart
       FROM oms_meters m LEFT JOIN oms_customers c ON c.id = m.customer_id
       WHERE m.substation_id = ANY(${ids}) AND m.dp_id IS NOT NULL AND m.status = 'active' ORDER BY m.id`);
   const result = new Map<number, Topology>();
@@ -61,7 +62,7 @@ async function loadTopology(db: DbOrTx, substationIds: number[]): Promise<Map<nu
   }
   for (const m of meters) {
     const t = result.get(m.substationId)!;
-    t.meters.set(m.id, { ...m, critical: Boolean(m.critical) });
+    t.meters.set(m.id, { ...m, critical: Boolean(m.critical), smart: Boolean(m.smart) });
     t.dps.get(m.dpId)?.meterIds.push(m.id);
   }
   return result;
