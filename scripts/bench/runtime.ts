@@ -90,7 +90,7 @@ async function freshDatabase(kind: RuntimeKind, postgresUrl: string | null, pool
 }
 
 /** Opens a fresh database, loads the network, makes an API key and starts the API-only server on a free port. */
-export async function startBenchServer(kind: RuntimeKind, network: GeneratedNetwork, postgresUrl: string | null): Promise<BenchServer> {
+export async function startBenchServer(kind: RuntimeKind, network: GeneratedNetwork, postgresUrl: string | null, now?: () => Date): Promise<BenchServer> {
   const started = performance.now();
   // The production defaults (pool size included), on a free loopback port.
   const config = { ...loadConfig({ PORT: "0", HOST: "127.0.0.1" }), seedOnEmpty: false };
@@ -100,7 +100,7 @@ export async function startBenchServer(kind: RuntimeKind, network: GeneratedNetw
     await loadNetwork(database.db, network);
     const keys = {} as BenchServer["keys"];
     for (const scope of ["scada", "kaifa", "onu", "call_center"] as const) keys[scope] = (await createApiKey(database.db, systemActor, { name: `benchmark ${scope}`, scope })).key;
-    const server = await startServer(config, { pages: false, database, log: (m) => logs.push(m) });
+    const server = await startServer(config, { pages: false, database, log: (m) => logs.push(m), now });
     const password = randomBytes(12).toString("base64url");
     await createUser(server.auth, database.db, systemActor, { username: "bench-dispatcher", name: "Benchmark dispatcher", role: "dispatcher", password });
     const dispatcherCookie = await signInCookie(server.url, "bench-dispatcher", password);
