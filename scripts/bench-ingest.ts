@@ -61,7 +61,7 @@ async function measure(kind: RuntimeKind, network: GeneratedNetwork, options: Op
     if (minOffOnGap < concurrency * options.batch) {
       console.log(`  note: some restores are only ${minOffOnGap} events behind their last gasp, less than the ${concurrency * options.batch} in flight: both may be processed out of order (use more --meters)`);
     }
-    const raw = await runPass({ url: bench.server.url, apiKey: bench.apiKey, batches, concurrency });
+    const raw = await runPass({ url: bench.server.url, apiKey: bench.apiKey, cookie: bench.dispatcherCookie, batches, concurrency });
     const summary = summarize(kind, concurrency, options.batch, raw, bench.setupSeconds, await sampler?.stop());
     const troubles = bench.logs.filter((l) => /fail|error/i.test(l));
     if (troubles.length) console.log(`  server logged ${troubles.length} problem(s), first: ${troubles.slice(0, 3).join(" | ")}`);

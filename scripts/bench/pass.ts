@@ -5,6 +5,8 @@ import { io as connect } from "socket.io-client";
 import type { StormBatch } from "./storm";
 
 export interface PassOptions {
+  /** A dispatcher's session cookie (Socket.IO refuses anyone else). */
+  cookie: string;
   url: string;
   /** Sent as `Authorization: Bearer`: the ingestion routes need a key of their source's scope. */
   apiKey: string;
@@ -48,7 +50,8 @@ interface Answer { accepted: number; duplicates: number; rejected: number; unmat
  * change that names its first meter with the new status.
  */
 export async function runPass(options: PassOptions): Promise<PassRaw> {
-  const socket = connect(options.url, { transports: ["websocket"], forceNew: true, reconnection: false });
+  // Watches the pushes as a signed-in dispatcher's screen does.
+  const socket = connect(options.url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: options.cookie } });
   await new Promise<void>((resolve, reject) => {
     socket.once("system:hello", () => resolve());
     socket.once("connect_error", reject);
