@@ -89,7 +89,10 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // services get a publisher that forwards to the hub once it exists.
     let hub: Realtime | undefined;
     const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap, options.now);
-    const httpServer = http.createServer(createHttpApp({ context: { db: database.db, config, auth, publisher: services.publisher }, services, auth, pageHandler }));
+    const httpServer = http.createServer(createHttpApp({
+      context: { db: database.db, config, auth, publisher: services.publisher, disconnectUser: (id) => hub?.disconnectUser(id) },
+      services, auth, pageHandler,
+    }));
     const realtime = (hub = await createRealtime(httpServer, database.db, auth, config.redisUrl));
     const sweeper = startSweeper(services.ingest, log);
 

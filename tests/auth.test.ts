@@ -108,11 +108,18 @@ describe(`sign-in, sessions and people on ${runtimeName}`, () => {
     const made = (await callTrpc(test.url, "admin.users.create", "mutation", { username: "leaver", name: "Leaver", role: "dispatcher", password: "leaver-password" }, sup)).body.result.data.json;
     const cookie = await signIn(test.url, "leaver", "leaver-password");
     expect((await callTrpc(test.url, "outages.active", "query", undefined, cookie)).status).toBe(200);
+    const live = await connectLive(test.url, cookie);
     const off = await callTrpc(test.url, "admin.users.update", "mutation", { id: made.id, disabled: true }, sup);
+    // Their open screens are cut off at once, not at the next periodic check.
+    await expect.poll(() => live.socket.connected, { timeout: 5000 }).toBe(false);
+    live.close();
     expect(off.body.result.data.json).toMatchObject({ disabled: true });
     expect((await callTrpc(test.url, "outages.active", "query", undefined, cookie)).status).toBe(401);
+    // The right password of a disabled account is answered like a wrong one.
     const again = await postSignIn(test.url, "leaver", "leaver-password");
-    expect(again.status).toBe(403);
+    const wrong = await postSignIn(test.url, "leaver", "not-the-password");
+    expect(again.status).toBe(401);
+    expect(await again.json()).toEqual(await wrong.json());
     expect((await audit("user.update")).some((r) => r.subject === made.id && r.details.disabled?.to === true)).toBe(true);
   });
 
@@ -207,8 +214,23 @@ describe(`who may see and change crews' work on ${runtimeName}`, () => {
     }
   });
 
-  it("refuses a Socket.IO connection without a session", async () => {
+  it("refuses a Socket.IO connection without a session, or from another origin's page", async () => {
     await expect(connectLive(test.url, "oms.session_token=forged")).rejects.toThrow(/unauthorized/);
+    const cookie = await test.signIn("viewer");
+    const { io } = await import("socket.io-client");
+    const socket = io(test.url, { transports: ["polling"], forceNew: true, reconnection: false, extraHeaders: { cookie, origin: "https://evil.example" } });
+    try {
+      await expect(new Promise((resolve, reject) => { socket.once("system:hello", resolve); socket.once("connect_error", reject); })).rejects.toThrow();
+    } finally {
+      socket.close();
+    }
+    // The same cookie from this site's own origin connects.
+    const ok = io(test.url, { transports: ["polling"], forceNew: true, reconnection: false, extraHeaders: { cookie, origin: test.url } });
+    try {
+      await expect(new Promise((resolve, reject) => { ok.once("system:hello", resolve); ok.once("connect_error", reject); })).resolves.toBeDefined();
+    } finally {
+      ok.close();
+    }
   });
 });
 

@@ -98,10 +98,11 @@ export async function createAuth(db: Db, options: AuthOptions) {
     databaseHooks: {
       session: {
         create: {
-          // A disabled account's right password still opens nothing.
+          // A disabled account's right password opens nothing, and is answered like a wrong one
+          // (so the answer does not confirm the password to whoever is guessing).
           async before(session) {
             const [user] = await queryRows<{ disabled: boolean }>(db, sql`SELECT disabled FROM auth_users WHERE id = ${session.userId}`);
-            if (!user || user.disabled) throw new APIError("FORBIDDEN", { message: "This account is disabled: ask a supervisor" });
+            if (!user || user.disabled) throw new APIError("UNAUTHORIZED", { message: "Invalid username or password", code: "INVALID_USERNAME_OR_PASSWORD" });
             return { data: session };
           },
         },

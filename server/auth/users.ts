@@ -84,6 +84,18 @@ export async function createUser(auth: Auth, db: Db, actor: Actor, raw: z.input<
 /** Changes a user's name, role, crew or disabled flag; disabling ends every session at once. */
 export async function updateUser(db: Db, actor: Actor, raw: z.input<typeof updateUserInput>): Promise<UserInfo> {
   const input = parse(updateUserInput, raw);
+  // One change to people at a time, so two supervisors demoting each other cannot leave none.
+  return db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${USERS_LOCK_KEY}::bigint)`);
+    return applyUserUpdate(tx, actor, input);
+  });
+}
+
+/** Advisory lock key for changes to users (7264001 migrations, 7264002 substations and seeding, 7264003 storm mode). */
+const USERS_LOCK_KEY = 7264004;
+
+async function applyUserUpdate(db: Db, actor: Actor, input: z.output<typeof updateUserInput>): Promise<UserInfo> {
   const before = await getUser(db, input.id);
   if (actor.kind === "user" && actor.id === input.id && (input.disabled || (input.role && input.role !== before.role))) {
     throw new DomainError("forbidden", "You cannot change your own role or disable yourself: ask another supervisor");

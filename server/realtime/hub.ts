@@ -12,6 +12,7 @@ import { sessionActor } from "../auth/session";
 const STAFF_ROOM = "staff";
 const CREWS_ROOM = "crews";
 const crewRoom = (crewId: number) => `crew:${crewId}`;
+const userRoom = (userId: string) => `user:${userId}`;
 
 /** What a crew's phone receives: its own crew's moves and the storm banner, nothing else. */
 function crewMaySee(change: Change, crewId: number): boolean {
@@ -23,6 +24,8 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 
 export interface Realtime extends Publisher {
   io: RealtimeServer;
+  /** Ends a person's live connections at once, in every app process (disabled, demoted, reset). */
+  disconnectUser(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,21 @@ export const SESSION_RECHECK_MS = 30_000;
  * the official Redis adapter fans every push out to the browsers of all app processes.
  */
 export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth, redisUrl?: string): Promise<Realtime> {
-  const io: RealtimeServer = new Server(httpServer, { path: "/socket.io", serveClient: false });
+  const io: RealtimeServer = new Server(httpServer, {
+    path: "/socket.io", serveClient: false,
+    // A browser page of another origin (another port on the host, a sibling domain) must not
+    // open a live feed with the user's cookie; clients that send no Origin are not browsers.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      let same = !origin;
+      try {
+        same ||= new URL(origin!).host === req.headers.host;
+      } catch {
+        same = false;
+      }
+      callback(same ? null : "cross-origin connection refused", same);
+    },
+  });
   const redis = redisUrl ? await attachRedis(io, redisUrl) : null;
   let pending: Change[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -68,6 +85,7 @@ export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth,
 
   io.on("connection", async (socket) => {
     socket.data.connectedAt = Date.now();
+    void socket.join(userRoom(socket.data.userId));
     const crewOnly = socket.data.role === "crew";
     if (!crewOnly) void socket.join(STAFF_ROOM);
     else if (socket.data.crewId !== null) void socket.join([CREWS_ROOM, crewRoom(socket.data.crewId)]);
@@ -96,6 +114,7 @@ export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth,
 
   return {
     io,
+    disconnectUser: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
     publish(changes) {
       if (!changes.length) return;
       pending.push(...changes);

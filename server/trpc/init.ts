@@ -18,6 +18,8 @@ export interface TrpcContext {
   actor: Actor | null;
   /** False when the request came from another site's page. */
   sameOrigin: boolean;
+  /** Ends a person's live connections now (after disabling, demoting or resetting them). */
+  disconnectUser(userId: string): void;
 }
 
 export interface TrpcMeta {

@@ -10,9 +10,17 @@ export const adminRouter = router({
   users: router({
     list: procedure("users.manage").query(({ ctx }) => listUsers(ctx.db)),
     create: procedure("users.manage").input(createUserInput).mutation(({ ctx, input }) => createUser(ctx.auth, ctx.db, actorOf(ctx), input)),
-    update: procedure("users.manage").input(updateUserInput).mutation(({ ctx, input }) => updateUser(ctx.db, actorOf(ctx), input)),
-    resetPassword: procedure("users.manage").input(z.object({ id: z.string().min(1) }))
-      .mutation(({ ctx, input }) => resetPassword(ctx.auth, ctx.db, actorOf(ctx), input.id)),
+    update: procedure("users.manage").input(updateUserInput).mutation(async ({ ctx, input }) => {
+      const user = await updateUser(ctx.db, actorOf(ctx), input);
+      // What they may see changed: their open screens reconnect and are checked again.
+      if (input.disabled !== undefined || input.role !== undefined || input.crew !== undefined) ctx.disconnectUser(user.id);
+      return user;
+    }),
+    resetPassword: procedure("users.manage").input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+      const result = await resetPassword(ctx.auth, ctx.db, actorOf(ctx), input.id);
+      ctx.disconnectUser(input.id);
+      return result;
+    }),
     crews: procedure("users.manage").query(({ ctx }) =>
       queryRows<{ code: string; name: string }>(ctx.db, sql`SELECT crew_id AS code, name FROM oms_crews ORDER BY crew_id`)),
   }),
