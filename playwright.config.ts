@@ -40,6 +40,7 @@ export default defineConfig({
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
+    // Every test signs in from 127.0.0.1; the sign-in limit has its own test (tests/auth.test.ts).
+    env: { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", SIGNIN_ATTEMPTS_PER_MINUTE: "1000" },
   },
 });

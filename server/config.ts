@@ -23,7 +23,7 @@ const configSchema = z.object({
   PUBLIC_URL: optionalString.pipe(z.url({ message: "must be the http(s) address people open, e.g. https://oms.example.com" }).optional()),
   OMS_ADMIN_USERNAME: optionalString.pipe(z.string().regex(/^[A-Za-z0-9._-]{2,40}$/, "2–40 letters, digits, dot, dash or underscore").optional()),
   OMS_ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, "must be at least 10 characters").optional()),
-  SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
 }).refine((c) => !c.OMS_ADMIN_USERNAME === !c.OMS_ADMIN_PASSWORD, {
   path: ["OMS_ADMIN_PASSWORD"], message: "OMS_ADMIN_USERNAME and OMS_ADMIN_PASSWORD go together: set both or neither",
