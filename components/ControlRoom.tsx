@@ -101,7 +101,7 @@ export function ControlRoom() {
             {ov && (
               <span className="sev-counts" aria-label="by severity">
                 {(["critical", "high", "medium", "low"] as const).map((s) => (
-                  <span key={s} className={`sev-count sev-${s}`} title={s}>{formatCount(ov.outages[s])}</span>
+                  <span key={s} className={`sev-count ${ov.outages[s] > 0 ? `sev-${s}` : ""}`} title={s}>{formatCount(ov.outages[s])}</span>
                 ))}
               </span>
             )}

@@ -40,14 +40,16 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
     SELECT o.id, o.event_id, o.status, o.severity, o.confidence_score, o.predicted_device_level, o.predicted_device_code,
       s.substation_id AS substation, fd.feeder_id AS feeder, o.affected_customers_count, o.critical_customers_count,
       o.first_detected_at, o.estimated_restoration_time,
-      (SELECT COUNT(*) FILTER (WHERE e.source_type = 'scada') FROM oms_event_sources e WHERE e.outage_event_id = o.id)::int AS scada,
-      (SELECT COUNT(*) FILTER (WHERE e.source_type = 'kaifa') FROM oms_event_sources e WHERE e.outage_event_id = o.id)::int AS kaifa,
-      (SELECT COUNT(*) FILTER (WHERE e.source_type = 'onu') FROM oms_event_sources e WHERE e.outage_event_id = o.id)::int AS onu,
-      (SELECT COUNT(*) FILTER (WHERE e.source_type = 'call_center') FROM oms_event_sources e WHERE e.outage_event_id = o.id)::int AS calls,
+      src.scada, src.kaifa, src.onu, src.calls,
       (SELECT COUNT(*) FROM oms_crew_assignments a WHERE a.outage_event_id = o.id AND a.status NOT IN ('completed', 'cancelled'))::int AS crews
     FROM oms_outage_events o
     LEFT JOIN network_substations s ON s.id = o.substation_id
     LEFT JOIN network_feeders fd ON fd.id = o.feeder_id
+    -- The source mix in one pass over the outage's signals.
+    CROSS JOIN LATERAL (
+      SELECT COUNT(*) FILTER (WHERE e.source_type = 'scada')::int AS scada, COUNT(*) FILTER (WHERE e.source_type = 'kaifa')::int AS kaifa,
+             COUNT(*) FILTER (WHERE e.source_type = 'onu')::int AS onu, COUNT(*) FILTER (WHERE e.source_type = 'call_center')::int AS calls
+      FROM oms_event_sources e WHERE e.outage_event_id = o.id) src
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY CASE o.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, o.first_detected_at
     LIMIT 500`);

@@ -10,7 +10,8 @@ import { createIngestRouter, ingestStatsRoutes } from "./routes/ingest";
 import { omsRoutes } from "./routes/oms";
 import { omsEventRoutes } from "./routes/omsEvents";
 import { createAuthRouter } from "./routes/auth";
-import { requestActor, sameOrigin } from "./authorize";
+import { requestActor } from "./authorize";
+import { sameOrigin } from "./origin";
 import { routerFor, type RestRoute } from "./routeTable";
 import { pageGate } from "./pageGate";
 
@@ -40,7 +41,7 @@ export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps
   app.use("/api/auth", createAuthRouter(auth));
   app.use("/api/trpc", createExpressMiddleware({
     router: appRouter,
-    createContext: async ({ req }) => ({ ...context, actor: await sessionActor(auth, req.headers), sameOrigin: sameOrigin(req) }),
+    createContext: async ({ req }) => ({ ...context, actor: await sessionActor(auth, req.headers), sameOrigin: sameOrigin(req.headers) }),
   }));
 
   const api = express.Router();

@@ -7,6 +7,7 @@ import type { Auth } from "../auth/auth";
 import { allows, refusal, type Access } from "../auth/permissions";
 import { sessionActor } from "../auth/session";
 import { DomainError } from "../errors";
+import { sameOrigin } from "./origin";
 
 /** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
 export function presentedApiKey(req: Request): string | undefined {
@@ -58,7 +59,7 @@ export function authorize(deps: AuthorizeDeps, access: Access): RequestHandler {
         throw new DomainError(status === 401 ? "unauthorized" : "forbidden", message);
       }
       // A cookie travels with requests other sites make: a change must come from this site.
-      if (!key && req.method !== "GET" && req.method !== "HEAD" && !sameOrigin(req)) {
+      if (!key && req.method !== "GET" && req.method !== "HEAD" && !sameOrigin(req.headers)) {
         throw new DomainError("forbidden", "Cross-site request refused");
       }
       if (actor) actors.set(req, actor);
@@ -67,15 +68,4 @@ export function authorize(deps: AuthorizeDeps, access: Access): RequestHandler {
       next(err);
     }
   };
-}
-
-/** True when the request names no other origin than the host it was sent to. */
-export function sameOrigin(req: Request): boolean {
-  const origin = req.get("origin");
-  if (!origin) return req.get("sec-fetch-site") !== "cross-site";
-  try {
-    return new URL(origin).host === req.get("host");
-  } catch {
-    return false;
-  }
 }

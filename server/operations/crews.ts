@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
 import type { CrewStatus } from "../../db/schema";
-import { notFound } from "../errors";
+import { forbidden, notFound } from "../errors";
+import type { Actor } from "../context";
 import type { CrewRef, Position } from "./schemas";
 
 export interface CrewRow {
@@ -42,4 +43,11 @@ export async function moveCrew(tx: DbOrTx, crewId: number, where: Position | nul
     UPDATE oms_crews SET location_lat = ${where.latitude}::float8, location_lng = ${where.longitude}::float8,
            position_updated_at = ${when.toISOString()}::timestamptz
     WHERE id = ${crewId}::int`);
+}
+
+/** A crew member moves only their own crew's assignments on; dispatchers and integrations any. */
+export function assertMayTouchAssignment(actor: Actor, crewId: number, assignmentId: number): void {
+  if (actor.kind === "user" && actor.role === "crew" && actor.crewId !== crewId) {
+    throw forbidden(`Assignment ${assignmentId} belongs to another crew`);
+  }
 }

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { queryRows } from "../../db/client";
 import type { AssignmentStatus, OutageStatus } from "../../db/schema";
 import type { ServiceContext } from "../context";
-import { conflict, forbidden, notFound } from "../errors";
+import { conflict, notFound } from "../errors";
 import { commitAndPublish, crewsUpdated, outagesChanged } from "./changes";
-import { findCrew, moveCrew } from "./crews";
+import { assertMayTouchAssignment, findCrew, moveCrew } from "./crews";
 import { lockOutage } from "./outages";
 import { position, rowId } from "./schemas";
 import { addTimeline } from "./timeline";
@@ -29,10 +29,7 @@ export async function updateAssignment(ctx: ServiceContext, input: UpdateAssignm
     const [seen] = await queryRows<{ outage_event_id: string; crew_id: number }>(tx, sql`
       SELECT outage_event_id, crew_id FROM oms_crew_assignments WHERE id = ${input.assignment_id}::int`);
     if (!seen) throw notFound(`Assignment ${input.assignment_id}`);
-    // A crew member moves only their own crew's assignments on.
-    if (ctx.actor.kind === "user" && ctx.actor.role === "crew" && ctx.actor.crewId !== seen.crew_id) {
-      throw forbidden(`Assignment ${input.assignment_id} belongs to another crew`);
-    }
+    assertMayTouchAssignment(ctx.actor, seen.crew_id, input.assignment_id);
     // Lock order as everywhere: outage, crew, assignment.
     const outage = await lockOutage(tx, seen.outage_event_id);
     const [a] = await queryRows<{ id: number; crew_id: number; status: AssignmentStatus }>(tx, sql`

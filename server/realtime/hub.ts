@@ -7,6 +7,7 @@ import { ConfigError } from "../config";
 import type { Auth } from "../auth/auth";
 import { allows } from "../auth/permissions";
 import { sessionActor } from "../auth/session";
+import { sameOrigin } from "../http/origin";
 
 /** Everyone who may see every outage; a crew member's socket joins only its crew's room. */
 const STAFF_ROOM = "staff";
@@ -42,15 +43,9 @@ export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth,
   const io: RealtimeServer = new Server(httpServer, {
     path: "/socket.io", serveClient: false,
     // A browser page of another origin (another port on the host, a sibling domain) must not
-    // open a live feed with the user's cookie; clients that send no Origin are not browsers.
+    // open a live feed with the user's cookie.
     allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      let same = !origin;
-      try {
-        same ||= new URL(origin!).host === req.headers.host;
-      } catch {
-        same = false;
-      }
+      const same = sameOrigin(req.headers);
       callback(same ? null : "cross-origin connection refused", same);
     },
   });

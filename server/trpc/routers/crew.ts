@@ -4,7 +4,8 @@ import { router, procedure, actorOf, serviceContext } from "../init";
 import { updateAssignment, updateAssignmentInput } from "../../operations/updateAssignment";
 import { restoreOutage } from "../../operations/restoreOutage";
 import { rowId } from "../../operations/schemas";
-import { forbidden, notFound, conflict } from "../../errors";
+import { notFound, conflict } from "../../errors";
+import { assertMayTouchAssignment } from "../../operations/crews";
 import { z } from "zod";
 
 export const markRestoredInput = z.object({
@@ -42,9 +43,7 @@ export const crewRouter = router({
       SELECT a.outage_event_id, a.crew_id, a.status, c.crew_id AS crew_code
       FROM oms_crew_assignments a JOIN oms_crews c ON c.id = a.crew_id WHERE a.id = ${input.assignment_id}::int`);
     if (!a) throw notFound(`Assignment ${input.assignment_id}`);
-    if (service.actor.kind === "user" && service.actor.role === "crew" && service.actor.crewId !== a.crew_id) {
-      throw forbidden(`Assignment ${input.assignment_id} belongs to another crew`);
-    }
+    assertMayTouchAssignment(service.actor, a.crew_id, input.assignment_id);
     if (a.status === "completed" || a.status === "cancelled") throw conflict(`Assignment ${input.assignment_id} is already ${a.status}`);
     return restoreOutage(service, {
       outage_event_id: a.outage_event_id,
