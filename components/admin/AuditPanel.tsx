@@ -22,7 +22,7 @@ export function AuditPanel() {
               <td>{formatTime(a.created_at, config.data?.timeZone)}</td>
               <td>{a.actor_name ?? a.actor_id} <span className="muted">({a.actor_type})</span></td>
               <td>{a.action}</td>
-              <td className="details">{a.details ? JSON.stringify(a.details) : ""}</td>
+              <td className="audit-details">{a.details ? JSON.stringify(a.details) : ""}</td>
             </tr>
           ))}
         </tbody>

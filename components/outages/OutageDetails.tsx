@@ -39,13 +39,13 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
   const split = useMutation(trpc.outages.split.mutationOptions(handlers("Split off into a new outage.")));
 
   const o = detail.data;
-  if (detail.error) return <aside className="details" aria-label="Outage details"><p className="form-error" role="alert">{detail.error.message}</p><button type="button" onClick={onClose}>Close</button></aside>;
-  if (!o) return <aside className="details" aria-label="Outage details"><p className="muted">Loading…</p></aside>;
+  if (detail.error) return <aside className="outage-details" aria-label="Outage details"><p className="form-error" role="alert">{detail.error.message}</p><button type="button" onClick={onClose}>Close</button></aside>;
+  if (!o) return <aside className="outage-details" aria-label="Outage details"><p className="muted">Loading…</p></aside>;
   const open = ["detected", "confirmed", "in_progress"].includes(o.status);
 
   return (
-    <aside className="details" aria-label={`Outage ${o.eventId}`} data-testid="outage-details" data-event-id={o.eventId} data-status={o.status}>
-      <header className="details-head">
+    <aside className="outage-details" aria-label={`Outage ${o.eventId}`} data-testid="outage-details" data-event-id={o.eventId} data-status={o.status}>
+      <header className="outage-details-head">
         <div>
           <h2>{o.level ? `${o.level.replace("_", " ")} ${o.deviceCode ?? ""}` : "Outage"} <span className={`sev sev-${o.severity}`}>{o.severity}</span></h2>
           <div className="muted">{o.eventId} · <span data-testid="detail-status">{o.status.replace("_", " ")}</span> · {formatAge(o.firstDetectedAt, now)} old</div>
