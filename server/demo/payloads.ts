@@ -75,6 +75,25 @@ export function callTicket(ids: IdFactory, m: DemoMeter, at: string, rng: Random
   };
 }
 
+const RESTORE_REASONS = ["Fuse replaced", "Cable joint repaired", "Jumper reconnected", "Breaker reclosed after patrol", "Insulator replaced"];
+
+/**
+ * A crew pressing Restored through the REST API (POST /api/oms/events/restore). The outage's id
+ * is not known when the storm is planned, so the body names the device: the replay finds the
+ * open outage predicted there when it sends it and posts `{ outage_event_id, restoration_data }`.
+ */
+export interface CrewRestoreBody {
+  level: "feeder" | "distribution_point";
+  deviceCode: string;
+  restoration_data: { restoration_time: string; restoration_reason: string; crew_id?: string };
+}
+
+export function crewRestore(level: CrewRestoreBody["level"], deviceCode: string, at: string, rng: Random, crewIds: readonly string[] = []): CrewRestoreBody {
+  const reason = rng.pick(RESTORE_REASONS);
+  const crew = crewIds.length ? rng.pick(crewIds) : undefined;
+  return { level, deviceCode, restoration_data: { restoration_time: at, restoration_reason: reason, ...(crew ? { crew_id: crew } : {}) } };
+}
+
 /** A call typed in a hurry: only a location near a point, junk elsewhere (the recorded sample has "3"). */
 export function locationOnlyTicket(ids: IdFactory, lat: number, lng: number, at: string, rng: Random) {
   const junk = rng.pick(["3", "0", "-", "x"]);

@@ -2,10 +2,27 @@ import type { Random } from "../../db/seed/random";
 import { kaifaEvent, type DemoRoute, type IdFactory } from "./payloads";
 import type { DemoMeter, DemoPoint } from "./places";
 
-export type ScenarioKind = "feeder_trip" | "transformer" | "single_meter" | "momentary" | "stray_call";
+/** The scenarios the live demo feed draws from. */
+export type DemoFeedKind = "feeder_trip" | "transformer" | "single_meter" | "momentary" | "stray_call";
 
-/** Relative weights of the scenario mix (≈17% feeder trips, 25% transformers, 25% single meters, 17% blips, 17% stray calls). */
-export const SCENARIO_WEIGHTS: Readonly<Record<ScenarioKind, number>> = {
+/**
+ * Every scenario a storm can hold: the demo feed's, and the harder cases `npm run storm` adds
+ * (server/scenarios/storm.ts):
+ * - `device_momentary`: every meter of a distribution point (or a whole feeder) off and back
+ *   within 4–8 s, ~70% reporting the last gasp: a momentary of the device, never an outage;
+ * - `silent_caller`: a feeder trip during which customers whose last gasp was lost call, and
+ *   whose meters never report the restore;
+ * - `missing_close`: a feeder trip whose SCADA close never arrives (the meters report power back);
+ * - `coincident`: two or three reports under one transformer at once (gasps in one message,
+ *   two calls, or a call and a gasp): the transformer is out;
+ * - `substation_wave`: about half of a substation's feeders out at overlapping times, some
+ *   with a SCADA trip, some seen only by AMI: one outage per feeder, never the substation;
+ * - `crew_restore`: a crew presses Restored (REST API) while one point of the outage is still dark.
+ */
+export type ScenarioKind = DemoFeedKind | "device_momentary" | "silent_caller" | "missing_close" | "coincident" | "substation_wave" | "crew_restore";
+
+/** Relative weights of the demo feed's mix (≈17% feeder trips, 25% transformers, 25% single meters, 17% blips, 17% stray calls). */
+export const SCENARIO_WEIGHTS: Readonly<Record<DemoFeedKind, number>> = {
   feeder_trip: 2,
   transformer: 3,
   single_meter: 3,
@@ -13,10 +30,17 @@ export const SCENARIO_WEIGHTS: Readonly<Record<ScenarioKind, number>> = {
   stray_call: 2,
 };
 
+/**
+ * Where a planned post goes: an ingestion route (POST /api/ingest/<route>), or `crew-restore`,
+ * a crew pressing Restored through the REST API (a CrewRestoreBody: the replay finds the open
+ * outage at the device when it sends it, and posts /api/oms/events/restore).
+ */
+export type PlanRoute = DemoRoute | "crew-restore";
+
 /** One post of a scenario, `atMs` after the scenario starts. */
 export interface PlannedPost {
   atMs: number;
-  route: DemoRoute;
+  route: PlanRoute;
   body: unknown;
 }
 
@@ -32,14 +56,26 @@ export interface PlannedFault {
   nestedIn?: number;
 }
 
+/** Signals that must not become outages. */
+export interface PlannedNoise {
+  kind: "momentary" | "stray_call";
+  /** The meters that blipped (every meter of the device for a device momentary), or the caller's meter. */
+  meterNumbers: string[];
+  /** A momentary of a whole device: its level and code (a control room records it as the device's momentary). */
+  level?: "distribution_point" | "feeder";
+  deviceCode?: string;
+}
+
 export interface PlanTruth {
   faults: PlannedFault[];
   /** Signals that must not become outages: momentary blips, calls from customers with power. */
-  noise: Array<{ kind: "momentary" | "stray_call"; meterNumbers: string[] }>;
+  noise: PlannedNoise[];
 }
 
 export interface ScenarioPlan {
   kind: ScenarioKind;
+  /** Which form of the case, for kinds that have several (e.g. `gasps`, `calls` of a coincident report). */
+  variant?: string;
   feederCode: string;
   /** Distribution points the scenario touches (kept busy until its last post). */
   pointCodes: string[];
@@ -58,6 +94,8 @@ export interface PlanContext {
   ids: IdFactory;
   /** Share of a tripped feeder's meters whose last gasp arrives (default LAST_GASP_SHARE, ~80%). */
   lastGaspShare?: readonly [number, number];
+  /** Crews of the network (codes), for a crew pressing Restored. */
+  crewIds?: readonly string[];
 }
 
 /** Kaifa head-ends post batches; the ingestion route takes up to this many per request here. */
@@ -84,7 +122,7 @@ export class PlanBuilder {
     return new Date(this.ctx.start.getTime() + atMs).toISOString();
   }
 
-  add(atMs: number, route: DemoRoute, body: unknown): void {
+  add(atMs: number, route: PlanRoute, body: unknown): void {
     this.posts.push({ atMs: Math.round(atMs), route, body });
   }
 
@@ -104,9 +142,9 @@ export class PlanBuilder {
     return t;
   }
 
-  finish(kind: ScenarioKind, feederCode: string, pointCodes: string[], summary: string, truth: PlanTruth, mainEndMs?: number): ScenarioPlan {
+  finish(kind: ScenarioKind, feederCode: string, pointCodes: string[], summary: string, truth: PlanTruth, mainEndMs?: number, variant?: string): ScenarioPlan {
     const posts = [...this.posts].sort((a, b) => a.atMs - b.atMs);
     const last = posts.length ? posts[posts.length - 1].atMs : 0;
-    return { kind, feederCode, pointCodes, posts, mainEndMs: mainEndMs ?? last, summary, truth };
+    return { kind, ...(variant === undefined ? {} : { variant }), feederCode, pointCodes, posts, mainEndMs: mainEndMs ?? last, summary, truth };
   }
 }

@@ -7,7 +7,7 @@ import { createIdFactory, restamp, type DemoRoute } from "./payloads";
 import type { DemoFeeder, DemoMeter } from "./places";
 import { KAIFA_BATCH_MAX, type PlannedPost, type ScenarioKind, type ScenarioPlan } from "./planKit";
 import { createThrottledReporter } from "./poster";
-import { pickKind, planScenario } from "./scenarios";
+import { pickKind, planScenario, SCENARIO_VARIANTS } from "./scenarios";
 
 const network = generateNetwork({ meters: 600, seed: 7 });
 const feeders: DemoFeeder[] = network.feeders.map((f) => {
@@ -25,8 +25,16 @@ const feeders: DemoFeeder[] = network.feeders.map((f) => {
 });
 const feeder = feeders[0];
 const start = new Date("2025-10-01T08:00:00Z");
-const plan = (kind: ScenarioKind, seed: number, f = feeder, ids = createIdFactory("T")) => planScenario(kind, f, createRandom(seed), { start, ids });
+const plan = (kind: ScenarioKind, seed: number, f = feeder, ids = createIdFactory("T"), variant?: string) =>
+  planScenario(kind, f, createRandom(seed), { start, ids, crewIds: ["CRW01", "CRW02"] }, variant);
 const kinds: ScenarioKind[] = ["feeder_trip", "transformer", "single_meter", "momentary", "stray_call"];
+/** The storm's harder cases that fit on one feeder, in each of their forms. */
+const stormCases: Array<[ScenarioKind, string | undefined]> = [
+  ...SCENARIO_VARIANTS.device_momentary.map((v) => ["device_momentary", v] as [ScenarioKind, string]),
+  ["silent_caller", undefined], ["missing_close", undefined],
+  ...SCENARIO_VARIANTS.coincident.map((v) => ["coincident", v] as [ScenarioKind, string]),
+  ...SCENARIO_VARIANTS.crew_restore.map((v) => ["crew_restore", v] as [ScenarioKind, string]),
+];
 const sourceOf: Record<DemoRoute, SourceType> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
 
 /** Which meter a Kaifa event names, by any of the identity forms. */
@@ -127,10 +135,15 @@ describe("demo storm planner", () => {
 
   it("plans only payloads the real adapters accept, with the power kind the scenario means", () => {
     const ctx = (p: PlannedPost) => ({ now: new Date(start.getTime() + p.atMs), kaifaEventMap: defaultKaifaEventMap });
-    for (const kind of kinds) {
+    for (const [kind, variant] of [...kinds.map((k): [ScenarioKind, undefined] => [k, undefined]), ...stormCases]) {
       for (let seed = 1; seed <= 8; seed++) {
-        for (const post of plan(kind, seed, feeders[seed % feeders.length]).posts) {
+        for (const post of plan(kind, seed, feeders[seed % feeders.length], undefined, variant).posts) {
           const body = JSON.parse(JSON.stringify(post.body));
+          if (post.route === "crew-restore") {
+            // Not an ingestion payload: the replay turns it into POST /api/oms/events/restore.
+            expect(body).toMatchObject({ deviceCode: expect.any(String), restoration_data: { restoration_time: new Date(start.getTime() + post.atMs).toISOString(), restoration_reason: expect.any(String) } });
+            continue;
+          }
           const items = adapters[sourceOf[post.route]](body, ctx(post));
           expect(items.filter((i) => !i.ok)).toEqual([]);
           for (const [i, item] of items.entries()) {

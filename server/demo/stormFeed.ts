@@ -123,8 +123,11 @@ export function startStormFeed(options: StormFeedOptions): StormFeed {
     // Posts of one scenario go out in order, each stamped when it is sent.
     let chain: Promise<unknown> = Promise.resolve();
     for (const post of plan.posts) {
+      const route = post.route;
+      // The feed posts to the ingestion routes only (its kinds plan nothing else).
+      if (route === "crew-restore") continue;
       later(post.atMs, () => {
-        chain = chain.then(() => (stopped ? false : poster.post(post.route, restamp(post.body, now()))));
+        chain = chain.then(() => (stopped ? false : poster.post(route, restamp(post.body, now()))));
         track(chain);
       });
     }
