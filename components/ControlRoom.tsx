@@ -113,7 +113,7 @@ export function ControlRoom() {
         <ConnectionBadge state={live.state} />
         <UserMenu />
       </header>
-      <StormBanner timeZone={tz} />
+      <StormBanner />
       <div className="main">
         <aside className="side" aria-label="Outages and network">
           <div className="tabs" role="tablist">

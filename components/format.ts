@@ -5,9 +5,28 @@ export function formatCount(n: number | undefined | null): string {
   return n === undefined || n === null ? "–" : countFormat.format(n);
 }
 
-/** An instant in the utility's time zone, e.g. "22 Nov, 14:05"; the browser's zone until the setting loads. */
-export function formatTime(iso: string | Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+/**
+ * An instant in the utility's time zone, e.g. "22 Nov, 14:05" (with `seconds`, "22 Nov, 14:05:09").
+ * Until the zone has loaded it is a placeholder: the browser's own zone would show a dispatcher
+ * abroad, or a machine set to UTC, a wrong hour that looks right.
+ */
+export function formatTime(iso: string | Date, timeZone: string | undefined, { seconds = false } = {}): string {
+  if (!timeZone) return "–";
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return "–";
+  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: seconds ? "2-digit" : undefined, hourCycle: "h23" }).format(at);
+}
+
+/** An ISO 8601 instant inside free text ("…set to 2026-11-30T08:38:00.000Z by …"), or "2026-11-30 08:38 UTC". */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| UTC\b)/g;
+
+/**
+ * Free text written by the server (timeline descriptions, audit details, crew notes) with every
+ * instant in it rewritten in the utility's zone. Older entries were written with UTC ISO strings;
+ * whatever the server writes, the screen never shows a raw one.
+ */
+export function localizeTimes(text: string, timeZone: string | undefined): string {
+  return text.replace(ISO_INSTANT, (match) => formatTime(match.replace(" UTC", "Z").replace(" ", "T"), timeZone));
 }
 
 /** How long ago, for reading at a glance: "4 min", "2 h 05", "3 d". */

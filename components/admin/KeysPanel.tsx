@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatTime } from "../format";
+import { useTimeZone } from "../useTimeZone";
 import { ShownOnce } from "./ShownOnce";
 
 const SCOPES = [
@@ -18,7 +19,6 @@ export function KeysPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.admin.keys.list.queryOptions());
-  const config = useQuery(trpc.system.publicConfig.queryOptions());
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.admin.keys.list.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.admin.audit.queryKey() });
@@ -35,7 +35,7 @@ export function KeysPanel() {
     e.preventDefault();
     create.mutate({ name, scope }, { onSuccess: () => setName("") });
   }
-  const tz = config.data?.timeZone;
+  const tz = useTimeZone();
 
   return (
     <section className="card" aria-labelledby="keys-title">

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatTime } from "../format";
+import { useTimeZone } from "../useTimeZone";
 import { ShownOnce } from "./ShownOnce";
 
 const ROLES = ["viewer", "crew", "dispatcher", "supervisor"] as const;
@@ -14,7 +15,6 @@ export function UsersPanel() {
   const queryClient = useQueryClient();
   const users = useQuery(trpc.admin.users.list.queryOptions());
   const crews = useQuery(trpc.admin.users.crews.queryOptions());
-  const config = useQuery(trpc.system.publicConfig.queryOptions());
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.admin.users.list.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.admin.audit.queryKey() });
@@ -36,7 +36,7 @@ export function UsersPanel() {
     create.mutate({ username: form.username, name: form.name || form.username, role: form.role, crew: form.role === "crew" ? form.crew || null : null },
       { onSuccess: () => setForm({ username: "", name: "", role: form.role, crew: "" }) });
   }
-  const tz = config.data?.timeZone;
+  const tz = useTimeZone();
 
   return (
     <section className="card" aria-labelledby="users-title">

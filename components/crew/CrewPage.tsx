@@ -8,6 +8,7 @@ import { UserMenu } from "../auth/UserMenu";
 import { useLiveChanges } from "../live/useLiveChanges";
 import { ConnectionBadge } from "../live/ConnectionBadge";
 import { formatCount, formatTime } from "../format";
+import { useTimeZone } from "../useTimeZone";
 import { CrewMiniMap } from "./CrewMiniMap";
 
 const NEXT_STEPS = [
@@ -33,7 +34,7 @@ export function CrewPage() {
   const [error, setError] = useState<string | null>(null);
   const move = useMutation(trpc.crew.updateAssignment.mutationOptions({ onSuccess: () => { setError(null); refresh(); }, onError: (e) => setError(e.message) }));
   const restored = useMutation(trpc.crew.markRestored.mutationOptions({ onSuccess: () => { setError(null); refresh(); }, onError: (e) => setError(e.message) }));
-  const tz = config.data?.timeZone;
+  const tz = useTimeZone();
 
   return (
     <div className="page crew-page">

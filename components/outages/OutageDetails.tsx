@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
-import { formatAge, formatCount, formatPercent, formatTime, fromLocalInput, toLocalInput } from "../format";
+import { formatAge, formatCount, formatPercent, formatTime, fromLocalInput, localizeTimes, toLocalInput } from "../format";
 
 type Tab = "overview" | "customers" | "signals" | "timeline";
 
@@ -61,7 +61,7 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
         <dt>Detected</dt><dd>{formatTime(o.firstDetectedAt, timeZone)}</dd>
         {o.confirmedAt && <><dt>Confirmed</dt><dd>{formatTime(o.confirmedAt, timeZone)}{o.confirmedBy ? ` by ${o.confirmedBy}` : ""}</dd></>}
         <dt>ETR</dt><dd data-testid="detail-etr">{o.etr ? formatTime(o.etr, timeZone) : "not set"}</dd>
-        {o.restoredAt && <><dt>Restored</dt><dd>{formatTime(o.restoredAt, timeZone)}{o.cause ? ` · ${o.cause}` : ""}</dd></>}
+        {o.restoredAt && <><dt>Restored</dt><dd>{formatTime(o.restoredAt, timeZone)}{o.cause ? ` · ${localizeTimes(o.cause, timeZone)}` : ""}</dd></>}
         <dt>Crews</dt><dd data-testid="detail-crews">{o.assignments.length ? o.assignments.map((a) => `${a.crew} (${a.status.replace("_", " ")})`).join(", ") : "none"}</dd>
         <dt>Notified</dt><dd>{o.notifications.length ? o.notifications.map((n) => `${n.count} ${n.type} (${n.status})`).join(", ") : "nobody yet"}</dd>
       </dl>
@@ -89,7 +89,7 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
         {tab === "overview" && (
           o.assignments.length ? (
             <ul className="plain">{o.assignments.map((a) => (
-              <li key={a.id}><b>{a.crew}</b> {a.crewName} · {a.status.replace("_", " ")} · assigned {formatTime(a.assignedAt, timeZone)}{a.by ? ` by ${a.by}` : ""}{a.notes ? ` · “${a.notes}”` : ""}</li>
+              <li key={a.id}><b>{a.crew}</b> {a.crewName} · {a.status.replace("_", " ")} · assigned {formatTime(a.assignedAt, timeZone)}{a.by ? ` by ${a.by}` : ""}{a.notes ? ` · “${localizeTimes(a.notes, timeZone)}”` : ""}</li>
             ))}</ul>
           ) : <p className="muted">No crew on it yet.</p>
         )}
@@ -107,7 +107,7 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
         )}
         {tab === "timeline" && (
           <ol className="timeline" data-testid="timeline">{o.timeline.map((t) => (
-            <li key={t.id}><span className="muted">{formatTime(t.at, timeZone)}</span> <b>{t.type.replace("_", " ")}</b> {t.description}
+            <li key={t.id}><span className="muted">{formatTime(t.at, timeZone)}</span> <b>{t.type.replace("_", " ")}</b> {localizeTimes(t.description, timeZone)}
               {t.actor && <span className="muted"> — {t.actor}</span>}</li>
           ))}</ol>
         )}
@@ -161,8 +161,8 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
       )}
       {open === "etr" && (
         <form className="action-form" onSubmit={submit(() => onEtr(fromLocalInput(etr, timeZone)))} aria-label="Set the estimated restoration time">
-          <label>Power back by ({timeZone ?? "local time"})<input type="datetime-local" required value={etr} onChange={(e) => setEtr(e.target.value)} /></label>
-          <button className="primary" type="submit" disabled={busy}>Set ETR and tell customers</button>
+          <label>Power back by ({timeZone ?? "…"})<input type="datetime-local" required value={etr} onChange={(e) => setEtr(e.target.value)} /></label>
+          <button className="primary" type="submit" disabled={busy || !timeZone}>Set ETR and tell customers</button>
         </form>
       )}
       {open === "note" && (

@@ -3,13 +3,15 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatTime } from "../format";
+import { useTimeZone } from "../useTimeZone";
 
 /**
  * The banner every screen shows while storm mode is on. Pages with a live connection refresh it
  * on `storm:changed`; it also looks again every 30 s, for pages without one.
  */
-export function StormBanner({ timeZone }: { timeZone?: string }) {
+export function StormBanner() {
   const trpc = useTRPC();
+  const timeZone = useTimeZone();
   const storm = useQuery(trpc.storm.status.queryOptions(undefined, { refetchInterval: 30_000 }));
   if (!storm.data?.is_active) return null;
   const s = storm.data;
