@@ -16,6 +16,8 @@ export interface ServiceContext {
   actor: Actor;
   now(): Date;
   publisher: Publisher;
+  /** The utility's time zone (UTILITY_TIME_ZONE): times written into timeline text read in it. */
+  timeZone: string;
   /** Set when the caller already holds a transaction the verb must join. */
   tx?: DbOrTx;
 }

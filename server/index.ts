@@ -88,7 +88,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // /socket.io/ itself (long-polling included) and hands every other request on. The
     // services get a publisher that forwards to the hub once it exists.
     let hub: Realtime | undefined;
-    const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap, options.now);
+    const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap, options.now, config.timeZone);
     const httpServer = http.createServer(createHttpApp({
       context: { db: database.db, config, auth, publisher: services.publisher, disconnectUser: (id) => hub?.disconnectUser(id) },
       services, auth, pageHandler,

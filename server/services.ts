@@ -8,13 +8,13 @@ import type { Publisher } from "./realtime/publisher";
 import { TopologyCache } from "./repository/topology";
 
 /** The domain services of one process, wired once and handed to every transport. */
-export function createServices(db: Db, publisher: Publisher, kaifaEventMap: KaifaEventMap, now: () => Date = () => new Date()) {
+export function createServices(db: Db, publisher: Publisher, kaifaEventMap: KaifaEventMap, now: () => Date = () => new Date(), timeZone = "Asia/Amman") {
   const topology = new TopologyCache();
   const ingest: IngestRouteDeps = {
-    db, publisher, now, topology, activeRule, kaifaEventMap,
+    db, publisher, now, topology, activeRule, kaifaEventMap, timeZone,
     afterCommit: async () => {
-      await checkStormAutoActivation({ db, publisher, now, actor: systemActor });
+      await checkStormAutoActivation({ db, publisher, now, timeZone, actor: systemActor });
     },
   };
-  return { db, publisher, now, topology, ingest };
+  return { db, publisher, now, timeZone, topology, ingest };
 }

@@ -95,7 +95,7 @@ describe(`operations API on ${runtimeName}`, () => {
 
   it("switches storm mode on by itself when enough outages were detected in the last hour, and not below", async () => {
     const published: Change[] = [];
-    const ctx = { db: server.database.db, now: () => new Date(), actor: systemActor, publisher: { publish: (c: Change[]) => published.push(...c) } };
+    const ctx = { db: server.database.db, now: () => new Date(), actor: systemActor, timeZone: "Asia/Amman", publisher: { publish: (c: Change[]) => published.push(...c) } };
     const setThreshold = (n: number) => server.database.db.execute(sql`
       UPDATE oms_storm_mode_config SET auto_activation_threshold = ${n}::int
       WHERE id = (SELECT id FROM oms_storm_mode_config ORDER BY created_at DESC, id DESC LIMIT 1)`);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  pgTable, serial, text, integer, doublePrecision, timestamp, index, type AnyPgColumn,
+  pgTable, boolean, serial, text, integer, doublePrecision, timestamp, index, type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import { locatedColumns, multiLineGeometry } from "./geo";
 
@@ -19,6 +19,8 @@ export const networkSubstations = pgTable("network_substations", {
   status: text("status").$type<EnergizedState>().notNull().default("energized"),
   breakerState: text("breaker_state").$type<BreakerState>().notNull().default("closed"),
   breakerChangedAt: timestamp("breaker_changed_at", { withTimezone: true }),
+  /** Closed because the meters under it proved supply back; cleared when SCADA confirms the close. */
+  breakerInferred: boolean("breaker_inferred").notNull().default(false),
   ...locatedColumns(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -37,6 +39,8 @@ export const networkFeeders = pgTable("network_feeders", {
   status: text("status").$type<EnergizedState>().notNull().default("energized"),
   breakerState: text("breaker_state").$type<BreakerState>().notNull().default("closed"),
   breakerChangedAt: timestamp("breaker_changed_at", { withTimezone: true }),
+  /** Closed because the meters under it proved supply back; cleared when SCADA confirms the close. */
+  breakerInferred: boolean("breaker_inferred").notNull().default(false),
   route: multiLineGeometry("route"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -133,3 +133,26 @@ export const omsMomentaryInterruptions = pgTable("oms_momentary_interruptions", 
   sourceType: text("source_type").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index("idx_oms_momentary_meter").on(t.meterId, t.offAt)]);
+
+/**
+ * A whole device (distribution point, feeder, substation) off and back within the momentary
+ * window: never an outage, never a customer notice; kept with its customers for MAIFI.
+ */
+export const omsDeviceMomentaries = pgTable("oms_device_momentaries", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  level: text("level").$type<Exclude<DeviceLevel, "meter">>().notNull(),
+  deviceId: integer("device_id").notNull(),
+  deviceCode: text("device_code").notNull(),
+  substationId: integer("substation_id").references(() => networkSubstations.id),
+  feederId: integer("feeder_id").references(() => networkFeeders.id),
+  dpId: integer("dp_id").references(() => networkDistributionPoints.id),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  endedAt: timestamp("ended_at", { withTimezone: true }).notNull(),
+  /** Customers under the device: every one of them saw the interruption. */
+  customers: integer("customers").notNull(),
+  metersReporting: integer("meters_reporting").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index("idx_oms_device_momentaries_device").on(t.level, t.deviceId, t.startedAt),
+  index("idx_oms_device_momentaries_time").on(t.startedAt.desc()),
+]);

@@ -9,7 +9,8 @@ import { placeSignals } from "../ingest/placement";
 import type { IngestDeps } from "../ingest/service";
 import { emptyDecisions } from "../pipeline/correlate";
 import { rescore } from "../pipeline/outageState";
-import type { OutageSnapshot, Placement, Topology } from "../pipeline/types";
+import { linkKey, type OutageSnapshot, type Placement, type Topology } from "../pipeline/types";
+import { emptyEvidence } from "../pipeline/evidence";
 import { applyDecisions } from "../repository/applyDecisions";
 import { recordOutageChanges } from "../realtime/publisher";
 import { signalFromRequest, type GenericEvent } from "./signalFromRequest";
@@ -60,16 +61,17 @@ export async function createEvent(deps: IngestDeps, actor: Actor, input: Generic
       substationId: sub.id, feederId: device.feederId, dpId: device.dpId, firstDetectedAt: input.timestamp, confirmedAt: null, confirmedBy: null,
       restoredAt: null, verificationDueAt: null, parentOutageId: null, cause: null,
       meters: new Map(device.meterIds.map((m) => [m, { state: "assumed" as const, since: input.timestamp }])),
-      sources: { [input.source_type]: 1 }, confidence: 0, severity: "low", customersOut: 0, criticalCustomersOut: 0,
+      linked: new Map([[linkKey({ sourceType: input.source_type, sourceEventId: input.source_event_id }), { sourceType: input.source_type, meterId: device.level === "meter" ? device.id : null, kind: signal.kind }]]),
+      sources: {}, confidence: 0, severity: "low", customersOut: 0, criticalCustomersOut: 0,
     };
-    rescore(outage, topology, rule, now, input.source_type === "scada");
+    rescore(outage, topology, rule, now);
     const d = emptyDecisions();
     d.outages.push(outage);
     d.created.add(outage.id);
     d.links.push({ outageId: outage.id, sourceType: input.source_type, sourceEventId: input.source_event_id, signalKind: signal.kind, detectedAt: input.timestamp, meterId: device.level === "meter" ? device.id : null });
     d.timeline.push({ outageId: outage.id, eventType: "created", status: outage.status, actor: { kind: "system" }, description: `Seed outage created through events/create at ${device.level.replace("_", " ")} (${device.meterIds.length} meters)` });
     d.notifications.push({ outageId: outage.id, type: "detected", customerIds: device.meterIds.map((m) => topology.meters.get(m)?.customerId).filter((c): c is number => c != null) });
-    await applyDecisions(tx, d, { topology, evidence: { meterPower: new Map(), breakers: new Map(), reports: new Map(), dpReports: new Map(), dpCalls: new Map(), energizedMeters: new Map() }, touchedMeterIds: [], substationIds: [sub.id], now, actor });
+    await applyDecisions(tx, d, { topology, evidence: emptyEvidence(), touchedMeterIds: [], substationIds: [sub.id], now, actor });
     const changes = await recordOutageChanges(tx, [outage.id], d.created);
     const answer = { status: "created", outage_event_id: outage.id, event_id: outage.eventId, outage_status: outage.status, confidence_score: outage.confidence, severity: outage.severity, predicted_device_level: device.level, affected_meters: device.meterIds.length };
     await markProcessed(tx, [{ inboxId: stored[0].inboxId, status: "processed", response: answer }], now);

@@ -8,9 +8,10 @@ export interface ServiceDeps {
   db: Db;
   publisher: Publisher;
   now?: () => Date;
+  timeZone: string;
 }
 
 /** The one place a REST request becomes a ServiceContext: the actor is who authenticated. */
 export function serviceContextFor(req: Request, deps: ServiceDeps): ServiceContext {
-  return { db: deps.db, publisher: deps.publisher, now: deps.now ?? (() => new Date()), actor: requestActor(req) };
+  return { db: deps.db, publisher: deps.publisher, now: deps.now ?? (() => new Date()), timeZone: deps.timeZone, actor: requestActor(req) };
 }

@@ -4,7 +4,9 @@ import { queryRows, type DbOrTx } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import { correlate } from "../pipeline/correlate";
 import type { Rule } from "../pipeline/rules";
-import type { Decisions, PlacedSignal } from "../pipeline/types";
+import type { Decisions, OutageSnapshot, PlacedSignal } from "../pipeline/types";
+import { isOpen } from "../pipeline/outageState";
+import { meterPowerStates } from "../../db/queries/powerState";
 import { applyDecisions } from "../repository/applyDecisions";
 import { loadEvidence, loadOutages, loadSettlements } from "../repository/loadState";
 import type { TopologyCache } from "../repository/topology";
@@ -42,7 +44,7 @@ async function substationsOf(tx: DbOrTx, placed: PlacedSignal[], extra: number[]
   return [...ids].sort((a, b) => a - b);
 }
 
-export interface CorrelateBatchDeps { topology: TopologyCache; now: Date; rule: Rule; actor: Actor }
+export interface CorrelateBatchDeps { topology: TopologyCache; now: Date; rule: Rule; actor: Actor; timeZone: string }
 
 /**
  * Runs the pipeline for placed signals (or, with `sweep`, for substations whose verification
@@ -61,20 +63,27 @@ export async function correlateBatch(tx: DbOrTx, placed: PlacedSignal[], deps: C
   const settled = await loadSettlements(tx, offMeters);
   // What each outage's meters were before, so only the meters that change are written.
   const before = new Map(outages.map((o) => [o.id, new Map([...o.meters].map(([m, a]) => [m, `${a.state}@${a.since.getTime()}`]))]));
-  const decisions = correlate({ now: deps.now, rule: deps.rule, topology, evidence, outages, settled, signals: placed, sweep, ids: outageIds });
+  const wasLive = new Map(outages.map((o) => [o.id, isLive(o)]));
+  const decisions = correlate({ now: deps.now, rule: deps.rule, topology, evidence, outages, settled, signals: placed, sweep, ids: outageIds, timeZone: deps.timeZone });
   await applyDecisions(tx, decisions, { topology, evidence, touchedMeterIds, substationIds, now: deps.now, actor: deps.actor, before });
-  return { decisions, changes: await recordChanges(tx, decisions) };
+  // Meters whose derived power state may have moved: their own power, or their outage's hold on them.
+  const meters = new Set(decisions.meterChanges.map((c) => c.meterId));
+  for (const o of decisions.outages) {
+    const whole = wasLive.get(o.id) !== isLive(o);
+    for (const [meterId, m] of o.meters) if (whole || before.get(o.id)?.get(meterId) !== `${m.state}@${m.since.getTime()}`) meters.add(meterId);
+  }
+  return { decisions, changes: await recordChanges(tx, decisions, [...meters]) };
 }
 
-async function recordChanges(tx: DbOrTx, d: Decisions): Promise<Change[]> {
+/** Open, or restored and still being verified: an outage that holds its meters dark. */
+const isLive = (o: OutageSnapshot) => isOpen(o) || (o.status === "restored" && o.verificationDueAt !== null);
+
+async function recordChanges(tx: DbOrTx, d: Decisions, meterIds: number[]): Promise<Change[]> {
   const changes: Change[] = [];
   if (d.outages.length) {
     changes.push(...await recordOutageChanges(tx, d.outages.map((o) => o.id), d.created));
   }
-  if (d.meterChanges.length) {
-    const latest = new Map<number, { id: number; status: "on" | "off" | "unknown"; at: string }>();
-    for (const c of d.meterChanges) latest.set(c.meterId, { id: c.meterId, status: c.next, at: c.at.toISOString() });
-    changes.push(await recordChange(tx, "meter:status", { meters: [...latest.values()] }));
-  }
+  const meters = await meterPowerStates(tx, meterIds);
+  if (meters.length) changes.push(await recordChange(tx, "meter:status", { meters }));
   return changes;
 }

@@ -18,6 +18,8 @@ export interface IngestDeps {
   now(): Date;
   topology: TopologyCache;
   activeRule(db: Db): Promise<Rule>;
+  /** The utility's time zone, for times written into timeline text. */
+  timeZone: string;
   /** Runs after a batch commits (storm-mode auto-activation). */
   afterCommit?(): Promise<void>;
 }
@@ -98,7 +100,7 @@ async function processStored(deps: IngestDeps, actor: Actor, source: SourceType,
     const tx = txRaw as unknown as Db;
     const signals = items.flatMap((i) => i.signals);
     const placed = await placeSignals(tx, signals, rule.radiusMeters);
-    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, now, rule, actor });
+    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, now, rule, actor, timeZone: deps.timeZone });
     const placementOf = new Map(placed.map((p) => [p.signal, p.placement]));
     const outcomeOf = (s: Signal) => decisions.outcomes.get(s) ?? { status: "recorded" as const };
     const outageOf = (s: Signal) => { const o = outcomeOf(s); return o.status === "correlated" ? o.outageId : null; };

@@ -2,21 +2,32 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client";
 import { systemActor } from "../context";
 import { correlateBatch } from "./correlateBatch";
+import { LIVE_OUTAGE } from "../../db/queries/powerState";
 import type { IngestDeps } from "./service";
 
 /**
- * Verification windows end with no signal arriving: this re-runs the pipeline for the
- * substations whose restored outages are due, so meters still dark become nested outages.
+ * Windows end with no signal arriving: this re-runs the pipeline for the substations whose
+ * restored outages are due (meters still dark become nested outages) and for those with a
+ * power-off no outage holds that has just outlasted the momentary window (it becomes one).
  */
 export async function sweepVerifications(deps: IngestDeps): Promise<number> {
   const now = deps.now();
+  const rule = await deps.activeRule(deps.db);
+  const matured = new Date(now.getTime() - rule.momentarySeconds * 1000);
+  // Power-offs that matured since a while ago; older ones were seen by the sweeps before.
+  const since = new Date(matured.getTime() - 10 * 60_000);
   const due = await queryRows<{ id: number }>(deps.db, sql`
     SELECT DISTINCT substation_id AS id FROM oms_outage_events
-    WHERE verification_due_at IS NOT NULL AND verification_due_at <= ${now.toISOString()} AND substation_id IS NOT NULL`);
+    WHERE verification_due_at IS NOT NULL AND verification_due_at <= ${now.toISOString()} AND substation_id IS NOT NULL
+    UNION
+    SELECT DISTINCT m.substation_id FROM oms_meters m
+    WHERE m.power_status = 'off' AND m.last_power_change <= ${matured.toISOString()} AND m.last_power_change > ${since.toISOString()}
+      AND m.substation_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
+        WHERE am.meter_id = m.id AND am.state <> 'restored' AND ${LIVE_OUTAGE})`);
   if (!due.length) return 0;
-  const rule = await deps.activeRule(deps.db);
   const { changes } = await deps.db.transaction((tx) =>
-    correlateBatch(tx as unknown as Db, [], { topology: deps.topology, now, rule, actor: systemActor }, due.map((d) => d.id)));
+    correlateBatch(tx as unknown as Db, [], { topology: deps.topology, now, rule, actor: systemActor, timeZone: deps.timeZone }, due.map((d) => d.id)));
   deps.publisher.publish(changes);
   return due.length;
 }

@@ -15,7 +15,7 @@ export const updateRuleInput = z.object({
   spatial_radius_meters: z.number().int().min(10).max(50_000).optional(),
   confidence_threshold: z.number().min(0.05).max(1).optional(),
   parameters: z.strictObject({
-    dpRollupShare: share, feederRollupShare: share, substationRollupShare: share,
+    dpRollupShare: share, feederRollupShare: share, breakerInferShare: z.number().min(0).max(0.99),
     rollupMinChildren: z.number().int().min(1).max(50),
     verificationMinutes: z.number().min(0).max(240),
     momentarySeconds: z.number().min(0).max(3600),

@@ -26,6 +26,8 @@ export interface Restrictions {
   excluded: Set<number>;
   /** Off meters whose verification window has ended: a nested outage, under this parent. */
   nestedParent: Map<number, string>;
+  /** Meters an open outage held when the batch began (a sustained off that ended is theirs, not new). */
+  held: Set<number>;
 }
 
 const needed = (share: number, total: number, min: number) => Math.max(min, Math.ceil(share * total));
@@ -60,10 +62,10 @@ export function desiredOutages(
     const feederEvidence = new Map([...offByMeter].filter(([m]) => topology.meters.get(m)?.feederId === feederId));
     const recent = (at: Date | undefined) => at !== undefined && now.getTime() - at.getTime() <= rule.windowMinutes * 60_000;
     for (const dpId of feeder.dpIds) {
-      const at = evidence.dpReports.get(dpId);
+      const at = evidence.dpReports.get(dpId)?.at;
       if (recent(at)) feederEvidence.set(-dpId, at!);
       // A call with only a place counts when something else there says the power is off.
-      const call = evidence.dpCalls.get(dpId);
+      const call = evidence.dpCalls.get(dpId)?.at;
       if (recent(call) && !feederEvidence.has(-dpId) && topology.dps.get(dpId)!.meterIds.some((m) => feederEvidence.has(m))) {
         feederEvidence.set(-dpId, call!);
       }
@@ -76,7 +78,7 @@ export function desiredOutages(
       feederOutages.push(whole(breaker.changedAt));
       continue;
     }
-    const { dpOutages, meterOutages } = groupByDistributionPoint(feeder.dpIds, feederEvidence, topology, restrictions, substationId, rule);
+    const { dpOutages, meterOutages } = groupByDistributionPoint(feeder.dpIds, feederEvidence, topology, restrictions, substationId, rule, evidence);
     if (dpOutages.length >= rule.rollupMinChildren && dpOutages.length >= rule.feederRollupShare * feeder.dpIds.length) {
       feederOutages.push(whole(null));
     } else {
@@ -84,8 +86,9 @@ export function desiredOutages(
     }
   }
 
-  if (feederOutages.length >= rule.rollupMinChildren
-    && feederOutages.length >= needed(rule.substationRollupShare, substation.feederIds.length, rule.rollupMinChildren)) {
+  // A substation is the device only on its own breaker or when every feeder under it is out:
+  // half its feeders out at once in a storm is many feeder faults, not one substation fault.
+  if (feederOutages.length >= rule.rollupMinChildren && feederOutages.length === substation.feederIds.length) {
     return [{
       level: "substation", deviceId: substationId, substationId, feederId: null, dpId: null,
       meterIds: metersOf(allDps(substation.feederIds)), evidence: offByMeter, scadaSince: null, parentOutageId: null,
@@ -96,6 +99,7 @@ export function desiredOutages(
 
 function groupByDistributionPoint(
   dpIds: number[], feederEvidence: Map<number, Date>, topology: Topology, restrictions: Restrictions, substationId: number, rule: Rule,
+  evidence: Evidence,
 ) {
   const dpOutages: DesiredOutage[] = [];
   const meterOutages: DesiredOutage[] = [];
@@ -107,7 +111,7 @@ function groupByDistributionPoint(
     if (ev.size === 0 && !pointReport) continue;
     const parent = commonParent([...ev.keys()], restrictions);
     const count = ev.size + (pointReport ? 1 : 0);
-    if (pointReport || count >= needed(rule.dpRollupShare, dp.meterIds.length, rule.rollupMinChildren)) {
+    if (pointReport || coincident(ev, evidence, rule) || count >= needed(rule.dpRollupShare, dp.meterIds.length, rule.rollupMinChildren)) {
       if (pointReport) ev.set(-dpId, pointReport);
       dpOutages.push({
         level: "distribution_point", deviceId: dpId, substationId, feederId: dp.feederId, dpId,
@@ -124,6 +128,26 @@ function groupByDistributionPoint(
     }
   }
   return { dpOutages, meterOutages };
+}
+
+/**
+ * Two or more coincident reports under one transformer predict the transformer (utility
+ * practice): two power-offs within the momentary window of one another, or two calls, or a call
+ * and a power-off (calls count for the rule's window, already applied to `ev`). One lone report
+ * stays at its meter.
+ */
+function coincident(ev: Map<number, Date>, evidence: Evidence, rule: Rule): boolean {
+  if (ev.size < 2) return false;
+  const offs: number[] = [];
+  let calls = 0;
+  for (const [meterId, at] of ev) {
+    if (meterId < 0) continue;
+    if (evidence.meterPower.get(meterId)?.status === "off" || evidence.sustainedEnded.has(meterId)) offs.push(at.getTime());
+    else calls++;
+  }
+  if (calls >= 2 || (calls >= 1 && offs.length >= 1)) return true;
+  offs.sort((a, b) => a - b);
+  return offs.some((t, i) => i > 0 && t - offs[i - 1] <= rule.momentarySeconds * 1000);
 }
 
 /** A group is nested under a restored outage when all its evidence comes from that outage. */
@@ -144,13 +168,22 @@ function meterEvidence(feederIds: number[], topology: Topology, evidence: Eviden
   const feeders = new Set(feederIds);
   const windowMs = rule.windowMinutes * 60_000;
   const off = new Map<number, Date>();
+  // Power-offs younger than the momentary window are held back: a blip of a meter or of a whole
+  // transformer comes back within it and must never become an outage (or a customer notice).
+  const anyOff = new Set<number>();
   for (const [meterId, power] of evidence.meterPower) {
     if (power.status !== "off" || !power.changedAt || restrictions.excluded.has(meterId)) continue;
-    if (feeders.has(topology.meters.get(meterId)?.feederId ?? -1)) off.set(meterId, power.changedAt);
+    if (!feeders.has(topology.meters.get(meterId)?.feederId ?? -1)) continue;
+    anyOff.add(meterId);
+    if (isSustained(power.changedAt, now, rule)) off.set(meterId, power.changedAt);
+  }
+  for (const [meterId, ended] of evidence.sustainedEnded) {
+    if (restrictions.held.has(meterId) || restrictions.excluded.has(meterId) || !feeders.has(topology.meters.get(meterId)?.feederId ?? -1)) continue;
+    off.set(meterId, ended.offAt);
   }
   const recent = (at: Date | undefined) => at !== undefined && now.getTime() - at.getTime() <= windowMs;
   const callsByDp = new Map<number, Array<[number, Date]>>();
-  for (const [meterId, at] of evidence.reports) {
+  for (const [meterId, { at }] of evidence.reports) {
     if (off.has(meterId) || restrictions.excluded.has(meterId) || !recent(at)) continue;
     const power = evidence.meterPower.get(meterId);
     if (power?.status === "on" && power.changedAt && power.changedAt > at) continue;
@@ -159,10 +192,28 @@ function meterEvidence(feederIds: number[], topology: Topology, evidence: Eviden
     callsByDp.set(meter.dpId, [...(callsByDp.get(meter.dpId) ?? []), [meterId, at]]);
   }
   for (const [dpId, calls] of callsByDp) {
-    const dpOff = (topology.dps.get(dpId)?.meterIds ?? []).some((m) => off.has(m));
-    const reports = calls.length + (recent(evidence.dpCalls.get(dpId)) ? 1 : 0);
-    const corroborated = dpOff || recent(evidence.dpReports.get(dpId)) || reports >= 2;
-    for (const [meterId, at] of calls) if (corroborated || !topology.meters.get(meterId)!.smart) off.set(meterId, at);
+    // A customer saying so corroborates a power-off still inside the momentary window, and the other way round.
+    const dpOff = (topology.dps.get(dpId)?.meterIds ?? []).some((m) => anyOff.has(m));
+    const reports = calls.length + (recent(evidence.dpCalls.get(dpId)?.at) ? 1 : 0);
+    const corroborated = dpOff || recent(evidence.dpReports.get(dpId)?.at) || reports >= 2;
+    for (const [meterId, at] of calls) {
+      if (!corroborated && topology.meters.get(meterId)!.smart) continue;
+      off.set(meterId, at);
+      // The caller's own power-off, held back until now, is the same fault: it counts from its own time.
+      const power = evidence.meterPower.get(meterId);
+      if (power?.status === "off" && power.changedAt && !restrictions.excluded.has(meterId)) off.set(meterId, power.changedAt);
+    }
+  }
+  // Held-back power-offs of a point where a customer has confirmed the loss count at once.
+  const confirmedDps = new Set([...callsByDp.keys()].filter((dp) => (topology.dps.get(dp)?.meterIds ?? []).some((m) => off.has(m))));
+  for (const meterId of anyOff) {
+    if (off.has(meterId) || !confirmedDps.has(topology.meters.get(meterId)!.dpId)) continue;
+    off.set(meterId, evidence.meterPower.get(meterId)!.changedAt!);
   }
   return off;
+}
+
+/** A power-off is evidence of an outage once it has outlasted the momentary window. */
+export function isSustained(offAt: Date, now: Date, rule: Rule): boolean {
+  return now.getTime() - offAt.getTime() >= rule.momentarySeconds * 1000;
 }

@@ -1,6 +1,7 @@
 import type { Rule } from "./rules";
 import { applySignals, type Evidence } from "./evidence";
-import { reconcileSubstation, type IdSource, type Settlement, type SubstationPass } from "./reconcile";
+import { addLink, reconcileSubstation, type IdSource, type Settlement, type SubstationPass } from "./reconcile";
+import { deviceMomentaries } from "./momentaries";
 import { covers, isOpen, rescore } from "./outageState";
 import type { Decisions, OutageSnapshot, PlacedSignal, Topology } from "./types";
 
@@ -13,13 +14,15 @@ export interface PipelineInput {
   outages: OutageSnapshot[];
   settled: Map<number, Settlement>;
   signals: PlacedSignal[];
-  /** Substations to re-evaluate with no new signal (a verification window has ended). */
+  /** Substations to re-evaluate with no new signal (a verification or momentary window has ended). */
   sweep?: number[];
   ids: IdSource;
+  /** The utility's time zone, for times in timeline text. */
+  timeZone: string;
 }
 
 export function emptyDecisions(): Decisions {
-  return { outages: [], created: new Set(), timeline: [], meterChanges: [], momentaries: [], breakerChanges: [], links: [], notifications: [], outcomes: new Map() };
+  return { outages: [], created: new Set(), timeline: [], meterChanges: [], momentaries: [], deviceMomentaries: [], breakerChanges: [], links: [], notifications: [], outcomes: new Map() };
 }
 
 /**
@@ -32,6 +35,7 @@ export function correlate(input: PipelineInput): Decisions {
   const out = emptyDecisions();
   const { topology, rule, now } = input;
   applySignals(input.signals, input.evidence, rule, out);
+  out.deviceMomentaries.push(...deviceMomentaries(out.momentaries, input.evidence.recentMomentaries, topology, rule));
 
   const substations = new Set(input.sweep ?? []);
   for (const s of input.signals) {
@@ -43,17 +47,27 @@ export function correlate(input: PipelineInput): Decisions {
     reconcileSubstation({
       substationId, topology, evidence: input.evidence, rule, now, ids: input.ids, changed, out,
       outages: input.outages.filter((o) => o.substationId === substationId),
-      settled: input.settled,
+      settled: input.settled, timeZone: input.timeZone, inferred: new Map(),
     });
   }
   const all = [...input.outages, ...[...changed.values()].filter((o) => !input.outages.includes(o))];
   linkSignals(input.signals, all, topology, out, changed);
+  settle(all, changed, topology, rule, now, out);
+  out.outages = [...changed.values()];
+  return out;
+}
 
-  for (const o of all) {
+/**
+ * Stage 4 for every outage the batch touched: its arithmetic (outageState.ts) from its meters and
+ * links, and confirmation at the rule's threshold or on a SCADA trip, with a timeline entry.
+ * Verbs that change outages end the same way.
+ */
+export function settle(outages: OutageSnapshot[], changed: Map<string, OutageSnapshot>, topology: Topology, rule: Rule, now: Date, out: Decisions) {
+  for (const o of outages) {
     if (!isOpen(o) && !changed.has(o.id)) continue;
-    const scada = (o.sources.scada ?? 0) > 0;
     const before = { confidence: o.confidence, severity: o.severity, customers: o.customersOut, status: o.status };
-    if (rescore(o, topology, rule, now, scada)) {
+    if (rescore(o, topology, rule, now)) {
+      const scada = o.confirmedBy === "scada";
       out.timeline.push({
         outageId: o.id, eventType: "confirmed", status: o.status, actor: { kind: scada ? "scada" : "system" },
         description: scada ? "Confirmed by a SCADA trip" : `Confirmed: confidence ${o.confidence.toFixed(2)} reached the ${rule.name} threshold ${rule.confidenceThreshold}`,
@@ -63,8 +77,6 @@ export function correlate(input: PipelineInput): Decisions {
       changed.set(o.id, o);
     }
   }
-  out.outages = [...changed.values()];
-  return out;
 }
 
 function substationOf(s: PlacedSignal, topology: Topology, outages: OutageSnapshot[]): number | null {
@@ -91,10 +103,9 @@ function linkSignals(signals: PlacedSignal[], outages: OutageSnapshot[], topolog
       out.outcomes.set(signal, { status: "recorded" });
       continue;
     }
-    // A restore says the outage ended, not that it was real: it is kept as a link, not scored.
-    if (signal.kind !== "power_on") target.sources[signal.sourceType] = (target.sources[signal.sourceType] ?? 0) + 1;
+    // A restore says the outage ended, not that it was real: it is kept as a link, not scored (outageState.ts).
     const meterId = placement.level === "meter" ? placement.meterIds[0] : null;
-    out.links.push({
+    addLink({ out }, target, {
       outageId: target.id, sourceType: signal.sourceType, sourceEventId: signal.sourceEventId,
       signalKind: signal.kind, detectedAt: signal.occurredAt, meterId,
     });

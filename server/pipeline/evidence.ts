@@ -2,20 +2,43 @@ import type { SourceType } from "../../db/schema";
 import type { Signal } from "../ingest/signal";
 import type { Rule } from "./rules";
 import { sourceWeights } from "./scoring";
-import type { Breaker, Decisions, MeterPower, PlacedSignal } from "./types";
+import type { Breaker, Decisions, MeterMomentary, MeterPower, PlacedSignal, SignalRef } from "./types";
+
+/** A report that counts for a while (a call, a power-off placed only at a point): when, and which signal. */
+export interface Report { at: Date; source: SignalRef }
 
 /** Mutable evidence the batch builds up before clustering. */
 export interface Evidence {
   meterPower: Map<number, MeterPower>;
   breakers: Map<string, Breaker>;
-  /** Customer reports (calls) still within the rule's window, by meter. */
-  reports: Map<number, Date>;
+  /** Customer reports (calls) still within the rule's window and not answered by a restoration, by meter. */
+  reports: Map<number, Report>;
   /** Power-off signals placed only at a distribution point (a location, no meter), by point. */
-  dpReports: Map<number, Date>;
+  dpReports: Map<number, Report>;
   /** Customer calls placed only at a distribution point (a location, no meter), by point. */
-  dpCalls: Map<number, Date>;
+  dpCalls: Map<number, Report>;
   /** Meters that came back on in this batch, with when: proof their supply path is live. */
   energizedMeters: Map<number, Date>;
+  /**
+   * For each open breaker (by `breakerKey`): meters under it that reported power since it opened,
+   * among those the batch does not name (the batch's own are in `meterPower`).
+   */
+  poweredSinceOpen: Map<string, number>;
+  /** Meter momentaries of these substations recent enough to join a device momentary with this batch's. */
+  recentMomentaries: MeterMomentary[];
+  /**
+   * Meters whose power-off outlasted the momentary window and whose power-on arrived in this
+   * batch before any batch saw the off as sustained: an interruption that must still be an
+   * outage (then restored at once), never lost between two sweeps.
+   */
+  sustainedEnded: Map<number, { offAt: Date; source?: SignalRef }>;
+}
+
+export function emptyEvidence(): Evidence {
+  return {
+    meterPower: new Map(), breakers: new Map(), reports: new Map(), dpReports: new Map(), dpCalls: new Map(),
+    energizedMeters: new Map(), poweredSinceOpen: new Map(), recentMomentaries: [], sustainedEnded: new Map(),
+  };
 }
 
 export const breakerKey = (level: "feeder" | "substation", id: number) => `${level}:${id}`;
@@ -46,8 +69,12 @@ export function applySignals(signals: PlacedSignal[], evidence: Evidence, rule: 
             if (next === "on") evidence.meterPower.set(meterId, { status: "on", changedAt: at, source: sourceOf(signal) });
             continue;
           }
-          if (next === "on" && current.status === "off" && current.changedAt && at.getTime() - current.changedAt.getTime() <= momentaryMs) {
-            out.momentaries.push({ meterId, offAt: current.changedAt, onAt: at, source: signal.sourceType });
+          if (next === "on" && current.status === "off" && current.changedAt) {
+            if (at.getTime() - current.changedAt.getTime() <= momentaryMs) {
+              out.momentaries.push({ meterId, offAt: current.changedAt, onAt: at, source: signal.sourceType });
+            } else {
+              evidence.sustainedEnded.set(meterId, { offAt: current.changedAt, source: current.source });
+            }
           }
           out.meterChanges.push(meterChange(meterId, current.status, next, at, signal));
           evidence.meterPower.set(meterId, { status: next, changedAt: at, source: sourceOf(signal) });
@@ -58,10 +85,10 @@ export function applySignals(signals: PlacedSignal[], evidence: Evidence, rule: 
         }
       }
     } else if (signal.kind === "customer_report") {
-      if (placement.level === "meter") for (const m of placement.meterIds) keepLatest(evidence.reports, m, at);
-      if (placement.level === "distribution_point") keepLatest(evidence.dpCalls, placement.dpId, at);
+      if (placement.level === "meter") for (const m of placement.meterIds) keepLatest(evidence.reports, m, signal);
+      if (placement.level === "distribution_point") keepLatest(evidence.dpCalls, placement.dpId, signal);
     } else if (signal.kind === "power_off" && placement.level === "distribution_point") {
-      keepLatest(evidence.dpReports, placement.dpId, at);
+      keepLatest(evidence.dpReports, placement.dpId, signal);
     } else if ((placement.level === "feeder" || placement.level === "substation") && (signal.kind === "power_off" || signal.kind === "power_on")) {
       const id = placement.level === "feeder" ? placement.feederId : placement.substationId;
       const key = breakerKey(placement.level, id);
@@ -69,7 +96,11 @@ export function applySignals(signals: PlacedSignal[], evidence: Evidence, rule: 
       const state = signal.kind === "power_off" ? "open" : "closed";
       if (later(at, current.changedAt) && current.state !== state) {
         evidence.breakers.set(key, { state, changedAt: at });
-        out.breakerChanges.push({ level: placement.level, id, state, at });
+        out.breakerChanges.push({ level: placement.level, id, state, at, inferred: false });
+      } else if (state === "closed" && current.state === "closed" && current.inferred) {
+        // SCADA confirms a close the meters had already proved: the breaker is no longer inferred, nothing else changes.
+        evidence.breakers.set(key, { state, changedAt: current.changedAt, inferred: false });
+        out.breakerChanges.push({ level: placement.level, id, state, at: current.changedAt ?? at, inferred: false });
       }
     }
   }
@@ -77,9 +108,9 @@ export function applySignals(signals: PlacedSignal[], evidence: Evidence, rule: 
 
 const sourceOf = (s: Signal) => ({ sourceType: s.sourceType, sourceEventId: s.sourceEventId });
 
-function keepLatest(map: Map<number, Date>, key: number, at: Date) {
+function keepLatest(map: Map<number, Report>, key: number, signal: Signal) {
   const prev = map.get(key);
-  if (!prev || at > prev) map.set(key, at);
+  if (!prev || signal.occurredAt > prev.at) map.set(key, { at: signal.occurredAt, source: sourceOf(signal) });
 }
 
 function meterChange(meterId: number, previous: MeterPower["status"], next: "on" | "off", at: Date, signal: Signal) {

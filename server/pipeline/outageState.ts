@@ -1,6 +1,6 @@
 import type { DeviceLevel } from "../../db/schema";
 import type { Rule } from "./rules";
-import { confidenceOf, severityOf } from "./scoring";
+import { confidenceOf, severityOf, type SourceCounts } from "./scoring";
 import type { OutageSnapshot, Topology } from "./types";
 
 export const OPEN_STATUSES = new Set(["detected", "confirmed", "in_progress"]);
@@ -28,8 +28,21 @@ export function covers(topology: Topology, o: Pick<OutageSnapshot, "level" | "de
   }
 }
 
-/** Recomputes what is derived from an outage's meters and sources: scope, confidence, severity, status. */
-export function rescore(o: OutageSnapshot, topology: Topology, rule: Rule, now: Date, scada: boolean) {
+/** The outage's sources, counted from its links; a restore says an outage ended, not that it was real, so it is not counted. */
+export function sourceCounts(o: Pick<OutageSnapshot, "linked">): SourceCounts {
+  const counts: SourceCounts = {};
+  for (const l of o.linked.values()) if (l.kind !== "power_on") counts[l.sourceType] = (counts[l.sourceType] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The outage arithmetic, in one place for the pipeline and every verb (merge, split, restore,
+ * ETR, crews): customers and critical customers out are those of its meters not restored
+ * (for a restored outage still being verified, the ones not yet back); sources from its links;
+ * confidence and severity from those (scoring.ts); confirmation at the rule's threshold or on a
+ * SCADA signal. Returns true when this call confirmed it.
+ */
+export function rescore(o: OutageSnapshot, topology: Topology, rule: Rule, now: Date) {
   let customers = 0;
   let critical = 0;
   for (const [meterId, m] of o.meters) {
@@ -40,8 +53,10 @@ export function rescore(o: OutageSnapshot, topology: Topology, rule: Rule, now: 
   }
   o.customersOut = customers;
   o.criticalCustomersOut = critical;
+  o.sources = sourceCounts(o);
   o.confidence = confidenceOf(o.sources);
   o.severity = severityOf(o.confidence, { customersOut: customers, criticalCustomersOut: critical });
+  const scada = (o.sources.scada ?? 0) > 0;
   if (o.status === "detected" && (scada || o.confidence >= rule.confidenceThreshold)) {
     o.status = "confirmed";
     o.confirmedAt = now;

@@ -2,7 +2,8 @@ import type { Rule } from "./rules";
 import { breakerKey, type Evidence } from "./evidence";
 import { desiredOutages, type DesiredOutage, type Restrictions } from "./clustering";
 import { covers, deviceCode, isOpen, levelRank } from "./outageState";
-import type { Actor, Decisions, OutageSnapshot, Topology } from "./types";
+import { utilityTime } from "./timeText";
+import { linkKey, type Actor, type Decisions, type OutageSnapshot, type SignalRef, type SourceLink, type Topology } from "./types";
 
 /** The latest closed outage of a meter that is still off (from the repository). */
 export interface Settlement { outageId: string; closedAt: Date; verificationDueAt: Date | null }
@@ -21,6 +22,10 @@ export interface SubstationPass {
   ids: IdSource;
   changed: Map<string, OutageSnapshot>;
   out: Decisions;
+  /** The utility's time zone: times in timeline text read in it. */
+  timeZone: string;
+  /** Breakers this pass inferred closed, with the meters that proved it (for the timeline). */
+  inferred: Map<string, { back: number; reporting: number }>;
 }
 
 const system: Actor = { kind: "system" };
@@ -31,11 +36,15 @@ const system: Actor = { kind: "system" };
  * merge, create, nest). Changed outages are collected in `pass.changed`.
  */
 export function reconcileSubstation(pass: SubstationPass) {
+  const held = new Set(pass.outages.filter(isOpen).flatMap((o) => [...o.meters].filter(([, m]) => m.state !== "restored").map(([id]) => id)));
   restoreProven(pass);
-  const restrictions = restrictionsOf(pass);
+  const restrictions = { ...restrictionsOf(pass), held };
   const desired = desiredOutages(pass.substationId, pass.topology, pass.evidence, restrictions, pass.now, pass.rule)
     .sort((a, b) => levelRank[b.level] - levelRank[a.level]);
   for (const d of desired) absorb(pass, d);
+  // An outage found in this pass whose meters already came back (a sustained interruption that
+  // ended between two batches) is restored at once, at the time its supply came back.
+  restoreProven(pass);
   // A verification window that has ended has done its work, nested outage or not.
   for (const o of pass.outages) {
     if (o.verificationDueAt && o.verificationDueAt <= pass.now && !isOpen(o)) {
@@ -50,12 +59,19 @@ function markChanged(pass: SubstationPass, o: OutageSnapshot, isNew = false) {
   if (isNew) pass.out.created.add(o.id);
 }
 
-/** Restoration: a breaker closed under a SCADA outage, or a meter of an outage back on. */
+/**
+ * Restoration: a breaker closed under a SCADA outage, a meter of an outage back on, or — when the
+ * SCADA close never arrives — most of the reporting meters under an open breaker back on.
+ */
 function restoreProven(pass: SubstationPass) {
   const { evidence, now } = pass;
   for (const o of pass.outages.filter(isOpen)) {
-    const ss = evidence.breakers.get(breakerKey("substation", o.substationId));
-    const fd = o.feederId ? evidence.breakers.get(breakerKey("feeder", o.feederId)) : undefined;
+    const ssKey = breakerKey("substation", o.substationId);
+    const fdKey = o.feederId ? breakerKey("feeder", o.feederId) : null;
+    if (evidence.breakers.get(ssKey)?.state === "open") inferClose(pass, "substation", o.substationId);
+    if (fdKey && evidence.breakers.get(fdKey)?.state === "open" && evidence.breakers.get(ssKey)?.state !== "open") inferClose(pass, "feeder", o.feederId!);
+    const ss = evidence.breakers.get(ssKey);
+    const fd = fdKey ? evidence.breakers.get(fdKey) : undefined;
     if (ss?.state === "open" || fd?.state === "open") continue;
     const own = o.level === "substation" ? ss : o.level === "feeder" ? fd : undefined;
     let at: Date | null = null;
@@ -64,8 +80,41 @@ function restoreProven(pass: SubstationPass) {
       const t = evidence.energizedMeters.get(meterId);
       if (t && t > o.firstDetectedAt && (!at || t < at)) at = t;
     }
-    if (at) restore(pass, o, at > now ? now : at, system, "Supply proven back: " + (own?.changedAt?.getTime() === at.getTime() ? "SCADA breaker closed" : "meters report power restored"));
+    if (!at) continue;
+    const counted = pass.inferred.get(own === ss ? ssKey : fdKey ?? "");
+    const why = own?.changedAt?.getTime() !== at.getTime() ? "meters report power restored"
+      : own.inferred ? `no SCADA close received, but ${counted ? `${counted.back} of ${counted.reporting}` : "most"} of the meters that can report under ${deviceCode(pass.topology, o.level, o.deviceId)} report power; breaker shown closed (inferred)`
+      : "SCADA breaker closed";
+    restore(pass, o, at > now ? now : at, system, "Supply proven back: " + why);
   }
+}
+
+/**
+ * A breaker whose SCADA close never arrives: when more than `breakerInferShare` of the meters
+ * under it that can report (smart meters) have reported power since it opened, supply is back.
+ * The breaker is shown closed, marked inferred, until SCADA says so.
+ */
+function inferClose(pass: SubstationPass, level: "feeder" | "substation", id: number) {
+  const { evidence, topology, rule } = pass;
+  const key = breakerKey(level, id);
+  const breaker = evidence.breakers.get(key)!;
+  if (!breaker.changedAt) return;
+  let reporting = 0;
+  let back = evidence.poweredSinceOpen.get(key) ?? 0;
+  let lastOn: Date | null = null;
+  for (const m of topology.meters.values()) {
+    if ((level === "feeder" ? m.feederId : m.substationId) !== id || !m.smart) continue;
+    reporting++;
+    const t = evidence.energizedMeters.get(m.id);
+    if (t && t > breaker.changedAt) {
+      back++;
+      if (!lastOn || t > lastOn) lastOn = t;
+    }
+  }
+  if (!lastOn || reporting === 0 || back <= rule.breakerInferShare * reporting) return;
+  evidence.breakers.set(key, { state: "closed", changedAt: lastOn, inferred: true });
+  pass.out.breakerChanges.push({ level, id, state: "closed", at: lastOn, inferred: true });
+  pass.inferred.set(key, { back, reporting });
 }
 
 /** Restores an outage; meters that sent a power-off and no restore wait out the verification window. */
@@ -90,17 +139,46 @@ export function restore(pass: SubstationPass, o: OutageSnapshot, at: Date, actor
     outageId: o.id, eventType: momentary ? "cancelled" : "restored", status: o.status, actor,
     description: momentary
       ? `Momentary interruption: supply back within ${rule.momentarySeconds} s; not an outage`
-      : `Restored (${why}); ${stillOff.length ? `${stillOff.length} meter(s) still report no power and are verified until ${o.verificationDueAt!.toISOString()}` : "all meters back"}`,
+      : `Restored (${why}); ${stillOff.length ? `${stillOff.length} meter(s) still report no power and are verified until ${utilityTime(o.verificationDueAt!, pass.timeZone)}` : "all meters back"}`,
     details: { restoredAt: at.toISOString(), stillOff: stillOff.length },
   });
+  if (momentary && o.level !== "meter") {
+    // A device that came back within the window (a breaker's quick reclose) is a momentary of that device.
+    pass.out.deviceMomentaries.push({
+      level: o.level, deviceId: o.deviceId, substationId: o.substationId, feederId: o.feederId, dpId: o.dpId,
+      startedAt: o.firstDetectedAt, endedAt: at, meterIds: [...o.meters.keys()], metersReporting: evidenced.length,
+    });
+  }
   if (!momentary) {
     const customers = [...o.meters].filter(([, m]) => m.state === "restored").map(([id]) => pass.topology.meters.get(id)?.customerId);
     pass.out.notifications.push({ outageId: o.id, type: "restored", customerIds: customers.filter((c): c is number => c != null) });
   }
   for (const meterId of stillOff) pass.settled.set(meterId, { outageId: o.id, closedAt: at, verificationDueAt: o.verificationDueAt });
+  answerReports(pass, o, at);
 }
 
-function restrictionsOf(pass: SubstationPass): Restrictions {
+/**
+ * Calls about this outage's meters (and calls placed only at its points) made before it was
+ * restored are answered by the restoration: they were evidence for it and cannot open another.
+ */
+function answerReports(pass: SubstationPass, o: OutageSnapshot, at: Date) {
+  const { evidence, topology } = pass;
+  const dps = new Set<number>();
+  for (const meterId of o.meters.keys()) {
+    const call = evidence.reports.get(meterId);
+    if (call && call.at <= at) evidence.reports.delete(meterId);
+    const dp = topology.meters.get(meterId)?.dpId;
+    if (dp !== undefined) dps.add(dp);
+  }
+  for (const dp of dps) {
+    for (const map of [evidence.dpCalls, evidence.dpReports]) {
+      const r = map.get(dp);
+      if (r && r.at <= at) map.delete(dp);
+    }
+  }
+}
+
+function restrictionsOf(pass: SubstationPass): Omit<Restrictions, "held"> {
   const excluded = new Set<number>();
   const nestedParent = new Map<number, string>();
   for (const [meterId, s] of pass.settled) {
@@ -124,7 +202,7 @@ function absorb(pass: SubstationPass, d: DesiredOutage) {
   if (overlapping.length === 0) return create(pass, d);
   overlapping.sort((a, b) => a.firstDetectedAt.getTime() - b.firstDetectedAt.getTime());
   const [survivor, ...rest] = overlapping;
-  for (const other of rest) merge(pass, other, survivor);
+  for (const other of rest) mergeOutage(pass, other, survivor);
   if (!container && levelRank[d.level] >= levelRank[survivor.level] && (d.level !== survivor.level || d.deviceId !== survivor.deviceId)) {
     const from = `${survivor.level.replace("_", " ")} ${deviceCode(topology, survivor.level, survivor.deviceId)}`;
     Object.assign(survivor, { level: d.level, deviceId: d.deviceId, feederId: d.feederId, dpId: d.dpId });
@@ -135,6 +213,7 @@ function absorb(pass: SubstationPass, d: DesiredOutage) {
   }
   const before = survivor.meters.size;
   const added = applyMeters(survivor, d);
+  linkEvidence(pass, survivor, d);
   if (d.scadaSince && d.scadaSince < survivor.firstDetectedAt) survivor.firstDetectedAt = d.scadaSince;
   if (added.length || survivor.meters.size !== before) notifyDetected(pass, survivor, added);
   markChanged(pass, survivor);
@@ -156,13 +235,18 @@ function create(pass: SubstationPass, d: DesiredOutage) {
   const times = [...d.evidence.values(), ...(d.scadaSince ? [d.scadaSince] : [])].map((t) => t.getTime());
   const first = new Date(times.length ? Math.min(...times) : pass.now.getTime());
   const o: OutageSnapshot = {
-    id: pass.ids.outageId(), eventId: pass.ids.eventId(first), status: "detected", level: d.level, deviceId: d.deviceId,
+    id: "", eventId: "", status: "detected", level: d.level, deviceId: d.deviceId,
     substationId: d.substationId, feederId: d.feederId, dpId: d.dpId, firstDetectedAt: first, confirmedAt: null,
     confirmedBy: null, restoredAt: null, verificationDueAt: null, parentOutageId: d.parentOutageId, cause: null,
-    meters: new Map(), sources: {}, confidence: 0, severity: "low", customersOut: 0, criticalCustomersOut: 0,
+    meters: new Map(), linked: new Map(), sources: {}, confidence: 0, severity: "low", customersOut: 0, criticalCustomersOut: 0,
   };
+  // No outage without a signal: one that no signal (nor a SCADA breaker) stands behind is not made.
+  const links = evidenceLinks(pass, o, d);
+  if (links.length === 0 && !d.scadaSince) return;
+  o.id = pass.ids.outageId();
+  o.eventId = pass.ids.eventId(first);
   const added = applyMeters(o, d);
-  if (d.parentOutageId) inheritEvidence(pass, o, d);
+  for (const link of links) addLink(pass, o, { ...link, outageId: o.id });
   pass.outages.push(o);
   markChanged(pass, o, true);
   const code = deviceCode(pass.topology, d.level, d.deviceId);
@@ -174,30 +258,68 @@ function create(pass: SubstationPass, d: DesiredOutage) {
   notifyDetected(pass, o, added);
 }
 
-/** A nested outage keeps, as its sources, the power-offs that were never answered by a restore. */
-function inheritEvidence(pass: SubstationPass, o: OutageSnapshot, d: DesiredOutage) {
-  for (const meterId of d.evidence.keys()) {
-    const power = pass.evidence.meterPower.get(meterId);
-    if (!power?.source || !power.changedAt) continue;
-    const { sourceType, sourceEventId } = power.source;
-    o.sources[sourceType] = (o.sources[sourceType] ?? 0) + 1;
-    pass.out.links.push({ outageId: o.id, sourceType, sourceEventId, signalKind: "power_off", detectedAt: power.changedAt, meterId });
+/**
+ * The signals behind a desired outage's evidence, as links: each meter's power-off (or the call
+ * about it), each report placed at a point. Held-back power-offs and calls of earlier batches
+ * are linked when they come to count, so every outage's confidence rests on its own signals.
+ */
+function evidenceLinks(pass: SubstationPass, o: OutageSnapshot, d: DesiredOutage): SourceLink[] {
+  const { evidence } = pass;
+  const links: SourceLink[] = [];
+  for (const [key, at] of d.evidence) {
+    let source: SignalRef | undefined;
+    let kind = "power_off";
+    if (key > 0) {
+      const power = evidence.meterPower.get(key);
+      const call = evidence.reports.get(key);
+      const ended = evidence.sustainedEnded.get(key);
+      if (power?.status === "off" && power.changedAt?.getTime() === at.getTime() && power.source) source = power.source;
+      else if (ended?.offAt.getTime() === at.getTime() && ended.source) source = ended.source;
+      else if (call) [source, kind] = [call.source, "customer_report"];
+      else if (power?.status === "off" && power.source) source = power.source;
+    } else {
+      const r = evidence.dpReports.get(-key);
+      const call = evidence.dpCalls.get(-key);
+      if (r?.at.getTime() === at.getTime()) source = r.source;
+      else if (call) [source, kind] = [call.source, "customer_report"];
+    }
+    if (!source || o.linked.has(linkKey(source))) continue;
+    links.push({ outageId: o.id, sourceType: source.sourceType, sourceEventId: source.sourceEventId, signalKind: kind, detectedAt: at, meterId: key > 0 ? key : null });
   }
+  return links;
 }
 
-function merge(pass: SubstationPass, from: OutageSnapshot, into: OutageSnapshot) {
+function linkEvidence(pass: SubstationPass, o: OutageSnapshot, d: DesiredOutage) {
+  for (const link of evidenceLinks(pass, o, d)) addLink(pass, o, link);
+}
+
+/** Links a signal to an outage once; the outage's sources are counted from its links (outageState.ts). */
+export function addLink(pass: Pick<SubstationPass, "out">, o: OutageSnapshot, link: SourceLink) {
+  const key = linkKey(link);
+  if (o.linked.has(key)) return false;
+  o.linked.set(key, { sourceType: link.sourceType, meterId: link.meterId, kind: link.signalKind });
+  pass.out.links.push(link);
+  return true;
+}
+
+/** One outage absorbs another: its meters and its signals (the repository moves the links). */
+export function mergeOutage(pass: Pick<SubstationPass, "out" | "changed">, from: OutageSnapshot, into: OutageSnapshot, actor: Actor = system, reason = "") {
   from.status = "merged";
   for (const [meterId, m] of from.meters) if (!into.meters.has(meterId)) into.meters.set(meterId, m);
-  for (const [source, n] of Object.entries(from.sources)) {
-    into.sources[source as keyof typeof into.sources] = (into.sources[source as keyof typeof into.sources] ?? 0) + (n ?? 0);
-  }
+  for (const [key, l] of from.linked) into.linked.set(key, l);
+  if (from.firstDetectedAt < into.firstDetectedAt) into.firstDetectedAt = from.firstDetectedAt;
   from.mergedIntoId = into.id;
-  markChanged(pass, from);
-  pass.out.timeline.push({ outageId: from.id, eventType: "merged", status: "merged", actor: system, description: `Merged into ${into.eventId}` });
-  pass.out.timeline.push({ outageId: into.id, eventType: "merged", status: into.status, actor: system, description: `Absorbed ${from.eventId}` });
+  pass.changed.set(from.id, from);
+  pass.changed.set(into.id, into);
+  pass.out.timeline.push({ outageId: from.id, eventType: "merged", status: "merged", actor, description: `Merged into ${into.eventId}${reason}` });
+  pass.out.timeline.push({ outageId: into.id, eventType: "merged", status: into.status, actor, description: `Absorbed ${from.eventId}${reason}` });
 }
 
+/**
+ * Customers newly in the dark are told once: "detected" — or, for a nested outage (its parent
+ * was restored while they stayed dark), "still out", never a second "detected".
+ */
 function notifyDetected(pass: SubstationPass, o: OutageSnapshot, meterIds: number[]) {
   const customers = meterIds.map((m) => pass.topology.meters.get(m)?.customerId).filter((c): c is number => c != null);
-  if (customers.length) pass.out.notifications.push({ outageId: o.id, type: "detected", customerIds: customers });
+  if (customers.length) pass.out.notifications.push({ outageId: o.id, type: o.parentOutageId ? "still_out" : "detected", customerIds: customers });
 }

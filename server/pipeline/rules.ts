@@ -11,8 +11,11 @@ export interface Rule {
   dpRollupShare: number;
   /** Share of a feeder's distribution points out before the outage rolls up to the feeder. */
   feederRollupShare: number;
-  /** Share of a substation's feeders out before the outage rolls up to the substation. */
-  substationRollupShare: number;
+  /**
+   * A breaker whose SCADA close never arrives is taken as closed once more than this share of the
+   * meters under it that can report (smart meters) have reported power since it opened.
+   */
+  breakerInferShare: number;
   /** Fewest children out before any roll-up (two distribution points, two feeders, two meters). */
   rollupMinChildren: number;
   /** After a restoration, how long a meter that sent a power-off has to report back. */
@@ -24,7 +27,7 @@ export interface Rule {
 export const ruleDefaults: Omit<Rule, "name" | "windowMinutes" | "radiusMeters" | "confidenceThreshold"> = {
   dpRollupShare: 0.3,
   feederRollupShare: 0.5,
-  substationRollupShare: 0.5,
+  breakerInferShare: 0.5,
   rollupMinChildren: 2,
   verificationMinutes: 5,
   momentarySeconds: 60,
@@ -47,7 +50,7 @@ export function ruleFromRow(row: {
     confidenceThreshold: row.confidenceThreshold,
     dpRollupShare: pick("dpRollupShare"),
     feederRollupShare: pick("feederRollupShare"),
-    substationRollupShare: pick("substationRollupShare"),
+    breakerInferShare: pick("breakerInferShare"),
     rollupMinChildren: pick("rollupMinChildren"),
     verificationMinutes: pick("verificationMinutes"),
     momentarySeconds: pick("momentarySeconds"),

@@ -1,25 +1,26 @@
 import type { SourceType } from "../../db/schema";
 import type { Signal, SignalKind } from "../ingest/signal";
 import { correlate } from "./correlate";
-import type { Evidence } from "./evidence";
+import { emptyEvidence, type Evidence, type Report } from "./evidence";
 import { isOpen } from "./outageState";
 import type { Settlement } from "./reconcile";
 import { ruleFromRow, type Rule } from "./rules";
-import type { Breaker, Decisions, MeterPower, OutageSnapshot, Placement, Topology } from "./types";
+import type { Breaker, Decisions, MeterMomentary, MeterPower, OutageSnapshot, Placement, Topology } from "./types";
 
 /**
  * A tiny network and an in-memory stand-in for the repository, so pipeline tests can run
- * several batches and see the state carried between them. Substation 1 has feeders 10 and 20;
- * each feeder has 4 distribution points (101..104, 201..204) with 4 meters each (1011..1014, …).
+ * several batches and see the state carried between them. Substation 1 has feeders 10 and 20
+ * (more with `feeders`); each feeder has 4 distribution points (101..104, 201..204) with 4
+ * meters each (1011..1014, …; `metersPerDp` for bigger points: meter ids dp * 100 + i then).
  */
-export function smallTopology(): Topology {
+export function smallTopology({ feeders = [10, 20], metersPerDp = 4 } = {}): Topology {
   const t: Topology = { meters: new Map(), dps: new Map(), feeders: new Map(), substations: new Map() };
-  t.substations.set(1, { id: 1, code: "SS001", feederIds: [10, 20] });
-  for (const f of [10, 20]) {
+  t.substations.set(1, { id: 1, code: "SS001", feederIds: feeders });
+  for (const f of feeders) {
     const dpIds = [1, 2, 3, 4].map((i) => f * 10 + i);
     t.feeders.set(f, { id: f, code: `FD0${f}`, substationId: 1, dpIds });
     for (const dp of dpIds) {
-      const meterIds = [1, 2, 3, 4].map((i) => dp * 10 + i);
+      const meterIds = Array.from({ length: metersPerDp }, (_, i) => (metersPerDp > 9 ? dp * 100 : dp * 10) + i + 1);
       t.dps.set(dp, { id: dp, code: `DP${dp}`, feederId: f, meterIds });
       for (const m of meterIds) {
         t.meters.set(m, { id: m, meterNumber: `M${m}`, dpId: dp, feederId: f, substationId: 1, customerId: m, critical: m === 1011, smart: m !== 2033 });
@@ -31,7 +32,7 @@ export function smallTopology(): Topology {
 
 export const standardRule: Rule = ruleFromRow({
   ruleName: "Standard", correlationWindowMinutes: 30, spatialRadiusMeters: 1000, confidenceThreshold: 0.7,
-  parameters: { dpRollupShare: 0.3, feederRollupShare: 0.5, substationRollupShare: 0.5, rollupMinChildren: 2, verificationMinutes: 5, momentarySeconds: 60 },
+  parameters: { dpRollupShare: 0.3, feederRollupShare: 0.5, rollupMinChildren: 2, verificationMinutes: 5, momentarySeconds: 60 },
 });
 
 export const t0 = new Date("2026-11-22T10:00:00Z");
@@ -51,7 +52,8 @@ export class World {
   outages = new Map<string, OutageSnapshot>();
   meterPower = new Map<number, MeterPower>();
   breakers = new Map<string, Breaker>();
-  reports = new Map<number, Date>();
+  reports = new Map<number, Report>();
+  momentaries: MeterMomentary[] = [];
   last!: Decisions;
   private ids = 0;
 
@@ -61,16 +63,40 @@ export class World {
 
   step(signals: ReturnType<typeof signal>[], nowSeconds: number, sweep?: number[]): Decisions {
     const evidence: Evidence = {
-      meterPower: this.meterPower, breakers: this.breakers, reports: this.reports,
-      dpReports: new Map(), dpCalls: new Map(), energizedMeters: new Map(),
+      ...emptyEvidence(), meterPower: this.meterPower, breakers: this.breakers, reports: this.reports,
+      poweredSinceOpen: this.poweredSinceOpen(signals), recentMomentaries: [...this.momentaries],
     };
     const outages = [...this.outages.values()].filter((o) => isOpen(o) || o.verificationDueAt).map((o) => structuredClone(o));
     this.last = correlate({
       now: at(nowSeconds), rule: this.rule, topology: this.topology, evidence, outages, settled: this.settled(),
-      signals, sweep, ids: { outageId: () => `O${++this.ids}`, eventId: () => `OMS_${this.ids}` },
+      signals, sweep, ids: { outageId: () => `O${++this.ids}`, eventId: () => `OMS_${this.ids}` }, timeZone: "Asia/Amman",
     });
     for (const o of this.last.outages) this.outages.set(o.id, structuredClone(o));
+    this.momentaries.push(...this.last.momentaries);
+    // The repository forgets calls an outage's restoration answered (loadState.ts); so does the world.
+    for (const o of this.outages.values()) {
+      if (!o.restoredAt) continue;
+      for (const m of o.meters.keys()) if ((this.reports.get(m)?.at ?? Infinity) <= o.restoredAt) this.reports.delete(m);
+    }
     return this.last;
+  }
+
+  /** As the repository counts it: meters (not named by the batch) on since each open breaker opened. */
+  private poweredSinceOpen(signals: ReturnType<typeof signal>[]): Map<string, number> {
+    const named = new Set(signals.flatMap((s) => (s.placement.level === "meter" ? s.placement.meterIds : [])));
+    const counts = new Map<string, number>();
+    for (const [key, b] of this.breakers) {
+      if (b.state !== "open" || !b.changedAt) continue;
+      const [level, id] = key.split(":");
+      let n = 0;
+      for (const m of this.topology.meters.values()) {
+        if ((level === "feeder" ? m.feederId : m.substationId) !== Number(id) || named.has(m.id)) continue;
+        const p = this.meterPower.get(m.id);
+        if (p?.status === "on" && p.changedAt && p.changedAt > b.changedAt) n++;
+      }
+      counts.set(key, n);
+    }
+    return counts;
   }
 
   /** What the repository answers: off meters whose latest outage is closed. */

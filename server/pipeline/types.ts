@@ -30,9 +30,21 @@ export interface MeterPower {
   status: PowerStatus;
   changedAt: Date | null;
   /** The signal that set this status (kept on the meter row). */
-  source?: { sourceType: SourceType; sourceEventId: string };
+  source?: SignalRef;
 }
-export interface Breaker { state: "open" | "closed"; changedAt: Date | null }
+export interface Breaker {
+  state: "open" | "closed";
+  changedAt: Date | null;
+  /** Closed because the meters under it proved supply back, not because SCADA said so (yet). */
+  inferred?: boolean;
+}
+
+/** Which signal said something: the key of a link (oms_event_sources) or of a meter's power. */
+export interface SignalRef { sourceType: SourceType; sourceEventId: string }
+
+/** A signal linked to an outage as evidence, as the outage's arithmetic needs it. */
+export interface LinkedSignal { sourceType: SourceType; meterId: number | null; kind: string }
+export const linkKey = (s: SignalRef) => `${s.sourceType}:${s.sourceEventId}`;
 
 /** Where enrichment placed a signal on the network. */
 export type Placement =
@@ -69,6 +81,9 @@ export interface OutageSnapshot {
   mergedIntoId?: string | null;
   cause: string | null;
   meters: Map<number, AffectedMeter>;
+  /** Every signal linked to the outage (by `linkKey`): what its sources and confidence are counted from. */
+  linked: Map<string, LinkedSignal>;
+  /** Derived from `linked` by `rescore` (outageState.ts); never counted by hand. */
   sources: SourceCounts;
   confidence: number;
   severity: Severity;
@@ -112,6 +127,25 @@ export type SignalOutcome =
   | { status: "recorded" }
   | { status: "unmatched"; reason: string };
 
+export interface MeterMomentary { meterId: number; offAt: Date; onAt: Date; source: SourceType }
+
+export interface DeviceMomentary {
+  level: "distribution_point" | "feeder" | "substation";
+  deviceId: number;
+  substationId: number;
+  feederId: number | null;
+  dpId: number | null;
+  startedAt: Date;
+  endedAt: Date;
+  /** Every meter under the device (its customers were all interrupted). */
+  meterIds: number[];
+  /** Meters that said so themselves (an off and an on within the window). */
+  metersReporting: number;
+}
+
+/** detected: the outage is known; still_out: a nested outage's customers after its parent was restored; restored. */
+export type NoticeType = "detected" | "still_out" | "restored";
+
 /** Everything a batch decided; the repository writes it in one transaction. */
 export interface Decisions {
   /** Outages created or changed, in their new state. */
@@ -120,9 +154,12 @@ export interface Decisions {
   created: Set<string>;
   timeline: TimelineEntry[];
   meterChanges: MeterChange[];
-  momentaries: Array<{ meterId: number; offAt: Date; onAt: Date; source: SourceType }>;
-  breakerChanges: Array<{ level: "feeder" | "substation"; id: number; state: "open" | "closed"; at: Date }>;
+  momentaries: MeterMomentary[];
+  /** Momentary interruptions of a whole device (distribution point, feeder, substation): never outages. */
+  deviceMomentaries: DeviceMomentary[];
+  /** `inferred`: closed because its meters proved supply back; a SCADA close later clears it. */
+  breakerChanges: Array<{ level: "feeder" | "substation"; id: number; state: "open" | "closed"; at: Date; inferred: boolean }>;
   links: SourceLink[];
-  notifications: Array<{ outageId: string; customerIds: number[]; type: "detected" | "restored" }>;
+  notifications: Array<{ outageId: string; customerIds: number[]; type: NoticeType }>;
   outcomes: Map<Signal, SignalOutcome>;
 }

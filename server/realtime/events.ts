@@ -1,3 +1,4 @@
+import type { MeterStateChange } from "../../db/queries/powerState";
 /**
  * The Socket.IO contract, shared by server and browser: event names are `entity:verb`. Every
  * change pushed carries the sequence number of the change log, so a client that reconnects
@@ -33,7 +34,8 @@ export interface ChangePayloads {
   /** Outages a commit closed: restored, or cancelled as a momentary interruption. */
   "outage:restored": { outages: OutageSummary[] };
   /** Meter power changes of one commit, coalesced. */
-  "meter:status": { meters: Array<{ id: number; status: "on" | "off" | "unknown"; at: string }> };
+  /** Meters whose derived power state (db/queries/powerState.ts) changed: off, assumed, on, unknown. */
+  "meter:status": { meters: MeterStateChange[] };
   "storm:changed": { active: boolean; reason: string | null; by: string; at: string; rule: string };
   "crew:updated": { crewId: number; status: string; outageId: string | null; lat: number | null; lng: number | null };
 }

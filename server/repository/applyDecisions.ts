@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import type { DbOrTx } from "../../db/client";
+import { queryRows, type DbOrTx } from "../../db/client";
 import { arrayParam, unnestRows } from "../../db/arrays";
 import { deviceCode } from "../pipeline/outageState";
 import type { Evidence } from "../pipeline/evidence";
-import type { Decisions, OutageSnapshot, Topology } from "../pipeline/types";
+import type { Decisions, NoticeType, OutageSnapshot, Topology } from "../pipeline/types";
 import type { Actor } from "../context";
 import { actorLabel } from "../context";
 
@@ -35,10 +35,9 @@ export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext
       SELECT * FROM ${unnestRows([["meter_id", "int4", d.momentaries.map((m) => m.meterId)], ["off_at", "timestamptz", d.momentaries.map((m) => iso(m.offAt))],
         ["on_at", "timestamptz", d.momentaries.map((m) => iso(m.onAt))], ["source_type", "text", d.momentaries.map((m) => m.source)]])}`);
   }
-  for (const b of d.breakerChanges) {
-    const table = b.level === "feeder" ? sql`network_feeders` : sql`network_substations`;
-    await tx.execute(sql`UPDATE ${table} SET breaker_state = ${b.state}, breaker_changed_at = ${iso(b.at)}, updated_at = ${iso(ctx.now)} WHERE id = ${b.id}`);
-  }
+  await writeDeviceMomentaries(tx, d, ctx);
+  await writeBreakers(tx, d, ctx.now);
+  await moveMergedLinks(tx, d);
   if (d.links.length) {
     const l = d.links;
     await tx.execute(sql`INSERT INTO oms_event_sources (outage_event_id, source_type, source_event_id, meter_id, signal_kind, detected_at, correlation_weight)
@@ -49,7 +48,90 @@ export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext
       ON CONFLICT DO NOTHING`);
   }
   await writeNotifications(tx, d);
-  await refreshNetworkState(tx, ctx.substationIds);
+  await carryOverToNested(tx, d, ctx.now);
+  await refreshDeviceState(tx, ctx.substationIds);
+}
+
+/**
+ * Breakers as SCADA (or the meters, `inferred`) last proved them. A SCADA close of a breaker the
+ * meters had already proved closed only clears the mark, and says so on the outage it ended.
+ */
+async function writeBreakers(tx: DbOrTx, d: Decisions, now: Date) {
+  for (const b of d.breakerChanges) {
+    const table = b.level === "feeder" ? sql`network_feeders` : sql`network_substations`;
+    const [row] = await queryRows<{ was: boolean }>(tx, sql`
+      UPDATE ${table} t SET breaker_state = ${b.state}, breaker_changed_at = ${iso(b.at)}, breaker_inferred = ${b.inferred}, updated_at = ${iso(now)}
+      FROM (SELECT id, breaker_inferred AS was FROM ${table} WHERE id = ${b.id} FOR UPDATE) old
+      WHERE t.id = old.id RETURNING old.was`);
+    if (row?.was && b.state === "closed" && !b.inferred) {
+      await tx.execute(sql`
+        INSERT INTO oms_event_timeline (outage_event_id, event_type, status, description, source, actor_id)
+        SELECT id, 'breaker_confirmed', status, 'SCADA breaker close received: confirms the restoration the meters had proved', 'scada', NULL
+        FROM oms_outage_events WHERE predicted_device_level = ${b.level} AND predicted_device_id = ${b.id} AND status = 'restored'
+        ORDER BY actual_restoration_time DESC NULLS LAST LIMIT 1`);
+    }
+  }
+}
+
+/** A device momentary that overlaps one already recorded for the device (reported over several batches) extends it. */
+async function writeDeviceMomentaries(tx: DbOrTx, d: Decisions, ctx: ApplyContext) {
+  const windowMs = 60_000;
+  for (const m of d.deviceMomentaries) {
+    const customers = new Set(m.meterIds.map((id) => ctx.topology.meters.get(id)?.customerId).filter((c) => c != null)).size;
+    const from = iso(new Date(m.startedAt.getTime() - windowMs));
+    const to = iso(new Date(m.endedAt.getTime() + windowMs));
+    const updated = await queryRows<{ id: number }>(tx, sql`
+      UPDATE oms_device_momentaries SET started_at = LEAST(started_at, ${iso(m.startedAt)}::timestamptz), ended_at = GREATEST(ended_at, ${iso(m.endedAt)}::timestamptz),
+        meters_reporting = GREATEST(meters_reporting, ${m.metersReporting}::int)
+      WHERE level = ${m.level} AND device_id = ${m.deviceId} AND started_at <= ${to}::timestamptz AND ended_at >= ${from}::timestamptz
+      RETURNING id::int AS id`);
+    if (!updated.length) {
+      await tx.execute(sql`
+        INSERT INTO oms_device_momentaries (level, device_id, device_code, substation_id, feeder_id, dp_id, started_at, ended_at, customers, meters_reporting)
+        VALUES (${m.level}, ${m.deviceId}, ${deviceCode(ctx.topology, m.level, m.deviceId)}, ${m.substationId}, ${m.feederId}, ${m.dpId},
+          ${iso(m.startedAt)}, ${iso(m.endedAt)}, ${customers}, ${m.metersReporting})`);
+    }
+    // A feeder's (or substation's) momentary is the one record of the points under it at that time.
+    if (m.level !== "distribution_point") {
+      await tx.execute(sql`
+        DELETE FROM oms_device_momentaries WHERE level = 'distribution_point' AND started_at <= ${to}::timestamptz AND ended_at >= ${from}::timestamptz
+          AND ${m.level === "feeder" ? sql`feeder_id = ${m.deviceId}` : sql`substation_id = ${m.deviceId}`}`);
+    }
+  }
+}
+
+/** The signals of outages merged in this batch count for the outage that absorbed them. */
+async function moveMergedLinks(tx: DbOrTx, d: Decisions) {
+  const merged = d.outages.filter((o) => o.status === "merged" && o.mergedIntoId);
+  if (!merged.length) return;
+  await tx.execute(sql`
+    INSERT INTO oms_event_sources (outage_event_id, source_type, source_event_id, meter_id, signal_kind, detected_at, correlation_weight)
+    SELECT t.into_id, s.source_type, s.source_event_id, s.meter_id, s.signal_kind, s.detected_at, s.correlation_weight
+    FROM ${unnestRows([["from_id", "uuid", merged.map((o) => o.id)], ["into_id", "uuid", merged.map((o) => o.mergedIntoId!)]])}
+    JOIN oms_event_sources s ON s.outage_event_id = t.from_id
+    ON CONFLICT DO NOTHING`);
+}
+
+/**
+ * A nested outage keeps its parent's estimated restoration, and its timeline names the crew that
+ * restored the parent, so the dispatcher can send it back (or another) at once.
+ */
+async function carryOverToNested(tx: DbOrTx, d: Decisions, now: Date) {
+  const nested = d.outages.filter((o) => d.created.has(o.id) && o.parentOutageId);
+  if (!nested.length) return;
+  const ids = arrayParam(nested.map((o) => o.id), "uuid");
+  await tx.execute(sql`
+    UPDATE oms_outage_events n SET estimated_restoration_time = p.estimated_restoration_time
+    FROM oms_outage_events p WHERE n.id = ANY(${ids}) AND p.id = n.parent_outage_id AND p.estimated_restoration_time IS NOT NULL`);
+  await tx.execute(sql`
+    INSERT INTO oms_event_timeline (outage_event_id, event_type, status, description, source, actor_id, details)
+    SELECT n.id, 'needs_crew', n.status,
+      'Still dark after ' || p.event_id || ' was restored' ||
+      COALESCE(' by crew ' || (SELECT string_agg(DISTINCT c.crew_id, ', ') FROM oms_crew_assignments a JOIN oms_crews c ON c.id = a.crew_id
+        WHERE a.outage_event_id = p.id), '') ||
+      ': dispatch a crew' || CASE WHEN p.estimated_restoration_time IS NOT NULL THEN '; its estimated restoration is kept' ELSE '' END,
+      'system', NULL, jsonb_build_object('parentOutageId', p.id, 'at', ${iso(now)}::text)
+    FROM oms_outage_events n JOIN oms_outage_events p ON p.id = n.parent_outage_id WHERE n.id = ANY(${ids})`);
 }
 
 async function writeOutages(tx: DbOrTx, outages: OutageSnapshot[], topology: Topology, now: Date) {
@@ -149,8 +231,9 @@ async function writeMeterStatusEvents(tx: DbOrTx, d: Decisions) {
       ["outage_event_id", "uuid", c.map((x) => outageOf.get(x.meterId) ?? null)]])}`);
 }
 
-const messages = {
+const messages: Record<NoticeType, (eventId: string) => string> = {
   detected: (eventId: string) => `We know about a power outage affecting your address (${eventId}). Crews are being informed; we will update you.`,
+  still_out: (eventId: string) => `Power is still out at your address after repairs nearby (${eventId}). A crew is being sent; we will update you.`,
   restored: (eventId: string) => `Power has been restored at your address (${eventId}). Thank you for your patience.`,
 };
 
@@ -166,21 +249,26 @@ async function writeNotifications(tx: DbOrTx, d: Decisions) {
     ON CONFLICT DO NOTHING`);
 }
 
-/** Map colours: a feeder is de-energized under a feeder/substation outage, partial under a smaller one. */
-async function refreshNetworkState(tx: DbOrTx, substationIds: number[]) {
+/**
+ * Distribution points, feeders and substations take their state from their meters' derived
+ * power state (view oms_meter_power_state, migration 0008): every meter dark → de-energized, some →
+ * partly out, none → energized. Stored so the map reads them cheaply; refreshed in the same
+ * transaction as every change of outages or meter power, so they never disagree with the meters.
+ */
+export async function refreshDeviceState(tx: DbOrTx, substationIds: number[]) {
   if (!substationIds.length) return;
   const subs = arrayParam(substationIds, "int4");
+  const state = sql`CASE WHEN c.dark = 0 THEN 'energized' WHEN c.dark = c.total THEN 'de_energized' ELSE 'partial' END`;
   await tx.execute(sql`
-    UPDATE network_feeders f SET status = CASE
-        WHEN EXISTS (SELECT 1 FROM oms_outage_events o WHERE o.status IN ('detected','confirmed','in_progress')
-          AND ((o.predicted_device_level = 'feeder' AND o.feeder_id = f.id) OR (o.predicted_device_level = 'substation' AND o.substation_id = f.substation_id))) THEN 'de_energized'
-        WHEN EXISTS (SELECT 1 FROM oms_outage_events o WHERE o.status IN ('detected','confirmed','in_progress') AND o.feeder_id = f.id) THEN 'partial'
-        ELSE 'energized' END
-    WHERE f.substation_id = ANY(${subs})`);
+    WITH c AS (SELECT dp_id, COUNT(*) FILTER (WHERE state IN ('off', 'assumed')) AS dark, COUNT(*) AS total
+               FROM oms_meter_power_state WHERE substation_id = ANY(${subs}) GROUP BY dp_id)
+    UPDATE network_distribution_points dp SET status = ${state} FROM c WHERE dp.id = c.dp_id AND dp.status <> ${state}`);
   await tx.execute(sql`
-    UPDATE network_substations s SET status = CASE
-        WHEN NOT EXISTS (SELECT 1 FROM network_feeders f WHERE f.substation_id = s.id AND f.status <> 'de_energized') THEN 'de_energized'
-        WHEN EXISTS (SELECT 1 FROM network_feeders f WHERE f.substation_id = s.id AND f.status <> 'energized') THEN 'partial'
-        ELSE 'energized' END
-    WHERE s.id = ANY(${subs})`);
+    WITH c AS (SELECT feeder_id, COUNT(*) FILTER (WHERE state IN ('off', 'assumed')) AS dark, COUNT(*) AS total
+               FROM oms_meter_power_state WHERE substation_id = ANY(${subs}) GROUP BY feeder_id)
+    UPDATE network_feeders f SET status = ${state} FROM c WHERE f.id = c.feeder_id AND f.status <> ${state}`);
+  await tx.execute(sql`
+    WITH c AS (SELECT substation_id, COUNT(*) FILTER (WHERE state IN ('off', 'assumed')) AS dark, COUNT(*) AS total
+               FROM oms_meter_power_state WHERE substation_id = ANY(${subs}) GROUP BY substation_id)
+    UPDATE network_substations s SET status = ${state} FROM c WHERE s.id = c.substation_id AND s.status <> ${state}`);
 }

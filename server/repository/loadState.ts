@@ -3,10 +3,11 @@ import { queryRows, type DbOrTx } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import type { DeviceLevel, OutageStatus, Severity, SourceType } from "../../db/schema";
 import type { Evidence } from "../pipeline/evidence";
-import { breakerKey } from "../pipeline/evidence";
+import { breakerKey, emptyEvidence } from "../pipeline/evidence";
+import { sourceCounts } from "../pipeline/outageState";
 import type { Settlement } from "../pipeline/reconcile";
 import type { Rule } from "../pipeline/rules";
-import type { AffectedMeter, MeterPower, OutageSnapshot, PowerStatus } from "../pipeline/types";
+import { linkKey, type AffectedMeter, type MeterPower, type OutageSnapshot, type PowerStatus } from "../pipeline/types";
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
@@ -23,12 +24,24 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
   const power = await queryRows<{ id: number; status: PowerStatus; at: Date | string | null; st: SourceType | null; se: string | null }>(db, sql`
       SELECT id, power_status AS status, last_power_change AS at, power_source_type AS st, power_source_event_id AS se
       FROM oms_meters WHERE (substation_id = ANY(${subs}) AND power_status <> 'on') OR id = ANY(${meters})`);
-  const feeders = await queryRows<{ id: number; state: "open" | "closed"; at: Date | string | null }>(db, sql`
-      SELECT id, breaker_state AS state, breaker_changed_at AS at FROM network_feeders WHERE substation_id = ANY(${subs})`);
-  const substations = await queryRows<{ id: number; state: "open" | "closed"; at: Date | string | null }>(db, sql`
-      SELECT id, breaker_state AS state, breaker_changed_at AS at FROM network_substations WHERE id = ANY(${subs})`);
-  const calls = await queryRows<{ meterId: number; at: Date | string }>(db, sql`
-      SELECT t.meter_id AS "meterId", MAX(t.event_timestamp) AS at
+  // For an open breaker: how many meters under it (not named by the batch) reported power since it opened.
+  const feeders = await queryRows<{ id: number; state: "open" | "closed"; at: Date | string | null; inferred: boolean; back: number }>(db, sql`
+      SELECT f.id, f.breaker_state AS state, f.breaker_changed_at AS at, f.breaker_inferred AS inferred,
+        CASE WHEN f.breaker_state = 'open' THEN (SELECT COUNT(*)::int FROM oms_meters m WHERE m.feeder_id = f.id AND m.power_status = 'on'
+          AND m.last_power_change > f.breaker_changed_at AND NOT m.id = ANY(${meters})) ELSE 0 END AS back
+      FROM network_feeders f WHERE f.substation_id = ANY(${subs})`);
+  const substations = await queryRows<{ id: number; state: "open" | "closed"; at: Date | string | null; inferred: boolean; back: number }>(db, sql`
+      SELECT s.id, s.breaker_state AS state, s.breaker_changed_at AS at, s.breaker_inferred AS inferred,
+        CASE WHEN s.breaker_state = 'open' THEN (SELECT COUNT(*)::int FROM oms_meters m WHERE m.substation_id = s.id AND m.power_status = 'on'
+          AND m.last_power_change > s.breaker_changed_at AND NOT m.id = ANY(${meters})) ELSE 0 END AS back
+      FROM network_substations s WHERE s.id = ANY(${subs})`);
+  // Meter momentaries recent enough to be one device momentary with this batch's.
+  const momentaries = await queryRows<{ meterId: number; offAt: Date | string; onAt: Date | string; source: SourceType }>(db, sql`
+      SELECT mi.meter_id AS "meterId", mi.off_at AS "offAt", mi.on_at AS "onAt", mi.source_type AS source
+      FROM oms_momentary_interruptions mi JOIN oms_meters m ON m.id = mi.meter_id
+      WHERE m.substation_id = ANY(${subs}) AND mi.off_at >= ${new Date(now.getTime() - 3 * rule.momentarySeconds * 1000).toISOString()}`);
+  const calls = await queryRows<{ meterId: number; at: Date | string; ticket: string }>(db, sql`
+      SELECT DISTINCT ON (t.meter_id) t.meter_id AS "meterId", t.event_timestamp AS at, t.ticket_id AS ticket
       FROM callcenter_tickets t JOIN oms_meters m ON m.id = t.meter_id
       WHERE m.substation_id = ANY(${subs}) AND t.event_timestamp >= ${since.toISOString()}
         -- A call is answered by what came after it: the meter back on, or an outage holding
@@ -38,11 +51,11 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
           SELECT 1 FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
           WHERE am.meter_id = t.meter_id AND o.status IN ('restored', 'cancelled')
             AND COALESCE(o.actual_restoration_time, o.last_updated_at) >= t.event_timestamp)
-      GROUP BY t.meter_id`);
+      ORDER BY t.meter_id, t.event_timestamp DESC`);
   // Calls with only a place, at the nearest point of these substations within the rule's radius:
   // a later call or power-off there may corroborate them (clustering.ts).
-  const placeCalls = await queryRows<{ dpId: number; at: Date | string }>(db, sql`
-      SELECT d.id AS "dpId", MAX(t.event_timestamp) AS at
+  const placeCalls = await queryRows<{ dpId: number; at: Date | string; ticket: string }>(db, sql`
+      SELECT DISTINCT ON (d.id) d.id AS "dpId", t.event_timestamp AS at, t.ticket_id AS ticket
       FROM callcenter_tickets t
       CROSS JOIN LATERAL (
         SELECT dp.id FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
@@ -50,40 +63,52 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
           AND ST_DWithin(dp.location::geography, ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326)::geography, ${rule.radiusMeters})
         ORDER BY dp.location <-> ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326) LIMIT 1) d
       WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}
-      GROUP BY d.id`);
+      ORDER BY d.id, t.event_timestamp DESC`);
   const meterPower = new Map<number, MeterPower>();
   for (const p of power) {
     meterPower.set(p.id, { status: p.status, changedAt: date(p.at), source: p.st && p.se ? { sourceType: p.st, sourceEventId: p.se } : undefined });
   }
-  const breakers = new Map<string, { state: "open" | "closed"; changedAt: Date | null }>();
-  for (const f of feeders) breakers.set(breakerKey("feeder", f.id), { state: f.state, changedAt: date(f.at) });
-  for (const s of substations) breakers.set(breakerKey("substation", s.id), { state: s.state, changedAt: date(s.at) });
-  return {
-    meterPower, breakers,
-    reports: new Map(calls.map((c) => [c.meterId, new Date(c.at)])),
-    dpReports: new Map(), dpCalls: new Map(placeCalls.map((c) => [c.dpId, new Date(c.at)])), energizedMeters: new Map(),
-  };
+  const evidence = emptyEvidence();
+  evidence.meterPower = meterPower;
+  for (const [level, rows] of [["feeder", feeders], ["substation", substations]] as const) {
+    for (const b of rows) {
+      const key = breakerKey(level, b.id);
+      evidence.breakers.set(key, { state: b.state, changedAt: date(b.at), inferred: b.inferred });
+      if (b.state === "open") evidence.poweredSinceOpen.set(key, Number(b.back));
+    }
+  }
+  const call = (at: Date | string, ticket: string) => ({ at: new Date(at), source: { sourceType: "call_center" as const, sourceEventId: ticket } });
+  for (const c of calls) evidence.reports.set(c.meterId, call(c.at, c.ticket));
+  for (const c of placeCalls) evidence.dpCalls.set(c.dpId, call(c.at, c.ticket));
+  evidence.recentMomentaries = momentaries.map((m) => ({ meterId: m.meterId, offAt: new Date(m.offAt), onAt: new Date(m.onAt), source: m.source }));
+  return evidence;
 }
 
 export async function loadOutages(db: DbOrTx, substationIds: number[]): Promise<OutageSnapshot[]> {
   const subs = arrayParam(substationIds, "int4");
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    SELECT o.*, COALESCE((SELECT jsonb_object_agg(source_type, n) FROM (
-      SELECT source_type, COUNT(*)::int AS n FROM oms_event_sources s
-      WHERE s.outage_event_id = o.id AND s.signal_kind <> 'power_on' GROUP BY source_type) c), '{}'::jsonb) AS sources
-    FROM oms_outage_events o
+    SELECT o.* FROM oms_outage_events o
     WHERE o.substation_id = ANY(${subs})
       AND (o.status IN ('detected','confirmed','in_progress') OR o.verification_due_at IS NOT NULL)`);
   if (rows.length === 0) return [];
+  const ids = arrayParam(rows.map((r) => r.id), "uuid");
+  const links = await queryRows<{ outageId: string; st: SourceType; se: string; meterId: number | null; kind: string }>(db, sql`
+    SELECT outage_event_id AS "outageId", source_type AS st, source_event_id AS se, meter_id AS "meterId", signal_kind AS kind
+    FROM oms_event_sources WHERE outage_event_id = ANY(${ids})`);
+  const linked = new Map<string, OutageSnapshot["linked"]>();
+  for (const l of links) {
+    if (!linked.has(l.outageId)) linked.set(l.outageId, new Map());
+    linked.get(l.outageId)!.set(linkKey({ sourceType: l.st, sourceEventId: l.se }), { sourceType: l.st, meterId: l.meterId, kind: l.kind });
+  }
   const affected = await queryRows<{ outageId: string; meterId: number; state: AffectedMeter["state"]; since: Date | string }>(db, sql`
     SELECT outage_event_id AS "outageId", meter_id AS "meterId", state, since FROM oms_outage_affected_meters
-    WHERE outage_event_id = ANY(${arrayParam(rows.map((r) => r.id), "uuid")})`);
+    WHERE outage_event_id = ANY(${ids})`);
   const byOutage = new Map<string, Map<number, AffectedMeter>>();
   for (const a of affected) {
     if (!byOutage.has(a.outageId)) byOutage.set(a.outageId, new Map());
     byOutage.get(a.outageId)!.set(a.meterId, { state: a.state, since: new Date(a.since) });
   }
-  return rows.map((r) => ({
+  return rows.map((r): OutageSnapshot => ({
     id: String(r.id), eventId: String(r.event_id), status: r.status as OutageStatus,
     level: (r.predicted_device_level ?? "meter") as DeviceLevel, deviceId: Number(r.predicted_device_id),
     substationId: Number(r.substation_id), feederId: (r.feeder_id as number | null) ?? null, dpId: (r.dp_id as number | null) ?? null,
@@ -91,7 +116,8 @@ export async function loadOutages(db: DbOrTx, substationIds: number[]): Promise<
     confirmedBy: (r.confirmed_by as string | null) ?? null, restoredAt: date(r.actual_restoration_time as string | null),
     verificationDueAt: date(r.verification_due_at as string | null), parentOutageId: (r.parent_outage_id as string | null) ?? null,
     mergedIntoId: (r.merged_into_id as string | null) ?? null, cause: (r.cause as string | null) ?? null,
-    meters: byOutage.get(String(r.id)) ?? new Map(), sources: r.sources as OutageSnapshot["sources"],
+    meters: byOutage.get(String(r.id)) ?? new Map(), linked: linked.get(String(r.id)) ?? new Map(),
+    sources: sourceCounts({ linked: linked.get(String(r.id)) ?? new Map() }),
     confidence: Number(r.confidence_score), severity: r.severity as Severity,
     customersOut: Number(r.affected_customers_count), criticalCustomersOut: Number(r.critical_customers_count),
   }));

@@ -82,5 +82,5 @@ export function actorOf(ctx: { actor: Actor | null }): Actor {
 
 /** The one place a tRPC call becomes a ServiceContext: the actor is who signed in. */
 export function serviceContext(ctx: TrpcContext): ServiceContext {
-  return { db: ctx.db, publisher: ctx.publisher, now: () => new Date(), actor: actorOf(ctx) };
+  return { db: ctx.db, publisher: ctx.publisher, now: () => new Date(), timeZone: ctx.config.timeZone, actor: actorOf(ctx) };
 }

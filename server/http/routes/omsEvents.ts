@@ -52,7 +52,7 @@ const clusterBody = z.object({
 
 /** The seed's event endpoints (seed 000 sections 1–5), under /api/oms; all need `outages.act`. */
 export function omsEventRoutes(deps: IngestDeps, actorOf: (req: Request) => Actor): RestRoute[] {
-  const ctx = (req: Request) => ({ db: deps.db, publisher: deps.publisher, now: deps.now, actor: actorOf(req) });
+  const ctx = (req: Request) => ({ db: deps.db, publisher: deps.publisher, now: deps.now, timeZone: deps.timeZone, actor: actorOf(req) });
   return [
     { method: "post", path: "/events/correlate", access: "outages.act", handle: async (req, res) => {
       res.json(await correlateEvent(deps, actorOf(req), parseRequest(correlateBody, req.body)));
