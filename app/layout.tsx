@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { TrpcProvider } from "../components/providers/TrpcProvider";
+import { paletteCssVariables } from "../components/palette";
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./globals.css";
 
@@ -13,7 +14,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" style={paletteCssVariables()}>
       <body>
         <TrpcProvider>{children}</TrpcProvider>
       </body>

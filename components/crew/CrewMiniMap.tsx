@@ -3,7 +3,8 @@
 import { useEffect, useRef } from "react";
 import type { Map as MapLibreMap } from "maplibre-gl";
 import type { FeatureCollection } from "geojson";
-import { offlineStyle, stateColors } from "../map/style";
+import { offlineStyle } from "../map/style";
+import { supplyColors } from "../palette";
 
 /** Where the job is: a small map of the feeders around it with the place marked (no base map needed). */
 export function CrewMiniMap({ lat, lng, feeders, styleUrl }: { lat: number; lng: number; feeders?: FeatureCollection; styleUrl: string | null }) {
@@ -19,9 +20,9 @@ export function CrewMiniMap({ lat, lng, feeders, styleUrl }: { lat: number; lng:
       map.once("load", () => {
         if (!map) return;
         map.addSource("feeders", { type: "geojson", data: feeders ?? { type: "FeatureCollection", features: [] } });
-        map.addLayer({ id: "feeders", type: "line", source: "feeders", paint: { "line-color": stateColors.energized, "line-width": 2, "line-opacity": 0.7 } });
+        map.addLayer({ id: "feeders", type: "line", source: "feeders", paint: { "line-color": supplyColors.energized, "line-width": 2, "line-opacity": 0.7 } });
         map.addSource("site", { type: "geojson", data: { type: "Feature", geometry: { type: "Point", coordinates: [lng, lat] }, properties: {} } });
-        map.addLayer({ id: "site", type: "circle", source: "site", paint: { "circle-radius": 9, "circle-color": "#e5484d", "circle-stroke-color": "#fff", "circle-stroke-width": 3 } });
+        map.addLayer({ id: "site", type: "circle", source: "site", paint: { "circle-radius": 9, "circle-color": supplyColors.de_energized, "circle-stroke-color": "#fff", "circle-stroke-width": 3 } });
         mapRef.current = map;
       });
     })();

@@ -1,5 +1,4 @@
-import { stateColors } from "./style";
-import { crewColors, severityColors } from "./layers";
+import { crewColors, severityColors, supplyColors as stateColors } from "../palette";
 
 export function Legend() {
   return (
@@ -22,7 +21,7 @@ export function Legend() {
         Outage by severity:{" "}
         {Object.entries(severityColors).map(([name, color]) => (
           <span key={name} style={{ display: "inline-flex", alignItems: "center", gap: 3, marginLeft: 4 }}>
-            <span className="dot" style={{ background: color, borderColor: color, width: 9, height: 9 }} />{name}
+            <span className="dot" data-severity={name} style={{ background: color, borderColor: color, width: 9, height: 9 }} />{name}
           </span>
         ))}
       </div>

@@ -1,5 +1,5 @@
 import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
-import { stateColors } from "./style";
+import { crewColors, severityColors, supplyColors as stateColors } from "../palette";
 
 /** Map layers as data: one place to read how each network element is drawn. */
 const byState = [
@@ -26,14 +26,13 @@ export const LAYERS = {
 /** Zoom from which single meters are fetched and drawn. */
 export const METER_MIN_ZOOM = 15;
 
-const bySeverity = ["match", ["get", "severity"], "critical", "#e5484d", "high", "#f76b15", "medium", "#f0b429", "#8e9aaf"] as unknown as string;
+/** An outage's colour by its severity, from the one palette the list badges and top bar also use. */
+const bySeverity = ["match", ["get", "severity"], "critical", severityColors.critical, "high", severityColors.high,
+  "medium", severityColors.medium, severityColors.low] as unknown as string;
 
 /** A meter's power: the live pushed state (feature-state) wins over the state fetched with the view. */
 const meterPower = ["coalesce", ["feature-state", "status"], ["get", "status"]] as unknown as ExpressionSpecification;
 
-export const crewColors = { available: "#3fb27f", assigned: "#4aa3ff", en_route: "#4aa3ff", on_site: "#b38cff", off_duty: "#5b6b82" } as const;
-
-export const severityColors = { critical: "#e5484d", high: "#f76b15", medium: "#f0b429", low: "#8e9aaf" } as const;
 
 export const networkLayers: LayerSpecification[] = [
   {
@@ -103,11 +102,9 @@ export const networkLayers: LayerSpecification[] = [
     source: SOURCES.outages,
     paint: {
       "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 7, 10, 16, 40, 34],
-      "circle-color": ["match", ["get", "severity"], "critical", severityColors.critical, "high", severityColors.high,
-        "medium", severityColors.medium, severityColors.low] as unknown as string,
+      "circle-color": bySeverity,
       "circle-opacity": 0.55,
-      "circle-stroke-color": ["match", ["get", "severity"], "critical", severityColors.critical, "high", severityColors.high,
-        "medium", severityColors.medium, severityColors.low] as unknown as string,
+      "circle-stroke-color": bySeverity,
       "circle-stroke-width": 2,
     },
   },

@@ -11,11 +11,5 @@ export const offlineStyle: StyleSpecification = {
   layers: [{ id: "background", type: "background", paint: { "background-color": "#0e1726" } }],
 };
 
-export const stateColors = {
-  energized: "#3fb27f",
-  partial: "#f0b429",
-  de_energized: "#e5484d",
-} as const;
-
 /** Amman, where the demo network is generated. */
 export const defaultCenter: [number, number] = [35.93, 31.95];
