@@ -43,6 +43,25 @@ export function ControlRoom() {
   const [tab, setTab] = useState<"outages" | "substations">("outages");
   const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
   const [selected, setSelected] = useState<string | null>(null);
+  const mapwrap = useRef<HTMLElement>(null);
+  /** The width the details panel covers at the map's right, so the map centres what it shows beside it. */
+  const panelInset = () => mapwrap.current?.querySelector<HTMLElement>(".outage-details")?.offsetWidth ?? 0;
+  // An outage opened from the list or the map must not sit under its own details panel.
+  const markers = useRef(outages.data);
+  markers.current = outages.data;
+  useEffect(() => {
+    const o = markers.current?.find((m) => m.id === selected);
+    if (o) setFlyTo({ lat: o.lat, lng: o.lng, rightInset: panelInset(), onlyIfHidden: true });
+  }, [selected]);
+  const closeDetails = useCallback(() => {
+    const id = selected;
+    setSelected(null);
+    // Focus goes back where the person came from: the outage's row in the list, else the map.
+    requestAnimationFrame(() => {
+      const row = document.querySelector<HTMLElement>(`.outage-row[data-id="${id}"]`);
+      (row ?? mapwrap.current?.querySelector<HTMLElement>(".maplibregl-canvas"))?.focus();
+    });
+  }, [selected]);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 30_000);
@@ -131,7 +150,7 @@ export function ControlRoom() {
             </>
           )}
         </aside>
-        <section className="mapwrap">
+        <section className="mapwrap" ref={mapwrap}>
           {config.data && feeders.data && (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
               crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} />
@@ -139,8 +158,8 @@ export function ControlRoom() {
           <Legend />
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
           {selected && (
-            <OutageDetails key={selected} id={selected} canAct={canAct} timeZone={tz} now={now} onClose={() => setSelected(null)}
-              onLocate={(lat, lng) => setFlyTo({ lat, lng, zoom: 14.5 })} />
+            <OutageDetails key={selected} id={selected} canAct={canAct} timeZone={tz} now={now} onClose={closeDetails}
+              onLocate={(lat, lng) => setFlyTo({ lat, lng, zoom: 14.5, rightInset: panelInset() })} />
           )}
         </section>
       </div>

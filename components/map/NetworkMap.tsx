@@ -10,7 +10,15 @@ import { DISTRIBUTION_POINT_MIN_ZOOM, LAYERS, METER_MIN_ZOOM, SOURCES, networkLa
 import { pointsToGeoJson } from "./geojson";
 import { showFeaturePopup } from "./popup";
 
-export interface FlyTarget { lng: number; lat: number; zoom?: number }
+export interface FlyTarget {
+  lng: number;
+  lat: number;
+  zoom?: number;
+  /** Pixels at the right that the details panel covers: the target is centred in the rest of the map. */
+  rightInset?: number;
+  /** Move only when the target is hidden (under the panel or out of view), and keep the zoom. */
+  onlyIfHidden?: boolean;
+}
 export interface MeterUpdate { id: number; status: string }
 
 interface Props {
@@ -32,15 +40,24 @@ const METER_PAINT_MS = 250;
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
+/** Whether a place is on screen and clear of the panel at the right, with a margin for its marker. */
+function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: number, margin = 30): boolean {
+  const p = map.project([lng, lat]);
+  const box = map.getContainer();
+  return p.x >= margin && p.y >= margin && p.x <= box.clientWidth - rightInset - margin && p.y <= box.clientHeight - margin;
+}
+
 /**
  * The network map. MapLibre is loaded in the browser only (it needs WebGL). Data goes into
  * GeoJSON sources, never React markers. After each render settles, the codes of the substations
- * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`), so
- * tests read what a person sees.
+ * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`, the
+ * selected outage's screen point to `data-selected-point`), so tests read what a person sees.
  */
 export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, subscribeMeters, flyTo, onSelectOutage }: Props) {
   const selectRef = useRef(onSelectOutage);
   selectRef.current = onSelectOutage;
+  const outagesRef = useRef(outages);
+  outagesRef.current = outages;
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const [ready, setReady] = useState(false);
@@ -108,6 +125,11 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
           container.current?.setAttribute("data-bounds", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(","));
           const c = map!.getCenter();
           container.current?.setAttribute("data-center", `${c.lng.toFixed(4)},${c.lat.toFixed(4)}`);
+          const selected = outagesRef.current.features.find((f) => f.properties?.selected);
+          if (selected?.geometry.type === "Point") {
+            const p = map!.project(selected.geometry.coordinates as [number, number]);
+            container.current?.setAttribute("data-selected-point", `${Math.round(p.x)},${Math.round(p.y)}`);
+          } else container.current?.removeAttribute("data-selected-point");
         });
         mapRef.current = map;
         setReady(true);
@@ -196,8 +218,14 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     return () => { unsubscribe(); if (timer) clearTimeout(timer); if (frame) cancelAnimationFrame(frame); };
   }, [ready, subscribeMeters]);
 
+  // The padding is given every time: MapLibre keeps a camera's padding, and a flight made while the
+  // details panel was open must not leave later ones off centre.
   useEffect(() => {
-    if (ready && flyTo) mapRef.current?.flyTo({ center: [flyTo.lng, flyTo.lat], zoom: flyTo.zoom ?? 13 });
+    const map = mapRef.current;
+    if (!ready || !map || !flyTo) return;
+    const right = Math.min(flyTo.rightInset ?? 0, map.getContainer().clientWidth / 2);
+    if (flyTo.onlyIfHidden && inClearView(map, flyTo.lng, flyTo.lat, right)) return;
+    map.flyTo({ center: [flyTo.lng, flyTo.lat], zoom: flyTo.onlyIfHidden ? map.getZoom() : flyTo.zoom ?? 13, padding: { top: 0, bottom: 0, left: 0, right } });
   }, [ready, flyTo]);
 
   return (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatAge, formatCount, formatPercent, formatTime, fromLocalInput, localizeTimes, toLocalInput } from "../format";
@@ -20,6 +20,12 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate }: 
   const queryClient = useQueryClient();
   const detail = useQuery(trpc.outages.detail.queryOptions({ id }, { placeholderData: (prev) => (prev?.id === id ? prev : undefined) }));
   const [tab, setTab] = useState<Tab>("overview");
+  // Escape closes the panel, unless something inside it (an open action form) took the key first.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => { if (e.key === "Escape" && !e.defaultPrevented) onClose(); };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [onClose]);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const refresh = () => {
@@ -135,7 +141,7 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
   const toggle = (which: typeof open) => setOpen(open === which ? "" : which);
 
   return (
-    <div className="actions-panel">
+    <div className="actions-panel" onKeyDown={(e) => { if (e.key === "Escape" && open) { e.preventDefault(); setOpen(""); } }}>
       <div className="action-buttons">
         {o.status === "detected" && <button type="button" className="primary" disabled={busy} onClick={onConfirm}>Confirm</button>}
         <button type="button" aria-expanded={open === "dispatch"} onClick={() => toggle("dispatch")}>Dispatch crew</button>

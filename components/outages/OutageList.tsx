@@ -63,7 +63,7 @@ export function OutageList({ filter, onFilter, selected, onSelect, substations, 
         {list.data?.map((o) => (
           <li key={o.id}>
             <button type="button" className={`outage-row ${selected === o.id ? "selected" : ""}`} aria-pressed={selected === o.id}
-              data-event-id={o.eventId} onClick={() => onSelect(o.id)}>
+              data-id={o.id} data-event-id={o.eventId} onClick={() => onSelect(o.id)}>
               <span className={`sev sev-${o.severity}`}>{o.severity}</span>
               <span className="row-main">
                 <b>{o.level ? `${o.level.replace("_", " ")} ${o.deviceCode ?? ""}` : o.eventId}</b>

@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import { expect, type Browser, type Page } from "@playwright/test";
+import { e2eKeyFile } from "../playwright.config";
+import { signInAs } from "./signIn";
+
+type FeederRow = { code: string; substationCode: string };
+
+/** The demo network's feeders, read over the tRPC endpoint the page uses. */
+export async function feeders(page: Page): Promise<FeederRow[]> {
+  const body = await (await page.request.get("/api/trpc/network.feeders")).json();
+  return (body.result.data.json.features as Array<{ properties: FeederRow }>).map((f) => f.properties);
+}
+
+/** A breaker trip posted to the SCADA route with the key the e2e server was provisioned with; its outage's OMS_ id. */
+export async function tripFeeder(page: Page, feeder: FeederRow): Promise<string> {
+  const key = fs.readFileSync(e2eKeyFile("scada"), "utf8").trim();
+  const res = await page.request.post("/api/ingest/scada", {
+    headers: { authorization: `Bearer ${key}` },
+    data: { eventType: "breaker_trip", substationId: feeder.substationCode, feederId: feeder.code, mainStationId: "MS001",
+      alarmType: "fault", timestamp: new Date().toISOString(), voltage: 0, severity: "critical", reason: "Overcurrent detected" },
+  });
+  expect(res.status()).toBe(200);
+  return (await res.json()).event_id as string;
+}
+
+/** An integration key made by a supervisor on the Users & keys page, as an operator would; the secret shown once. */
+export async function createKeyOnAdminPage(browser: Browser, scope: "kaifa" | "onu" | "call_center"): Promise<string> {
+  const office = await browser.newContext();
+  try {
+    const page = await office.newPage();
+    await signInAs(page, "supervisor");
+    await page.goto("/admin");
+    const form = page.getByRole("form", { name: "New API key" });
+    await form.getByLabel("Name").fill(`e2e ${scope} ${Date.now()}`);
+    await form.getByLabel("For").selectOption(scope);
+    await form.getByRole("button", { name: "Create key" }).click();
+    return (await page.getByTestId("shown-once").textContent())!.trim();
+  } finally {
+    await office.close();
+  }
+}
+
+/** The RGB colours of a small square of the screen, read from a screenshot (the map's WebGL canvas cannot be read back). */
+export async function pixelsAt(page: Page, x: number, y: number, size = 5): Promise<Array<[number, number, number]>> {
+  const half = Math.floor(size / 2);
+  const png = await page.screenshot({ clip: { x: x - half, y: y - half, width: size, height: size } });
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, img.width, img.height).data;
+    const out: Array<[number, number, number]> = [];
+    for (let i = 0; i < data.length; i += 4) out.push([data[i], data[i + 1], data[i + 2]]);
+    return out;
+  }, png.toString("base64"));
+}
+
+/** Hue in degrees (0 red, 30 orange, 45 yellow, 120 green). */
+export function hue([r, g, b]: [number, number, number]): number {
+  const max = Math.max(r, g, b), min = Math.min(r, g, b);
+  if (max === min) return 0;
+  const d = max - min;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+}
+
+/** "rgb(247, 107, 21)" for "#f76b15": how the browser reports a computed colour. */
+export function rgb(hex: string): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
+}
