@@ -30,8 +30,8 @@ export interface BenchServer {
   server: RunningServer;
   /** A Kaifa-scoped API key, as the head-end integration would hold. */
   apiKey: string;
-  /** One key per ingestion source, as each integration would hold. */
-  keys: Record<"scada" | "kaifa" | "onu" | "call_center", string>;
+  /** One key per ingestion source, as each integration would hold, and an `oms_api` key (the REST API a crews' app uses). */
+  keys: Record<"scada" | "kaifa" | "onu" | "call_center" | "oms_api", string>;
   /** The session cookie of a signed-in dispatcher, to watch the pushes as a screen does. */
   dispatcherCookie: string;
   /** What the server logged (sweeper and after-commit trouble shows up here). */
@@ -99,7 +99,7 @@ export async function startBenchServer(kind: RuntimeKind, network: GeneratedNetw
   try {
     await loadNetwork(database.db, network);
     const keys = {} as BenchServer["keys"];
-    for (const scope of ["scada", "kaifa", "onu", "call_center"] as const) keys[scope] = (await createApiKey(database.db, systemActor, { name: `benchmark ${scope}`, scope })).key;
+    for (const scope of ["scada", "kaifa", "onu", "call_center", "oms_api"] as const) keys[scope] = (await createApiKey(database.db, systemActor, { name: `benchmark ${scope}`, scope })).key;
     const server = await startServer(config, { pages: false, database, log: (m) => logs.push(m), now });
     const password = randomBytes(12).toString("base64url");
     await createUser(server.auth, database.db, systemActor, { username: "bench-dispatcher", name: "Benchmark dispatcher", role: "dispatcher", password });

@@ -15,6 +15,7 @@ export interface StormRun {
 /**
  * Replays a storm into a running server, lets its verification windows close (the sweep the
  * server runs every 15 s, run here at once), and scores what the control room found.
+ * `options.onStep` is awaited after each post's answer (with concurrency 1, after every step).
  */
 export async function runStorm(server: RunningServer, storm: Storm, clock: StormClock, options: Omit<ReplayOptions, "baseUrl" | "onPost">): Promise<StormRun> {
   // The server sweeps every 15 s of its clock; so does the replay, as the storm's time passes.
@@ -39,7 +40,7 @@ export async function runStorm(server: RunningServer, storm: Storm, clock: Storm
     // The last pushes leave on the hub's next tick.
     await new Promise((r) => setTimeout(r, 500));
     const detected = await detectedOutages(server.database.db, replay.firstPushAtMs);
-    const score = scoreStorm({ truth: storm.truth.outages, noise: storm.truth.noise, detected, postedAtMs: replay.postedAtMs });
+    const score = scoreStorm({ truth: storm.truth.outages, noise: storm.truth.noise, detected, postedAtMs: replay.postedAtMs, crewRestores: replay.crewRestores });
     const { close: _close, ...rest } = replay;
     return { replay: rest, score };
   } finally {

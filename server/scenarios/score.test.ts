@@ -64,6 +64,56 @@ describe("the storm scorer", () => {
     expect(s.recall).toBe(0);
   });
 
+  it("reports each case: scenarios handled, false outages over their meters, device momentaries and crews' restorations", () => {
+    const wave = meters(2000, 40);
+    const T2 = [
+      // A feeder trip during which a silent meter called (scenario 0): found, but a ghost outage for the caller.
+      truth("T1", "feeder", "FD001", feeder, { kind: "silent_caller", scenario: 0 }),
+      // Coincident gasps under a point (scenario 1): split into two meter outages, the point not found.
+      truth("T2", "distribution_point", "DP00050", meters(500, 12), { kind: "coincident", variant: "gasps", scenario: 1 }),
+      // A wave of two feeders (scenario 2): one found right, one rolled up at the substation.
+      truth("T3", "feeder", "FD010", wave.slice(0, 20), { kind: "substation_wave", variant: "scada", scenario: 2 }),
+      truth("T4", "feeder", "FD011", wave.slice(20), { kind: "substation_wave", variant: "ami_only", scenario: 2 }),
+      // A crew's restoration with a point still dark (scenario 3): both found and restored.
+      truth("T5", "feeder", "FD020", meters(3000, 30), { kind: "crew_restore", variant: "feeder", scenario: 3 }),
+      truth("T6", "distribution_point", "DP00300", meters(3000, 8), { kind: "crew_restore", variant: "feeder", scenario: 3, nestedIn: "T5" }),
+    ];
+    const N = [
+      { kind: "momentary" as const, meterNumbers: meters(4000, 10), level: "distribution_point" as const, deviceCode: "DP00400", scenarioKind: "device_momentary" as const, variant: "distribution_point", scenario: 4 },
+      { kind: "momentary" as const, meterNumbers: meters(5000, 100), level: "feeder" as const, deviceCode: "FD030", scenarioKind: "device_momentary" as const, variant: "feeder", scenario: 5 },
+    ];
+    const D = [
+      detected("a", "feeder", "FD001", feeder),
+      detected("ghost", "meter", "M7", ["M7"], { status: "detected" }),
+      detected("b", "meter", "M500", ["M500"]),
+      detected("c", "meter", "M501", ["M501"]),
+      detected("d", "feeder", "FD010", wave.slice(0, 20)),
+      detected("e", "substation", "SS001", wave.slice(20)),
+      detected("f", "feeder", "FD020", meters(3000, 30)),
+      detected("g", "distribution_point", "DP00300", meters(3000, 8)),
+      detected("blip", "distribution_point", "DP00400", meters(4000, 10)), // a device blip taken for an outage
+    ];
+    const crewRestores = [{ index: 7, level: "feeder", deviceCode: "FD020", outageEventId: "OMS_f", status: 200, answer: "{}" }];
+    const s = scoreStorm({ truth: T2, noise: N, detected: D, postedAtMs: [0], crewRestores, deviceMomentariesRecorded: [{ level: "feeder", deviceCode: "FD030" }] });
+    expect(s.cases.silent_caller).toMatchObject({ scenarios: 1, handled: 0, truthOutages: 1, matched: 1, deviceRight: 1, restored: 1, falseOutages: 1 });
+    expect(s.cases.coincident).toMatchObject({ scenarios: 1, handled: 0, matched: 0, falseOutages: 2 });
+    expect(s.cases["coincident/gasps"]).toMatchObject({ scenarios: 1, handled: 0, matched: 0 });
+    expect(s.cases.substation_wave).toMatchObject({ scenarios: 1, handled: 0, truthOutages: 2, matched: 2, deviceRight: 1, falseOutages: 0 });
+    expect(s.cases["substation_wave/ami_only"]).toMatchObject({ truthOutages: 1, deviceRight: 0 });
+    expect(s.cases["substation_wave/scada"]).toMatchObject({ truthOutages: 1, deviceRight: 1 });
+    expect(s.cases.crew_restore).toMatchObject({ scenarios: 1, handled: 1, nested: { truth: 1, found: 1 } });
+    expect(s.cases.device_momentary).toMatchObject({ scenarios: 2, handled: 1, falseOutages: 1 });
+    expect(s.cases["device_momentary/feeder"]).toMatchObject({ scenarios: 1, handled: 1, falseOutages: 0 });
+    expect(s.falseFromNoise.momentary).toBe(1);
+    expect(s.deviceMomentaries).toEqual({ expected: 2, byLevel: { distribution_point: 1, feeder: 1 }, recorded: 1 });
+    expect(s.crewRestores).toEqual({ expected: 1, sent: 1, accepted: 1, noOutageAtDevice: 0 });
+    // Without the control room's momentaries, nothing is said of them; a crew that found no outage is counted.
+    const t = scoreStorm({ truth: T2, noise: N, detected: D, postedAtMs: [0], crewRestores: [{ ...crewRestores[0], outageEventId: null, status: null, answer: null }] });
+    expect(t.deviceMomentaries.recorded).toBeNull();
+    expect(t.crewRestores).toMatchObject({ accepted: 0, noOutageAtDevice: 1 });
+    expect(t.cases.crew_restore.handled).toBe(0);
+  });
+
   it("takes nearest-rank percentiles", () => {
     expect(percentileOf([], 50)).toBeNull();
     expect(percentileOf([5, 1, 3], 50)).toBe(3);

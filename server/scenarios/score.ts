@@ -14,12 +14,47 @@ export interface DetectedOutage {
   firstPushAtMs: number | null;
 }
 
+/** A crew pressing Restored during the replay: the open outage found at its device, and the answer. */
+export interface CrewRestoreOutcome {
+  /** Index of the post in the storm's posts. */
+  index: number;
+  level: string;
+  deviceCode: string;
+  /** The open outage predicted at the device that the crew restored; null when there was none. */
+  outageEventId: string | null;
+  /** HTTP status of the restoration (or of the list, if that failed); null when nothing was posted. */
+  status: number | null;
+  answer: string | null;
+}
+
 export interface ScoreInput {
   truth: TruthOutage[];
   noise: TruthNoise[];
   detected: DetectedOutage[];
   /** Wall-clock ms each post was sent, by index in the storm's posts. */
   postedAtMs: number[];
+  /** What the crews pressing Restored met (from the replay). */
+  crewRestores?: CrewRestoreOutcome[];
+  /** The momentaries of devices the control room recorded, when it records them: checks the device blips. */
+  deviceMomentariesRecorded?: Array<{ level: string; deviceCode: string }>;
+}
+
+/** How one case of the storm (a scenario kind, or one form of it) went. */
+export interface CaseScore {
+  scenarios: number;
+  /**
+   * Scenarios handled: every truth outage of it matched at the right device and restored, no
+   * false outage over its meters, its device momentary recorded (when recorded ones are given),
+   * its crew's restoration accepted.
+   */
+  handled: number;
+  truthOutages: number;
+  matched: number;
+  deviceRight: number;
+  restored: number;
+  nested: { truth: number; found: number };
+  /** Detections matching no truth outage that lie mostly over this case's meters (blips taken for outages, ghosts, splits). */
+  falseOutages: number;
 }
 
 export interface Match {
@@ -47,6 +82,12 @@ export interface StormScore {
   nested: { truth: number; found: number };
   timeToScreenMs: { p50: number | null; p99: number | null; samples: number };
   restorationDetected: { of: number; restored: number };
+  /** Whole-device blips in the truth (must be recorded as momentaries of their device, never outages). */
+  deviceMomentaries: { expected: number; byLevel: Record<string, number>; recorded: number | null };
+  /** Crews pressing Restored: truth outages restored so, posts sent, accepted (200), with no open outage at the device. */
+  crewRestores: { expected: number; sent: number; accepted: number; noOutageAtDevice: number };
+  /** Per case: by scenario kind (`coincident`), and by kind and form (`coincident/calls`). */
+  cases: Record<string, CaseScore>;
   matches: Match[];
 }
 
@@ -119,6 +160,13 @@ export function scoreStorm(input: ScoreInput): StormScore {
     else falseFromNoise.other++;
   }
 
+  const cases = scoreCases(input, matches, detections.filter((d) => !usedDetections.has(d.id)));
+  const devices = input.noise.filter((n) => n.level && n.deviceCode);
+  const recorded = input.deviceMomentariesRecorded ? new Set(input.deviceMomentariesRecorded.map((r) => `${r.level}:${r.deviceCode}`)) : null;
+  const byLevel: Record<string, number> = {};
+  for (const n of devices) byLevel[n.level!] = (byLevel[n.level!] ?? 0) + 1;
+  const outcomes = input.crewRestores ?? [];
+
   const errors = matched.map((m) => (100 * Math.abs(m.customersDetected - m.customersTruth)) / m.customersTruth);
   const times = matched.map((m) => m.timeToScreenMs).filter((x): x is number => x !== null);
   const nestedTruth = input.truth.filter((t) => t.nestedIn !== null);
@@ -138,6 +186,73 @@ export function scoreStorm(input: ScoreInput): StormScore {
     nested: { truth: nestedTruth.length, found: nestedTruth.filter((t) => byTruth.has(t.id)).length },
     timeToScreenMs: { p50: percentileOf(times, 50), p99: percentileOf(times, 99), samples: times.length },
     restorationDetected: { of: matched.length, restored: matched.filter((m) => m.restored).length },
+    deviceMomentaries: { expected: devices.length, byLevel, recorded: recorded ? devices.filter((n) => recorded.has(`${n.level}:${n.deviceCode}`)).length : null },
+    crewRestores: {
+      expected: input.truth.filter((t) => t.kind === "crew_restore" && t.nestedIn === null).length,
+      sent: outcomes.length,
+      accepted: outcomes.filter((c) => c.status === 200).length,
+      noOutageAtDevice: outcomes.filter((c) => c.outageEventId === null && c.status === null).length,
+    },
+    cases,
     matches,
   };
+}
+
+/**
+ * Per case: the storm's scenarios grouped by kind (and by kind and form), with their truth
+ * outages' matches, and each false detection given to the scenario it overlaps most.
+ */
+function scoreCases(input: ScoreInput, matches: Match[], falseDetections: DetectedOutage[]): Record<string, CaseScore> {
+  interface Scenario { keys: string[]; truth: TruthOutage[]; noise: TruthNoise[]; falseOutages: number }
+  const scenarios = new Map<string, Scenario>();
+  const keysOf = (kind: string, variant: string | undefined) => (variant ? [kind, `${kind}/${variant}`] : [kind]);
+  const scenarioOf = (id: string, kind: string, variant: string | undefined) => {
+    let s = scenarios.get(id);
+    if (!s) scenarios.set(id, (s = { keys: keysOf(kind, variant), truth: [], noise: [], falseOutages: 0 }));
+    // A wave's feeders share a scenario but not a form: the scenario counts under each.
+    for (const k of keysOf(kind, variant)) if (!s.keys.includes(k)) s.keys.push(k);
+    return s;
+  };
+  for (const t of input.truth) scenarioOf(t.scenario === undefined ? `t:${t.id}` : `s:${t.scenario}`, t.kind, t.variant).truth.push(t);
+  input.noise.forEach((n, i) => scenarioOf(n.scenario === undefined ? `n:${i}` : `s:${n.scenario}`, n.scenarioKind ?? n.kind, n.variant).noise.push(n));
+
+  const byMeter = new Map<string, Scenario[]>();
+  for (const s of scenarios.values()) {
+    const meters = new Set([...s.truth.flatMap((t) => t.meterNumbers), ...s.noise.flatMap((n) => n.meterNumbers)]);
+    for (const m of meters) byMeter.set(m, [...(byMeter.get(m) ?? []), s]);
+  }
+  for (const d of falseDetections) {
+    const overlap = new Map<Scenario, number>();
+    for (const m of d.meterNumbers) for (const s of byMeter.get(m) ?? []) overlap.set(s, (overlap.get(s) ?? 0) + 1);
+    let best: Scenario | undefined;
+    for (const [s, n] of overlap) if (!best || n > overlap.get(best)!) best = s;
+    if (best) best.falseOutages++;
+  }
+
+  const matchOf = new Map(matches.map((m) => [m.truth, m]));
+  const recorded = input.deviceMomentariesRecorded ? new Set(input.deviceMomentariesRecorded.map((r) => `${r.level}:${r.deviceCode}`)) : null;
+  const crewByDevice = new Map((input.crewRestores ?? []).map((c) => [`${c.level}:${c.deviceCode}`, c]));
+  const out: Record<string, CaseScore> = {};
+  for (const s of scenarios.values()) {
+    const ms = s.truth.map((t) => matchOf.get(t.id)!);
+    const crewsOk = !input.crewRestores || s.truth.every((t) => t.kind !== "crew_restore" || t.nestedIn !== null || crewByDevice.get(`${t.level}:${t.deviceCode}`)?.status === 200);
+    const momentariesOk = !recorded || s.noise.every((n) => !n.level || recorded.has(`${n.level}:${n.deviceCode}`));
+    const handled = ms.every((m) => m.detected !== null && m.deviceRight && m.restored) && s.falseOutages === 0 && crewsOk && momentariesOk;
+    for (const key of s.keys) {
+      const c = (out[key] ??= { scenarios: 0, handled: 0, truthOutages: 0, matched: 0, deviceRight: 0, restored: 0, nested: { truth: 0, found: 0 }, falseOutages: 0 });
+      // A wave's feeders of one form count under that form only.
+      const mine = key.includes("/") ? s.truth.filter((t) => `${t.kind}/${t.variant}` === key) : s.truth;
+      const mineMatches = mine.map((t) => matchOf.get(t.id)!);
+      c.scenarios++;
+      if (handled) c.handled++;
+      c.truthOutages += mine.length;
+      c.matched += mineMatches.filter((m) => m.detected !== null).length;
+      c.deviceRight += mineMatches.filter((m) => m.deviceRight).length;
+      c.restored += mineMatches.filter((m) => m.restored).length;
+      c.nested.truth += mine.filter((t) => t.nestedIn !== null).length;
+      c.nested.found += mine.filter((t) => t.nestedIn !== null && matchOf.get(t.id)!.detected !== null).length;
+      c.falseOutages += s.falseOutages;
+    }
+  }
+  return out;
 }
