@@ -105,6 +105,12 @@ describe("the storm scorer", () => {
     expect(s.cases.device_momentary).toMatchObject({ scenarios: 2, handled: 1, falseOutages: 1 });
     expect(s.cases["device_momentary/feeder"]).toMatchObject({ scenarios: 1, handled: 1, falseOutages: 0 });
     expect(s.falseFromNoise.momentary).toBe(1);
+    expect(s.falseOutages).toEqual([
+      { detected: "OMS_ghost", status: "detected", level: "meter", deviceCode: "M7", meters: 1, case: "silent_caller" },
+      { detected: "OMS_b", status: "restored", level: "meter", deviceCode: "M500", meters: 1, case: "coincident/gasps" },
+      { detected: "OMS_c", status: "restored", level: "meter", deviceCode: "M501", meters: 1, case: "coincident/gasps" },
+      { detected: "OMS_blip", status: "restored", level: "distribution_point", deviceCode: "DP00400", meters: 10, case: "device_momentary/distribution_point" },
+    ]);
     expect(s.deviceMomentaries).toEqual({ expected: 2, byLevel: { distribution_point: 1, feeder: 1 }, recorded: 1 });
     expect(s.crewRestores).toEqual({ expected: 1, sent: 1, accepted: 1, noOutageAtDevice: 0 });
     // Without the control room's momentaries, nothing is said of them; a crew that found no outage is counted.

@@ -88,6 +88,8 @@ export interface StormScore {
   crewRestores: { expected: number; sent: number; accepted: number; noOutageAtDevice: number };
   /** Per case: by scenario kind (`coincident`), and by kind and form (`coincident/calls`). */
   cases: Record<string, CaseScore>;
+  /** Every detection matching no truth outage, with the case whose meters it overlaps most (null: none). */
+  falseOutages: Array<{ detected: string; status: string; level: string | null; deviceCode: string | null; meters: number; case: string | null }>;
   matches: Match[];
 }
 
@@ -160,7 +162,7 @@ export function scoreStorm(input: ScoreInput): StormScore {
     else falseFromNoise.other++;
   }
 
-  const cases = scoreCases(input, matches, detections.filter((d) => !usedDetections.has(d.id)));
+  const { cases, falseOutages } = scoreCases(input, matches, detections.filter((d) => !usedDetections.has(d.id)));
   const devices = input.noise.filter((n) => n.level && n.deviceCode);
   const recorded = input.deviceMomentariesRecorded ? new Set(input.deviceMomentariesRecorded.map((r) => `${r.level}:${r.deviceCode}`)) : null;
   const byLevel: Record<string, number> = {};
@@ -194,6 +196,7 @@ export function scoreStorm(input: ScoreInput): StormScore {
       noOutageAtDevice: outcomes.filter((c) => c.outageEventId === null && c.status === null).length,
     },
     cases,
+    falseOutages,
     matches,
   };
 }
@@ -202,7 +205,7 @@ export function scoreStorm(input: ScoreInput): StormScore {
  * Per case: the storm's scenarios grouped by kind (and by kind and form), with their truth
  * outages' matches, and each false detection given to the scenario it overlaps most.
  */
-function scoreCases(input: ScoreInput, matches: Match[], falseDetections: DetectedOutage[]): Record<string, CaseScore> {
+function scoreCases(input: ScoreInput, matches: Match[], falseDetections: DetectedOutage[]): { cases: Record<string, CaseScore>; falseOutages: StormScore["falseOutages"] } {
   interface Scenario { keys: string[]; truth: TruthOutage[]; noise: TruthNoise[]; falseOutages: number }
   const scenarios = new Map<string, Scenario>();
   const keysOf = (kind: string, variant: string | undefined) => (variant ? [kind, `${kind}/${variant}`] : [kind]);
@@ -221,12 +224,17 @@ function scoreCases(input: ScoreInput, matches: Match[], falseDetections: Detect
     const meters = new Set([...s.truth.flatMap((t) => t.meterNumbers), ...s.noise.flatMap((n) => n.meterNumbers)]);
     for (const m of meters) byMeter.set(m, [...(byMeter.get(m) ?? []), s]);
   }
+  const falseOutages: StormScore["falseOutages"] = [];
   for (const d of falseDetections) {
     const overlap = new Map<Scenario, number>();
     for (const m of d.meterNumbers) for (const s of byMeter.get(m) ?? []) overlap.set(s, (overlap.get(s) ?? 0) + 1);
     let best: Scenario | undefined;
     for (const [s, n] of overlap) if (!best || n > overlap.get(best)!) best = s;
     if (best) best.falseOutages++;
+    // Its form when it has one (a wave of several forms is named by its kind).
+    const forms = best?.keys.filter((k) => k.includes("/")) ?? [];
+    const key = best ? (forms.length === 1 ? forms[0] : best.keys[0]) : null;
+    falseOutages.push({ detected: d.eventId, status: d.status, level: d.level, deviceCode: d.deviceCode, meters: d.meterNumbers.length, case: key });
   }
 
   const matchOf = new Map(matches.map((m) => [m.truth, m]));
@@ -254,5 +262,5 @@ function scoreCases(input: ScoreInput, matches: Match[], falseDetections: Detect
       c.falseOutages += s.falseOutages;
     }
   }
-  return out;
+  return { cases: out, falseOutages };
 }
