@@ -158,7 +158,7 @@ export function ControlRoom() {
           <Legend />
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
           {selected && (
-            <OutageDetails key={selected} id={selected} canAct={canAct} timeZone={tz} now={now} onClose={closeDetails}
+            <OutageDetails key={selected} id={selected} canAct={canAct} timeZone={tz} now={now} onClose={closeDetails} onOpen={setSelected}
               onLocate={(lat, lng) => setFlyTo({ lat, lng, zoom: 14.5, rightInset: panelInset() })} />
           )}
         </section>

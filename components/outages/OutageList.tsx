@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
-import { formatAge, formatCount, formatPercent, formatTime } from "../format";
+import { arrangeOutages } from "./arrangeOutages";
+import { OutageRow, type OutageRowData } from "./OutageRow";
 
 export interface OutageFilterState {
   substation: string;
@@ -13,9 +14,7 @@ export interface OutageFilterState {
 
 export const NO_FILTER: OutageFilterState = { substation: "", feeder: "", status: "", severity: "" };
 
-const SOURCE_LABELS = { scada: "SCADA", kaifa: "AMI", onu: "ONU", call_center: "Calls" } as const;
-
-/** Active outages, most severe and oldest first, with what a dispatcher sorts by. */
+/** Outages holding customers dark, most severe and oldest first, then those verifying; nested ones under their parent. */
 export function OutageList({ filter, onFilter, selected, onSelect, substations, timeZone, now }: {
   filter: OutageFilterState;
   onFilter: (f: OutageFilterState) => void;
@@ -60,28 +59,9 @@ export function OutageList({ filter, onFilter, selected, onSelect, substations, 
         <p className="empty" data-testid="no-outages">{filter === NO_FILTER || JSON.stringify(filter) === JSON.stringify(NO_FILTER) ? "No active outages. The network is whole." : "No active outage matches the filter."}</p>
       )}
       <ul data-testid="outage-list" aria-label="Active outages">
-        {list.data?.map((o) => (
+        {arrangeOutages((list.data ?? []) as OutageRowData[]).map(({ outage: o, depth }) => (
           <li key={o.id}>
-            <button type="button" className={`outage-row ${selected === o.id ? "selected" : ""}`} aria-pressed={selected === o.id}
-              data-id={o.id} data-event-id={o.eventId} onClick={() => onSelect(o.id)}>
-              <span className={`sev sev-${o.severity}`}>{o.severity}</span>
-              <span className="row-main">
-                <b>{o.level ? `${o.level.replace("_", " ")} ${o.deviceCode ?? ""}` : o.eventId}</b>
-                <span className="muted"> · {o.status.replace("_", " ")}</span>
-              </span>
-              <span className="row-figures">
-                <span title="Customers out"><b>{formatCount(o.customersOut)}</b> out</span>
-                {o.criticalCustomersOut > 0 && <span className="critical" title="Critical customers">{formatCount(o.criticalCustomersOut)} critical</span>}
-                <span title="Confidence">{formatPercent(o.confidence)}</span>
-                <span title="Age">{formatAge(o.firstDetectedAt, now)}</span>
-              </span>
-              <span className="row-sources muted">
-                {(Object.keys(SOURCE_LABELS) as Array<keyof typeof SOURCE_LABELS>).filter((k) => o.sources[k] > 0)
-                  .map((k) => `${SOURCE_LABELS[k]} ${formatCount(o.sources[k])}`).join(" · ") || "no signals"}
-                {o.etr && <> · ETR {formatTime(o.etr, timeZone)}</>}
-                {o.crews > 0 && <> · {o.crews} crew{o.crews > 1 ? "s" : ""}</>}
-              </span>
-            </button>
+            <OutageRow o={o} depth={depth} selected={selected === o.id} onSelect={onSelect} timeZone={timeZone} now={now} />
           </li>
         ))}
       </ul>
