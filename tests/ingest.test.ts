@@ -13,7 +13,7 @@ const metersOfFeeder = network.meters.filter((m) => m.feederId === feeder.id);
 // A distribution point with several meters on another feeder, for meter-driven outages.
 const dp = network.distributionPoints.find((d) => d.feederId !== feeder.id && network.meters.filter((m) => m.dpId === d.id).length >= 4)!;
 const dpMeters = network.meters.filter((m) => m.dpId === dp.id);
-const iso = (offsetSeconds = 0) => new Date(Date.now() - 60_000 + offsetSeconds * 1000).toISOString();
+const iso = (offsetSeconds = 0) => new Date(Date.now() - 120_000 + offsetSeconds * 1000).toISOString();
 
 describe(`ingestion and correlation on ${runtimeName}`, () => {
   let server: RunningServer;

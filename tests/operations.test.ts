@@ -319,7 +319,7 @@ describe(`operations API on ${runtimeName}`, () => {
     const log = await rows<{ seq: number | string; topic: string }>(sql`SELECT seq, topic FROM oms_change_log ORDER BY seq`);
     const seqs = log.map((r) => Number(r.seq));
     expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true);
-    expect(new Set(log.map((r) => r.topic))).toEqual(new Set(["storm:changed", "crew:updated", "outage:updated", "outage:restored"]));
+    expect(new Set(log.map((r) => r.topic))).toEqual(new Set(["storm:changed", "crew:updated", "outage:updated", "outage:restored", "meter:status"]));
     await new Promise((resolve) => setTimeout(resolve, 200)); // one push tick
     // The auto-activation test published to its own publisher; everything done over HTTP came through the socket.
     const auto = log.find((r) => r.topic === "storm:changed" && !live.pushed.some((p) => p.seq === Number(r.seq)));

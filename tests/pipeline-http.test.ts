@@ -128,14 +128,14 @@ describe(`correlation through HTTP on ${runtimeName}`, () => {
     const status = async () => (await api(`/api/oms/storm-mode`)).json();
     expect((await status()).is_active).toBe(false);
     const singles = dpsWithMeters.slice(5, 7).map(({ meters }) => meters[0]);
-    await post("kaifa", [gasp("STORM-1", singles[0].meterNumber, minutesAgo(1))]);
+    await post("kaifa", [gasp("STORM-1", singles[0].meterNumber, minutesAgo(2))]);
     expect((await status()).is_active).toBe(false);
-    await post("kaifa", [gasp("STORM-2", singles[1].meterNumber, minutesAgo(1))]);
+    await post("kaifa", [gasp("STORM-2", singles[1].meterNumber, minutesAgo(2))]);
     const storm = await status();
     expect(storm).toMatchObject({ is_active: true, activated_by: "system", rule: { rule_type: "storm", correlation_window_minutes: 60, spatial_radius_meters: 2000 } });
     // Under the storm rule (threshold 0.5) an ONU-only outage (weight 0.6) is confirmed at once.
     const onuMeter = network.meters.find((m) => m.onuId !== null && dpsWithMeters.slice(0, 8).every((x) => x.dp.id !== m.dpId))!;
-    const onu = await post("onu", { eventId: "STORM-ONU", type: "ONU_LastGaspAlert", onuId: onuMeter.onuId, timestamp: minutesAgo(0.5) });
+    const onu = await post("onu", { eventId: "STORM-ONU", type: "ONU_LastGaspAlert", onuId: onuMeter.onuId, timestamp: minutesAgo(1.5) });
     expect(onu.body).toMatchObject({ status: "correlated", outage_status: "confirmed", confidence: 0.6 });
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../client";
+import type { MeterPowerState } from "./powerState";
 
 export interface SubstationSummary {
   id: number;
@@ -102,16 +103,17 @@ export interface MeterMarker {
   number: string;
   lat: number;
   lng: number;
-  status: string;
+  /** The derived power state (db/queries/powerState.ts): off, assumed, on, unknown. */
+  status: MeterPowerState;
   critical: boolean;
 }
 
-/** Meters inside the map view, with their power state (GiST index on location); for close zoom. */
+/** Meters inside the map view, with their derived power state (GiST index on location); for close zoom. */
 export function metersInView(db: DbOrTx, bbox: Bbox, limit: number): Promise<MeterMarker[]> {
   return queryRows<MeterMarker>(db, sql`
-    SELECT m.id, m.meter_number AS number, m.location_lat AS lat, m.location_lng AS lng, m.power_status AS status,
+    SELECT m.id, m.meter_number AS number, m.location_lat AS lat, m.location_lng AS lng, s.state AS status,
            COALESCE(c.is_critical, false) AS critical
-    FROM oms_meters m LEFT JOIN oms_customers c ON c.id = m.customer_id
+    FROM oms_meters m JOIN oms_meter_power_state s ON s.meter_id = m.id LEFT JOIN oms_customers c ON c.id = m.customer_id
     WHERE m.location && ST_MakeEnvelope(${bbox.west}, ${bbox.south}, ${bbox.east}, ${bbox.north}, 4326)
     ORDER BY m.id
     LIMIT ${limit}`);

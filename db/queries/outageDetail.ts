@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../client";
+import { LIVE_OUTAGE } from "./powerState";
 
 const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOString());
 const num = (v: unknown) => (v == null ? null : Number(v));
@@ -27,11 +28,22 @@ export interface OutageListRow {
   firstDetectedAt: string;
   etr: string | null;
   crews: number;
+  /** Restored, and still waiting (the verification window) for meters that have not reported power. */
+  verifying: boolean;
+  /** For a verifying outage: its meters not yet back. */
+  metersNotBack: number;
+  /** A nested outage's parent: the restored outage it stayed dark after. */
+  parentOutageId: string | null;
+  parentEventId: string | null;
 }
 
-/** Open outages for the list: most severe first, then oldest; with the mix of sources that found them. */
+/**
+ * The outages holding customers dark, for the list: the open ones, most severe first, then
+ * oldest; then the restored ones still verifying that their meters are back. With the mix of
+ * sources that found them, and a nested outage's parent.
+ */
 export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise<OutageListRow[]> {
-  const where = [sql`o.status IN ('detected', 'confirmed', 'in_progress')`];
+  const where = [LIVE_OUTAGE];
   if (f.substation) where.push(sql`s.substation_id = ${f.substation}`);
   if (f.feeder) where.push(sql`fd.feeder_id = ${f.feeder}`);
   if (f.statuses?.length) where.push(sql`o.status IN (${sql.join(f.statuses.map((x) => sql`${x}`), sql`, `)})`);
@@ -39,19 +51,20 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     SELECT o.id, o.event_id, o.status, o.severity, o.confidence_score, o.predicted_device_level, o.predicted_device_code,
       s.substation_id AS substation, fd.feeder_id AS feeder, o.affected_customers_count, o.critical_customers_count,
-      o.first_detected_at, o.estimated_restoration_time,
+      o.first_detected_at, o.estimated_restoration_time, o.affected_meters_count, o.parent_outage_id, p.event_id AS parent_event_id,
       src.scada, src.kaifa, src.onu, src.calls,
       (SELECT COUNT(*) FROM oms_crew_assignments a WHERE a.outage_event_id = o.id AND a.status NOT IN ('completed', 'cancelled'))::int AS crews
     FROM oms_outage_events o
     LEFT JOIN network_substations s ON s.id = o.substation_id
     LEFT JOIN network_feeders fd ON fd.id = o.feeder_id
+    LEFT JOIN oms_outage_events p ON p.id = o.parent_outage_id
     -- The source mix in one pass over the outage's signals.
     CROSS JOIN LATERAL (
       SELECT COUNT(*) FILTER (WHERE e.source_type = 'scada')::int AS scada, COUNT(*) FILTER (WHERE e.source_type = 'kaifa')::int AS kaifa,
              COUNT(*) FILTER (WHERE e.source_type = 'onu')::int AS onu, COUNT(*) FILTER (WHERE e.source_type = 'call_center')::int AS calls
       FROM oms_event_sources e WHERE e.outage_event_id = o.id) src
     WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY CASE o.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, o.first_detected_at
+    ORDER BY (o.status = 'restored'), CASE o.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, o.first_detected_at
     LIMIT 500`);
   return rows.map((r) => ({
     id: String(r.id), eventId: String(r.event_id), status: String(r.status), severity: String(r.severity),
@@ -61,6 +74,8 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
     customersOut: Number(r.affected_customers_count), criticalCustomersOut: Number(r.critical_customers_count),
     sources: { scada: Number(r.scada), kaifa: Number(r.kaifa), onu: Number(r.onu), call_center: Number(r.calls) },
     firstDetectedAt: iso(r.first_detected_at)!, etr: iso(r.estimated_restoration_time), crews: Number(r.crews),
+    verifying: r.status === "restored", metersNotBack: r.status === "restored" ? Number(r.affected_meters_count) : 0,
+    parentOutageId: (r.parent_outage_id as string | null) ?? null, parentEventId: (r.parent_event_id as string | null) ?? null,
   }));
 }
 
@@ -79,7 +94,7 @@ export async function outageDetail(db: DbOrTx, id: string) {
     SELECT d.dp_id AS code, COUNT(*)::int AS n
     FROM oms_outage_affected_meters a JOIN oms_meters m ON m.id = a.meter_id JOIN network_distribution_points d ON d.id = m.dp_id
     WHERE a.outage_event_id = ${id}::uuid AND a.state <> 'restored' GROUP BY d.dp_id ORDER BY d.dp_id`);
-  const [meters, signals, timeline, assignments, notifications] = await Promise.all([
+  const [meters, signals, timeline, assignments, notifications, family] = await Promise.all([
     queryRows<Record<string, unknown>>(db, sql`
       SELECT m.meter_number, a.state, a.since, c.name AS customer, c.customer_id AS customer_code, c.is_critical, c.address
       FROM oms_outage_affected_meters a JOIN oms_meters m ON m.id = a.meter_id LEFT JOIN oms_customers c ON c.id = a.customer_id
@@ -102,6 +117,11 @@ export async function outageDetail(db: DbOrTx, id: string) {
     queryRows<Record<string, unknown>>(db, sql`
       SELECT notification_type AS type, status, COUNT(*)::int AS n, MAX(created_at) AS last
       FROM oms_customer_notifications WHERE outage_event_id = ${id}::uuid GROUP BY notification_type, status ORDER BY 1, 2`),
+    // Its parent (a nested outage stayed dark after it) and its own nested outages.
+    queryRows<{ id: string; event_id: string; status: string; relation: "parent" | "nested" }>(db, sql`
+      SELECT id, event_id, status, 'parent' AS relation FROM oms_outage_events WHERE id = ${o.parent_outage_id as string | null}::uuid
+      UNION ALL
+      SELECT id, event_id, status, 'nested' FROM oms_outage_events WHERE parent_outage_id = ${id}::uuid`),
   ]);
   return {
     id: String(o.id), eventId: String(o.event_id), status: String(o.status), severity: String(o.severity),
@@ -114,6 +134,10 @@ export async function outageDetail(db: DbOrTx, id: string) {
     firstDetectedAt: iso(o.first_detected_at)!, confirmedAt: iso(o.confirmed_at), confirmedBy: (o.confirmed_by as string | null) ?? null,
     etr: iso(o.estimated_restoration_time), restoredAt: iso(o.actual_restoration_time), cause: (o.cause as string | null) ?? null,
     parentOutageId: (o.parent_outage_id as string | null) ?? null, mergedIntoId: (o.merged_into_id as string | null) ?? null,
+    parentEventId: family.find((f) => f.relation === "parent")?.event_id ?? null,
+    nested: family.filter((f) => f.relation === "nested").map((f) => ({ id: String(f.id), eventId: f.event_id, status: f.status })),
+    /** Restored, still waiting for `metersOut` meters to report power. */
+    verifying: o.status === "restored" && o.verification_due_at != null, verificationDueAt: iso(o.verification_due_at),
     lat: num(o.lat), lng: num(o.lng),
     /** The distribution points with customers out, for splitting. */
     points: points.map((p) => ({ code: p.code, metersOut: Number(p.n) })),
@@ -132,7 +156,8 @@ export async function outageDetail(db: DbOrTx, id: string) {
 export async function overview(db: DbOrTx, now: Date) {
   const [row] = await queryRows<Record<string, unknown>>(db, sql`
     SELECT
-      (SELECT COALESCE(SUM(affected_customers_count), 0) FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress'))::int AS customers_out,
+      (SELECT COUNT(DISTINCT am.customer_id) FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
+        WHERE am.state <> 'restored' AND ${LIVE_OUTAGE})::int AS customers_out,
       (SELECT COUNT(*) FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress') AND severity = 'critical')::int AS critical,
       (SELECT COUNT(*) FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress') AND severity = 'high')::int AS high,
       (SELECT COUNT(*) FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress') AND severity = 'medium')::int AS medium,

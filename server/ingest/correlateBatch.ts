@@ -4,7 +4,9 @@ import { queryRows, type DbOrTx } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import { correlate } from "../pipeline/correlate";
 import type { Rule } from "../pipeline/rules";
-import type { Decisions, OutageSnapshot, PlacedSignal } from "../pipeline/types";
+import type { Decisions, OutageSnapshot, PlacedSignal, Topology } from "../pipeline/types";
+import type { Evidence } from "../pipeline/evidence";
+import type { Settlement } from "../pipeline/reconcile";
 import { isOpen } from "../pipeline/outageState";
 import { meterPowerStates } from "../../db/queries/powerState";
 import { applyDecisions } from "../repository/applyDecisions";
@@ -53,18 +55,42 @@ export interface CorrelateBatchDeps { topology: TopologyCache; now: Date; rule: 
  */
 export async function correlateBatch(tx: DbOrTx, placed: PlacedSignal[], deps: CorrelateBatchDeps, sweep: number[] = []) {
   const substationIds = await substationsOf(tx, placed, sweep);
-  // Two processes correlating signals of one substation would open duplicate outages.
+  const touchedMeterIds = [...new Set(placed.flatMap(({ placement: p }) => (p.level === "meter" ? p.meterIds : [])))];
+  const state = await loadSubstations(tx, substationIds, touchedMeterIds, deps);
+  const { topology, evidence, outages, settled } = state;
+  const decisions = correlate({ now: deps.now, rule: deps.rule, topology, evidence, outages, settled, signals: placed, sweep, ids: outageIds, timeZone: deps.timeZone });
+  return { decisions, changes: await writeSubstations(tx, state, decisions, deps) };
+}
+
+/** What the pipeline knows of some substations, loaded under their lock, and how it was before. */
+export interface SubstationState {
+  substationIds: number[];
+  touchedMeterIds: number[];
+  topology: Topology;
+  evidence: Evidence;
+  outages: OutageSnapshot[];
+  settled: Map<number, Settlement>;
+  /** What each outage's meters were before (`state@since`), so only the meters that change are written. */
+  before: Map<string, Map<number, string>>;
+  wasLive: Map<string, boolean>;
+}
+
+/** Locks these substations (two processes correlating one would open duplicate outages) and loads their state. */
+export async function loadSubstations(tx: DbOrTx, substationIds: number[], touchedMeterIds: number[], deps: CorrelateBatchDeps): Promise<SubstationState> {
   for (const id of substationIds) await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, ${id}::int)`);
   const topology = await deps.topology.load(tx, substationIds);
-  const touchedMeterIds = [...new Set(placed.flatMap(({ placement: p }) => (p.level === "meter" ? p.meterIds : [])))];
   const evidence = await loadEvidence(tx, substationIds, touchedMeterIds, deps.now, deps.rule);
   const outages = await loadOutages(tx, substationIds);
   const offMeters = [...evidence.meterPower].filter(([, p]) => p.status === "off").map(([id]) => id);
   const settled = await loadSettlements(tx, offMeters);
-  // What each outage's meters were before, so only the meters that change are written.
   const before = new Map(outages.map((o) => [o.id, new Map([...o.meters].map(([m, a]) => [m, `${a.state}@${a.since.getTime()}`]))]));
   const wasLive = new Map(outages.map((o) => [o.id, isLive(o)]));
-  const decisions = correlate({ now: deps.now, rule: deps.rule, topology, evidence, outages, settled, signals: placed, sweep, ids: outageIds, timeZone: deps.timeZone });
+  return { substationIds, touchedMeterIds, topology, evidence, outages, settled, before, wasLive };
+}
+
+/** Writes what was decided for these substations and records the changes to push after the commit. */
+export async function writeSubstations(tx: DbOrTx, state: SubstationState, decisions: Decisions, deps: CorrelateBatchDeps): Promise<Change[]> {
+  const { topology, evidence, touchedMeterIds, substationIds, before, wasLive } = state;
   await applyDecisions(tx, decisions, { topology, evidence, touchedMeterIds, substationIds, now: deps.now, actor: deps.actor, before });
   // Meters whose derived power state may have moved: their own power, or their outage's hold on them.
   const meters = new Set(decisions.meterChanges.map((c) => c.meterId));
@@ -72,7 +98,7 @@ export async function correlateBatch(tx: DbOrTx, placed: PlacedSignal[], deps: C
     const whole = wasLive.get(o.id) !== isLive(o);
     for (const [meterId, m] of o.meters) if (whole || before.get(o.id)?.get(meterId) !== `${m.state}@${m.since.getTime()}`) meters.add(meterId);
   }
-  return { decisions, changes: await recordChanges(tx, decisions, [...meters]) };
+  return recordChanges(tx, decisions, [...meters]);
 }
 
 /** Open, or restored and still being verified: an outage that holds its meters dark. */

@@ -1,3 +1,4 @@
+import { utilityTime } from "../pipeline/timeText";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "../../db/client";
@@ -83,7 +84,7 @@ export async function dispatchCrew(ctx: ServiceContext, input: DispatchCrewInput
     }
     await addTimeline(tx, ctx.actor, now, {
       outageId: outage.id, eventType: "crew_dispatched", status: "in_progress",
-      description: `Crew ${crew.crew_id} (${crew.name}) dispatched for ${kind} by ${ctx.actor.name}${eta ? `, expected on site ${eta.toISOString()}` : ""}`,
+      description: `Crew ${crew.crew_id} (${crew.name}) dispatched for ${kind} by ${ctx.actor.name}${eta ? `, expected on site ${utilityTime(eta, ctx.timeZone)}` : ""}`,
       details: { assignmentId: id, crewId: crew.crew_id, assignmentType: kind, estimatedArrival: iso(eta) },
     });
     changes.push(...(await crewsUpdated(tx, [crew.id])), ...(await outagesChanged(tx, [outage.id])));

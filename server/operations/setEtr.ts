@@ -1,3 +1,4 @@
+import { utilityTime } from "../pipeline/timeText";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ServiceContext } from "../context";
@@ -40,13 +41,13 @@ export async function setEtr(ctx: ServiceContext, input: SetEtrInput) {
       WHERE id = ${outage.id}::uuid`);
     const was = outage.estimated_restoration_time;
     const message = input.message_content
-      ?? `Outage ${outage.event_id}: power is expected back by ${etr.toISOString().slice(0, 16).replace("T", " ")} UTC.`;
+      ?? `Outage ${outage.event_id}: power is expected back by ${utilityTime(etr, ctx.timeZone)}.`;
     const notifications = await queueNotifications(tx, {
       outageId: outage.id, type: "etr", channel: input.channel, message, customers: outageCustomers(outage.id, "etr"), when: now,
     });
     await addTimeline(tx, ctx.actor, now, {
       outageId: outage.id, eventType: "etr", status: outage.status,
-      description: `Estimated restoration ${was ? `moved from ${was.toISOString()} ` : ""}set to ${etr.toISOString()} by ${ctx.actor.name}`,
+      description: `Estimated restoration ${was ? `moved from ${utilityTime(was, ctx.timeZone)} ` : ""}set to ${utilityTime(etr, ctx.timeZone)} by ${ctx.actor.name}`,
       details: { estimatedRestorationTime: etr.toISOString(), previous: iso(was), notifications },
     });
     changes.push(...await outagesChanged(tx, [outage.id]));

@@ -4,9 +4,8 @@ import { queryRows, type DbOrTx } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import type { ServiceContext } from "../context";
 import { conflict, invalid } from "../errors";
-import { recount } from "../events/mergeOutages";
+import { changeOutages } from "./changeOutages";
 import { outageIds } from "../ingest/correlateBatch";
-import { recordOutageChanges } from "../realtime/publisher";
 import { actorRef, commitAndPublish } from "./changes";
 import { isOpenStatus, lockOutage } from "./outages";
 import { outageRef } from "./schemas";
@@ -60,15 +59,18 @@ export async function splitOutage(ctx: ServiceContext, input: z.output<typeof sp
     const meterIds = arrayParam(moving.map((m) => m.meter_id), "int4");
     await tx.execute(sql`UPDATE oms_outage_affected_meters SET outage_event_id = ${id}::uuid WHERE outage_event_id = ${from.id}::uuid AND meter_id = ANY(${meterIds})`);
     await tx.execute(sql`UPDATE oms_event_sources SET outage_event_id = ${id}::uuid WHERE outage_event_id = ${from.id}::uuid AND meter_id = ANY(${meterIds})`);
-    for (const outage of [from.id, id]) {
-      await recount(tx, outage);
-      await redraw(tx, outage);
-    }
+    for (const outage of [from.id, id]) await redraw(tx, outage);
+    // Both outages' counts, confidence and severity by the one outage arithmetic, from the meters and signals each now holds.
+    const settled = await changeOutages(ctx, tx, [from.substation_id!], (pass) => {
+      for (const o of pass.outages) if (o.id === from.id || o.id === id) pass.changed.set(o.id, o);
+    });
+    settled.decisions.created.add(id);
+    changes.push(...await settled.write());
     const codes = points.map(([, code]) => code).join(", ");
     const why = input.reason ? `: ${input.reason}` : "";
     await addTimeline(tx, ctx.actor, now, { outageId: from.id, eventType: "split", status: from.status, description: `Split off ${moving.length} meters behind ${codes} into ${eventId}${why}` });
     await addTimeline(tx, ctx.actor, now, { outageId: id, eventType: "split", status: "confirmed", description: `Split from ${from.event_id}: ${moving.length} meters behind ${codes}${why}` });
-    changes.push(...await recordOutageChanges(tx, [from.id, id], new Set([id])));
+
     return { outage_event_id: id, event_id: eventId, split_from: from.event_id, meters: moving.length, distribution_points: points.map(([, c]) => c) };
   });
 }

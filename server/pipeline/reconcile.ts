@@ -36,7 +36,13 @@ const system: Actor = { kind: "system" };
  * merge, create, nest). Changed outages are collected in `pass.changed`.
  */
 export function reconcileSubstation(pass: SubstationPass) {
-  const held = new Set(pass.outages.filter(isOpen).flatMap((o) => [...o.meters].filter(([, m]) => m.state !== "restored").map(([id]) => id)));
+  // Meters a live outage (open, or restored and verifying) held when the batch began; and those
+  // an outage closed since their power-off held: a sustained off that ended is theirs, not new.
+  const held = new Set(pass.outages.filter((o) => isOpen(o) || o.verificationDueAt).flatMap((o) => [...o.meters].filter(([, m]) => m.state !== "restored").map(([id]) => id)));
+  for (const [meterId, ended] of pass.evidence.sustainedEnded) {
+    const s = pass.settled.get(meterId);
+    if (s && s.closedAt >= ended.offAt) held.add(meterId);
+  }
   restoreProven(pass);
   const restrictions = { ...restrictionsOf(pass), held };
   const desired = desiredOutages(pass.substationId, pass.topology, pass.evidence, restrictions, pass.now, pass.rule)
@@ -118,8 +124,13 @@ function inferClose(pass: SubstationPass, level: "feeder" | "substation", id: nu
 }
 
 /** Restores an outage; meters that sent a power-off and no restore wait out the verification window. */
-export function restore(pass: SubstationPass, o: OutageSnapshot, at: Date, actor: Actor, why: string) {
+export function restore(
+  pass: SubstationPass, o: OutageSnapshot, at: Date, actor: Actor, why: string,
+  /** A person's restoration is never a momentary; `details` go on its timeline entry. */
+  opts: { byPerson?: boolean; details?: Record<string, unknown> } = {},
+) {
   const { evidence, rule } = pass;
+  if (opts.byPerson) closeOwnBreaker(pass, o, at);
   const stillOff: number[] = [];
   const evidenced: number[] = [];
   for (const [meterId, m] of o.meters) {
@@ -128,7 +139,7 @@ export function restore(pass: SubstationPass, o: OutageSnapshot, at: Date, actor
     if (power?.status === "off" && power.changedAt && power.changedAt <= at) stillOff.push(meterId);
     else o.meters.set(meterId, { state: "restored", since: m.since });
   }
-  const momentary = stillOff.length === 0 && evidenced.length > 0
+  const momentary = !opts.byPerson && stillOff.length === 0 && evidenced.length > 0
     && at.getTime() - o.firstDetectedAt.getTime() <= rule.momentarySeconds * 1000;
   o.status = momentary ? "cancelled" : "restored";
   o.restoredAt = at;
@@ -140,7 +151,7 @@ export function restore(pass: SubstationPass, o: OutageSnapshot, at: Date, actor
     description: momentary
       ? `Momentary interruption: supply back within ${rule.momentarySeconds} s; not an outage`
       : `Restored (${why}); ${stillOff.length ? `${stillOff.length} meter(s) still report no power and are verified until ${utilityTime(o.verificationDueAt!, pass.timeZone)}` : "all meters back"}`,
-    details: { restoredAt: at.toISOString(), stillOff: stillOff.length },
+    details: { restoredAt: at.toISOString(), stillOff: stillOff.length, ...opts.details },
   });
   if (momentary && o.level !== "meter") {
     // A device that came back within the window (a breaker's quick reclose) is a momentary of that device.
@@ -155,6 +166,18 @@ export function restore(pass: SubstationPass, o: OutageSnapshot, at: Date, actor
   }
   for (const meterId of stillOff) pass.settled.set(meterId, { outageId: o.id, closedAt: at, verificationDueAt: o.verificationDueAt });
   answerReports(pass, o, at);
+}
+
+/**
+ * A crew that restores a feeder (or substation) outage has closed its breaker: shown closed,
+ * inferred, until SCADA confirms; otherwise the open breaker would open the outage again.
+ */
+function closeOwnBreaker(pass: SubstationPass, o: OutageSnapshot, at: Date) {
+  if (o.level !== "feeder" && o.level !== "substation") return;
+  const key = breakerKey(o.level, o.deviceId);
+  if (pass.evidence.breakers.get(key)?.state !== "open") return;
+  pass.evidence.breakers.set(key, { state: "closed", changedAt: at, inferred: true });
+  pass.out.breakerChanges.push({ level: o.level, id: o.deviceId, state: "closed", at, inferred: true });
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { router, procedure, serviceContext } from "../init";
 import { activeOutageMarkers } from "../../../db/queries/outages";
 import { outageAreas } from "../../../db/queries/map";
+import { deviceMomentariesSince } from "../../../db/queries/momentaries";
 import { listOpenOutages, outageDetail, overview } from "../../../db/queries/outageDetail";
 import { notFound } from "../../errors";
 import { addNote, addNoteInput, confirmOutage, confirmOutageInput } from "../../operations/outageActions";
@@ -31,6 +32,9 @@ export const outagesRouter = router({
     if (!found) throw notFound(`Outage ${input.id}`);
     return found;
   }),
+  /** Momentary interruptions of whole devices in the last hours (never outages). */
+  momentaries: procedure("outages.read").input(z.object({ hours: z.number().int().min(1).max(24 * 31).default(24) }).default({ hours: 24 }))
+    .query(({ ctx, input }) => deviceMomentariesSince(ctx.db, new Date(Date.now() - input.hours * 3_600_000))),
   /** The numbers across the top. */
   overview: procedure("outages.read").query(({ ctx }) => overview(ctx.db, new Date())),
 
