@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   pgTable, uuid, text, integer, bigserial, doublePrecision, timestamp, index, uniqueIndex, jsonb,
-  primaryKey, type AnyPgColumn,
+  primaryKey, boolean, type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import { pointGeometry, polygonGeometry } from "./geo";
 import { networkDistributionPoints, networkFeeders, networkSubstations } from "./network";
@@ -40,6 +40,11 @@ export const omsOutageEvents = pgTable("oms_outage_events", {
   parentOutageId: uuid("parent_outage_id").references((): AnyPgColumn => omsOutageEvents.id),
   mergedIntoId: uuid("merged_into_id").references((): AnyPgColumn => omsOutageEvents.id),
   cause: text("cause"),
+  /**
+   * Its customers have been told it is out ("detected", or "still out" for a nested outage): only
+   * once it has outlasted the momentary window, so a blip never reaches a customer.
+   */
+  customersNotified: boolean("customers_notified").notNull().default(true),
   firstDetectedAt: timestamp("first_detected_at", { withTimezone: true }).notNull(),
   lastUpdatedAt: timestamp("last_updated_at", { withTimezone: true }).notNull().defaultNow(),
   confirmedAt: timestamp("confirmed_at", { withTimezone: true }),

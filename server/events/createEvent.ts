@@ -59,7 +59,7 @@ export async function createEvent(deps: IngestDeps, actor: Actor, input: Generic
     const outage: OutageSnapshot = {
       id: outageIds.outageId(), eventId: outageIds.eventId(input.timestamp), status: "detected", level: device.level, deviceId: device.id,
       substationId: sub.id, feederId: device.feederId, dpId: device.dpId, firstDetectedAt: input.timestamp, confirmedAt: null, confirmedBy: null,
-      restoredAt: null, verificationDueAt: null, parentOutageId: null, cause: null,
+      restoredAt: null, verificationDueAt: null, parentOutageId: null, cause: null, customersNotified: true,
       meters: new Map(device.meterIds.map((m) => [m, { state: "assumed" as const, since: input.timestamp }])),
       linked: new Map([[linkKey({ sourceType: input.source_type, sourceEventId: input.source_event_id }), { sourceType: input.source_type, meterId: device.level === "meter" ? device.id : null, kind: signal.kind }]]),
       sources: {}, confidence: 0, severity: "low", customersOut: 0, criticalCustomersOut: 0,

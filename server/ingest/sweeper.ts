@@ -20,6 +20,9 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
     SELECT DISTINCT substation_id AS id FROM oms_outage_events
     WHERE verification_due_at IS NOT NULL AND verification_due_at <= ${now.toISOString()} AND substation_id IS NOT NULL
     UNION
+    SELECT DISTINCT substation_id FROM oms_outage_events
+    WHERE NOT customers_notified AND first_detected_at <= ${matured.toISOString()} AND status IN ('detected', 'confirmed', 'in_progress')
+    UNION
     SELECT DISTINCT m.substation_id FROM oms_meters m
     WHERE m.power_status = 'off' AND m.last_power_change <= ${matured.toISOString()} AND m.last_power_change > ${since.toISOString()}
       AND m.substation_id IS NOT NULL AND NOT EXISTS (

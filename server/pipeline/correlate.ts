@@ -1,6 +1,6 @@
 import type { Rule } from "./rules";
 import { applySignals, type Evidence } from "./evidence";
-import { addLink, reconcileSubstation, type IdSource, type Settlement, type SubstationPass } from "./reconcile";
+import { addLink, notifyDetected, reconcileSubstation, takeAsBack, type IdSource, type Settlement, type SubstationPass } from "./reconcile";
 import { deviceMomentaries } from "./momentaries";
 import { covers, isOpen, rescore } from "./outageState";
 import type { Decisions, OutageSnapshot, PlacedSignal, Topology } from "./types";
@@ -35,7 +35,16 @@ export function correlate(input: PipelineInput): Decisions {
   const out = emptyDecisions();
   const { topology, rule, now } = input;
   applySignals(input.signals, input.evidence, rule, out);
-  out.deviceMomentaries.push(...deviceMomentaries(out.momentaries, input.evidence.recentMomentaries, topology, rule));
+  for (const m of deviceMomentaries(out.momentaries, input.evidence.recentMomentaries, topology, rule)) {
+    out.deviceMomentaries.push(m);
+    // Its meters whose power-off fell in the blip and that have not said they are back are taken as back.
+    for (const meterId of m.meterIds) {
+      const p = input.evidence.meterPower.get(meterId);
+      if (p?.status === "off" && p.changedAt && p.changedAt >= m.startedAt && p.changedAt.getTime() - m.startedAt.getTime() <= rule.momentarySeconds * 1000) {
+        takeAsBack({ evidence: input.evidence, out }, meterId, m.endedAt);
+      }
+    }
+  }
 
   const substations = new Set(input.sweep ?? []);
   for (const s of input.signals) {
@@ -65,6 +74,12 @@ export function correlate(input: PipelineInput): Decisions {
 export function settle(outages: OutageSnapshot[], changed: Map<string, OutageSnapshot>, topology: Topology, rule: Rule, now: Date, out: Decisions) {
   for (const o of outages) {
     if (!isOpen(o) && !changed.has(o.id)) continue;
+    // Customers are told once the outage has outlasted the momentary window, never of a blip.
+    if (isOpen(o) && !o.customersNotified && now.getTime() - o.firstDetectedAt.getTime() >= rule.momentarySeconds * 1000) {
+      o.customersNotified = true;
+      notifyDetected({ out, topology }, o, [...o.meters].filter(([, m]) => m.state !== "restored").map(([id]) => id));
+      changed.set(o.id, o);
+    }
     const before = { confidence: o.confidence, severity: o.severity, customers: o.customersOut, status: o.status };
     if (rescore(o, topology, rule, now)) {
       const scada = o.confirmedBy === "scada";

@@ -18,6 +18,35 @@ describe("momentary interruptions of a device (issue: whole transformer blips)",
     })]);
   });
 
+  it("a meter of the blip that never says it is back is taken as back (unknown), not a later outage", () => {
+    const w = new World();
+    w.step([gasp(1021, 0), gasp(1022, 0), gasp(1023, 1)], 2);
+    w.step([back(1021, 6), back(1022, 6)], 8);
+    w.step([], 200, [1]);
+    expect([...w.outages.values()]).toEqual([]);
+    expect(w.meterPower.get(1023)!.status).toBe("unknown");
+  });
+
+  it("a feeder breaker that trips and recloses within the window is a momentary of the feeder: no notice, its silent gaspers taken as back", () => {
+    const w = new World();
+    const first = w.step([trip(10, 0), gasp(1011, 1), gasp(1031, 1)], 2);
+    const d = w.step([close(10, 6), back(1011, 7)], 8);
+    w.step([], 300, [1]);
+    expect([...w.outages.values()].map((o) => o.status)).toEqual(["cancelled"]);
+    expect([...first.notifications, ...d.notifications, ...w.last.notifications]).toEqual([]);
+    expect(d.deviceMomentaries).toEqual([expect.objectContaining({ level: "feeder", deviceId: 10, startedAt: at(0), endedAt: at(6) })]);
+    expect(w.meterPower.get(1031)!.status).toBe("unknown");
+  });
+
+  it("customers of a real outage are told once it has outlasted the window", () => {
+    const w = new World();
+    const first = w.step([trip(10, 0)], 1);
+    expect(first.notifications).toEqual([]);
+    w.step([], 61, [1]);
+    expect(notices(w, "detected")).toEqual([expect.objectContaining({ customerIds: expect.arrayContaining([1011, 1044]) })]);
+    expect(notices(w, "detected")[0].customerIds).toHaveLength(16);
+  });
+
   it("points of half a feeder blinking together are one momentary of the feeder", () => {
     const w = new World();
     w.step([gasp(1011, 0), gasp(1012, 0), gasp(1021, 0), gasp(1022, 1)], 2);

@@ -139,8 +139,17 @@ export function restore(
     if (power?.status === "off" && power.changedAt && power.changedAt <= at) stillOff.push(meterId);
     else o.meters.set(meterId, { state: "restored", since: m.since });
   }
-  const momentary = !opts.byPerson && stillOff.length === 0 && evidenced.length > 0
+  // Supply back within the momentary window: a momentary interruption, not an outage. Meters that
+  // gasped and have not said they are back are taken as back: a reclose within seconds re-energizes
+  // everything below it, and a lost restore message is likelier than a second fault that second.
+  const momentary = !opts.byPerson && (stillOff.length === 0 ? evidenced.length > 0 : o.level !== "meter")
     && at.getTime() - o.firstDetectedAt.getTime() <= rule.momentarySeconds * 1000;
+  if (momentary) {
+    for (const meterId of stillOff.splice(0)) {
+      takeAsBack(pass, meterId, at);
+      o.meters.set(meterId, { state: "restored", since: o.meters.get(meterId)!.since });
+    }
+  }
   o.status = momentary ? "cancelled" : "restored";
   o.restoredAt = at;
   o.cause = momentary ? "momentary interruption" : o.cause;
@@ -160,12 +169,20 @@ export function restore(
       startedAt: o.firstDetectedAt, endedAt: at, meterIds: [...o.meters.keys()], metersReporting: evidenced.length,
     });
   }
-  if (!momentary) {
+  if (!momentary && o.customersNotified) {
     const customers = [...o.meters].filter(([, m]) => m.state === "restored").map(([id]) => pass.topology.meters.get(id)?.customerId);
     pass.out.notifications.push({ outageId: o.id, type: "restored", customerIds: customers.filter((c): c is number => c != null) });
   }
   for (const meterId of stillOff) pass.settled.set(meterId, { outageId: o.id, closedAt: at, verificationDueAt: o.verificationDueAt });
   answerReports(pass, o, at);
+}
+
+/** A meter whose power-off was part of a momentary and that never said it was back: unknown, not dark. */
+export function takeAsBack(pass: Pick<SubstationPass, "evidence" | "out">, meterId: number, at: Date) {
+  const power = pass.evidence.meterPower.get(meterId);
+  if (power?.status !== "off") return;
+  pass.evidence.meterPower.set(meterId, { status: "unknown", changedAt: at, source: power.source });
+  pass.out.meterChanges.push({ meterId, previous: "off", next: "unknown", at, source: power.source?.sourceType ?? "kaifa", sourceEventId: power.source?.sourceEventId ?? "", confidence: 0 });
 }
 
 /**
@@ -238,7 +255,7 @@ function absorb(pass: SubstationPass, d: DesiredOutage) {
   const added = applyMeters(survivor, d);
   linkEvidence(pass, survivor, d);
   if (d.scadaSince && d.scadaSince < survivor.firstDetectedAt) survivor.firstDetectedAt = d.scadaSince;
-  if (added.length || survivor.meters.size !== before) notifyDetected(pass, survivor, added);
+  if (survivor.customersNotified && (added.length || survivor.meters.size !== before)) notifyDetected(pass, survivor, added);
   markChanged(pass, survivor);
 }
 
@@ -260,7 +277,7 @@ function create(pass: SubstationPass, d: DesiredOutage) {
   const o: OutageSnapshot = {
     id: "", eventId: "", status: "detected", level: d.level, deviceId: d.deviceId,
     substationId: d.substationId, feederId: d.feederId, dpId: d.dpId, firstDetectedAt: first, confirmedAt: null,
-    confirmedBy: null, restoredAt: null, verificationDueAt: null, parentOutageId: d.parentOutageId, cause: null,
+    confirmedBy: null, restoredAt: null, verificationDueAt: null, parentOutageId: d.parentOutageId, cause: null, customersNotified: false,
     meters: new Map(), linked: new Map(), sources: {}, confidence: 0, severity: "low", customersOut: 0, criticalCustomersOut: 0,
   };
   // No outage without a signal: one that no signal (nor a SCADA breaker) stands behind is not made.
@@ -278,7 +295,6 @@ function create(pass: SubstationPass, d: DesiredOutage) {
     description: `${d.parentOutageId ? "Nested outage (still dark after the restoration)" : "Outage detected"} at ${d.level.replace("_", " ")} ${code}: ${d.evidence.size} signal(s) of no supply, ${d.meterIds.length} meter(s) affected`,
     details: { level: d.level, device: code, parentOutageId: d.parentOutageId },
   });
-  notifyDetected(pass, o, added);
 }
 
 /**
@@ -342,7 +358,7 @@ export function mergeOutage(pass: Pick<SubstationPass, "out" | "changed">, from:
  * Customers newly in the dark are told once: "detected" — or, for a nested outage (its parent
  * was restored while they stayed dark), "still out", never a second "detected".
  */
-function notifyDetected(pass: SubstationPass, o: OutageSnapshot, meterIds: number[]) {
+export function notifyDetected(pass: Pick<SubstationPass, "out" | "topology">, o: OutageSnapshot, meterIds: number[]) {
   const customers = meterIds.map((m) => pass.topology.meters.get(m)?.customerId).filter((c): c is number => c != null);
   if (customers.length) pass.out.notifications.push({ outageId: o.id, type: o.parentOutageId ? "still_out" : "detected", customerIds: customers });
 }

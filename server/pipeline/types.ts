@@ -80,6 +80,8 @@ export interface OutageSnapshot {
   parentOutageId: string | null;
   mergedIntoId?: string | null;
   cause: string | null;
+  /** Its customers were told (after the momentary window): later customers are told as they join, restored ones at the end. */
+  customersNotified: boolean;
   meters: Map<number, AffectedMeter>;
   /** Every signal linked to the outage (by `linkKey`): what its sources and confidence are counted from. */
   linked: Map<string, LinkedSignal>;

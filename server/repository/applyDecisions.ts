@@ -27,7 +27,8 @@ export interface ApplyContext {
 export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext) {
   await writeOutages(tx, d.outages, ctx.topology, ctx.now);
   await writeAffectedMeters(tx, d.outages, ctx.before ?? new Map());
-  await writeMeterPower(tx, ctx.evidence, ctx.touchedMeterIds, ctx.now);
+  // The batch's meters, and those the pipeline itself moved (taken as back after a momentary).
+  await writeMeterPower(tx, ctx.evidence, [...new Set([...ctx.touchedMeterIds, ...d.meterChanges.map((c) => c.meterId)])], ctx.now);
   await writeTimeline(tx, d, ctx.actor);
   await writeMeterStatusEvents(tx, d);
   if (d.momentaries.length) {
@@ -141,9 +142,9 @@ async function writeOutages(tx: DbOrTx, outages: OutageSnapshot[], topology: Top
     INSERT INTO oms_outage_events (id, event_id, status, severity, confidence_score, affected_customers_count, affected_meters_count,
       critical_customers_count, substation_id, feeder_id, dp_id, predicted_device_level, predicted_device_code, predicted_device_id,
       parent_outage_id, merged_into_id, cause, first_detected_at, last_updated_at, confirmed_at, confirmed_by,
-      actual_restoration_time, verification_due_at)
+      actual_restoration_time, verification_due_at, customers_notified)
     SELECT id, event_id, status, severity, confidence, customers, meters, critical, substation_id, feeder_id, dp_id, level, code, device_id,
-      parent_id, merged_id, cause, first_at, ${iso(now)}::timestamptz, confirmed_at, confirmed_by, restored_at, due
+      parent_id, merged_id, cause, first_at, ${iso(now)}::timestamptz, confirmed_at, confirmed_by, restored_at, due, notified
     FROM ${unnestRows([
       ["id", "uuid", col((o) => o.id)], ["event_id", "text", col((o) => o.eventId)], ["status", "text", col((o) => o.status)],
       ["severity", "text", col((o) => o.severity)], ["confidence", "float8", col((o) => o.confidence)],
@@ -156,6 +157,7 @@ async function writeOutages(tx: DbOrTx, outages: OutageSnapshot[], topology: Top
       ["cause", "text", col((o) => o.cause)], ["first_at", "timestamptz", col((o) => iso(o.firstDetectedAt))],
       ["confirmed_at", "timestamptz", col((o) => iso(o.confirmedAt))], ["confirmed_by", "text", col((o) => o.confirmedBy)],
       ["restored_at", "timestamptz", col((o) => iso(o.restoredAt))], ["due", "timestamptz", col((o) => iso(o.verificationDueAt))],
+      ["notified", "bool", col((o) => o.customersNotified)],
     ])}
     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, severity = EXCLUDED.severity, confidence_score = EXCLUDED.confidence_score,
       affected_customers_count = EXCLUDED.affected_customers_count, affected_meters_count = EXCLUDED.affected_meters_count,
@@ -164,7 +166,7 @@ async function writeOutages(tx: DbOrTx, outages: OutageSnapshot[], topology: Top
       predicted_device_id = EXCLUDED.predicted_device_id, merged_into_id = EXCLUDED.merged_into_id, cause = EXCLUDED.cause,
       first_detected_at = EXCLUDED.first_detected_at, last_updated_at = EXCLUDED.last_updated_at, confirmed_at = EXCLUDED.confirmed_at,
       confirmed_by = EXCLUDED.confirmed_by, actual_restoration_time = EXCLUDED.actual_restoration_time,
-      verification_due_at = EXCLUDED.verification_due_at`);
+      verification_due_at = EXCLUDED.verification_due_at, customers_notified = EXCLUDED.customers_notified`);
 }
 
 async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before: Map<string, Map<number, string>>) {
@@ -224,7 +226,7 @@ async function writeMeterStatusEvents(tx: DbOrTx, d: Decisions) {
   const c = d.meterChanges;
   await tx.execute(sql`
     INSERT INTO oms_meter_status_events (meter_id, event_type, source_type, source_event_id, previous_status, new_status, event_timestamp, confidence_score, outage_event_id)
-    SELECT * FROM ${unnestRows([["meter_id", "int4", c.map((x) => x.meterId)], ["event_type", "text", c.map((x) => (x.next === "off" ? "power_off" : "power_on"))],
+    SELECT * FROM ${unnestRows([["meter_id", "int4", c.map((x) => x.meterId)], ["event_type", "text", c.map((x) => (x.next === "off" ? "power_off" : x.next === "on" ? "power_on" : "taken_as_back"))],
       ["source_type", "text", c.map((x) => x.source)], ["source_event_id", "text", c.map((x) => x.sourceEventId)],
       ["previous_status", "text", c.map((x) => x.previous)], ["new_status", "text", c.map((x) => x.next)],
       ["event_timestamp", "timestamptz", c.map((x) => iso(x.at))], ["confidence_score", "float8", c.map((x) => x.confidence)],

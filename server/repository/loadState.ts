@@ -116,6 +116,7 @@ export async function loadOutages(db: DbOrTx, substationIds: number[]): Promise<
     confirmedBy: (r.confirmed_by as string | null) ?? null, restoredAt: date(r.actual_restoration_time as string | null),
     verificationDueAt: date(r.verification_due_at as string | null), parentOutageId: (r.parent_outage_id as string | null) ?? null,
     mergedIntoId: (r.merged_into_id as string | null) ?? null, cause: (r.cause as string | null) ?? null,
+    customersNotified: r.customers_notified !== false,
     meters: byOutage.get(String(r.id)) ?? new Map(), linked: linked.get(String(r.id)) ?? new Map(),
     sources: sourceCounts({ linked: linked.get(String(r.id)) ?? new Map() }),
     confidence: Number(r.confidence_score), severity: r.severity as Severity,
