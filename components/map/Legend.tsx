@@ -1,28 +1,57 @@
-import { crewColors, severityColors, supplyColors as stateColors } from "../palette";
+import { crewColors, severityColors, supplyColors } from "../palette";
+import { feederCues, meterCues, pointCues, type CircleCue } from "./powerCues";
 
+/** A feeder's line as the map draws it: colour, width and dashes (in line widths, as MapLibre counts them). */
+function LineSwatch({ state }: { state: keyof typeof feederCues }) {
+  const c = feederCues[state];
+  const width = 2.5 * c.width;
+  return (
+    <svg width="26" height="10" aria-hidden="true">
+      <line x1="1" y1="5" x2="25" y2="5" stroke={c.color} strokeWidth={width} strokeDasharray={c.dash ? c.dash.map((d) => d * width).join(" ") : undefined} />
+    </svg>
+  );
+}
+
+/** A circle as the map draws it: fill, ring and relative size. */
+function CircleSwatch({ cue, radius = 3.5 }: { cue: CircleCue; radius?: number }) {
+  const r = radius * cue.scale;
+  return (
+    <svg width="18" height="18" aria-hidden="true">
+      <circle cx="9" cy="9" r={r} fill={cue.fill} stroke={cue.stroke} strokeWidth={cue.strokeWidth * 1.2} />
+    </svg>
+  );
+}
+
+/** What every colour and shape on the map means; drawn from the same cues as the layers. */
 export function Legend() {
   return (
-    <details className="legend" aria-label="Legend" open>
+    <details className="legend" aria-label="Legend" open data-testid="legend">
       <summary>Legend</summary>
-      <div><span className="dot" style={{ background: stateColors.energized }} /> Substation</div>
-      <div><span className="swatch" style={{ background: stateColors.energized }} /> Feeder energized</div>
-      <div><span className="swatch" style={{ background: stateColors.partial }} /> Feeder partly out</div>
-      <div><span className="swatch" style={{ background: stateColors.de_energized }} /> Feeder de-energized</div>
-      <div><span className="dot" style={{ background: stateColors.energized, width: 8, height: 8, borderWidth: 1 }} /> Distribution point (zoom in)</div>
-      <div>
-        Crew:{" "}
-        {(["available", "en_route", "on_site"] as const).map((name) => (
-          <span key={name} style={{ display: "inline-flex", alignItems: "center", gap: 3, marginLeft: 4 }}>
-            <span className="dot" style={{ background: crewColors[name], borderColor: "#0b1320", width: 9, height: 9 }} />{name.replace("_", " ")}
-          </span>
+      <div className="legend-row"><span className="dot" style={{ background: supplyColors.energized }} /> Substation</div>
+      <div className="legend-row"><span className="legend-head">Feeder</span>
+        {(Object.keys(feederCues) as Array<keyof typeof feederCues>).map((s) => (
+          <span key={s} className="legend-item" data-feeder={s}><LineSwatch state={s} />{feederCues[s].label}</span>
         ))}
       </div>
-      <div>
-        Outage by severity:{" "}
+      <div className="legend-row"><span className="legend-head">Distribution point <span className="muted">(zoom in)</span></span>
+        {(Object.keys(pointCues) as Array<keyof typeof pointCues>).map((s) => (
+          <span key={s} className="legend-item" data-point={s}><CircleSwatch cue={pointCues[s]} radius={3} />{pointCues[s].label}</span>
+        ))}
+      </div>
+      <div className="legend-row legend-meters"><span className="legend-head">Meter <span className="muted">(zoom in more)</span></span>
+        {(Object.keys(meterCues) as Array<keyof typeof meterCues>).map((s) => (
+          <span key={s} className="legend-item" data-meter={s}><CircleSwatch cue={meterCues[s]} />{meterCues[s].label}</span>
+        ))}
+        <span className="legend-item"><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" fill="none" stroke="#fff" strokeOpacity=".7" /><circle cx="9" cy="9" r="3" fill={meterCues.on.fill} /></svg>critical customer</span>
+      </div>
+      <div className="legend-row"><span className="legend-head">Outage by severity</span>
         {Object.entries(severityColors).map(([name, color]) => (
-          <span key={name} style={{ display: "inline-flex", alignItems: "center", gap: 3, marginLeft: 4 }}>
-            <span className="dot" data-severity={name} style={{ background: color, borderColor: color, width: 9, height: 9 }} />{name}
-          </span>
+          <span key={name} className="legend-item"><span className="dot" data-severity={name} style={{ background: color, borderColor: color, width: 9, height: 9 }} />{name}</span>
+        ))}
+      </div>
+      <div className="legend-row"><span className="legend-head">Crew</span>
+        {(["available", "en_route", "on_site"] as const).map((name) => (
+          <span key={name} className="legend-item"><span className="dot" style={{ background: crewColors[name], borderColor: "#0b1320", width: 9, height: 9 }} />{name.replace("_", " ")}</span>
         ))}
       </div>
     </details>

@@ -125,6 +125,13 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
           container.current?.setAttribute("data-bounds", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(","));
           const c = map!.getCenter();
           container.current?.setAttribute("data-center", `${c.lng.toFixed(4)},${c.lat.toFixed(4)}`);
+          // Meters drawn, by the power state they are drawn in (the live one wins), e.g. "assumed:40,off:3,on:120".
+          // (A feature on a tile edge is returned once per tile: count each meter once.)
+          const stateOf = new Map<unknown, string>();
+          for (const f of map!.queryRenderedFeatures({ layers: [LAYERS.meters] })) stateOf.set(f.id, String(f.state?.status ?? f.properties.status));
+          const meterStates = new Map<string, number>();
+          for (const state of stateOf.values()) meterStates.set(state, (meterStates.get(state) ?? 0) + 1);
+          container.current?.setAttribute("data-rendered-meter-states", [...meterStates].sort().map(([k, n]) => `${k}:${n}`).join(","));
           const selected = outagesRef.current.features.find((f) => f.properties?.selected);
           if (selected?.geometry.type === "Point") {
             const p = map!.project(selected.geometry.coordinates as [number, number]);

@@ -1,13 +1,10 @@
 import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
-import { crewColors, severityColors, supplyColors as stateColors } from "../palette";
+import { crewColors, severityColors, supplyColors } from "../palette";
+import { feederCues, matchCue, meterCues, pointCues } from "./powerCues";
 
 /** Map layers as data: one place to read how each network element is drawn. */
-const byState = [
-  "match", ["get", "status"],
-  "de_energized", stateColors.de_energized,
-  "partial", stateColors.partial,
-  stateColors.energized,
-] as unknown as string;
+const status = ["get", "status"];
+const byState = matchCue(status, supplyColors, (c) => c, "energized") as unknown as string;
 
 export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews", meters: "meters", areas: "outage-areas" } as const;
 
@@ -19,6 +16,7 @@ export const LAYERS = {
   selected: "outages-selected",
   crews: "crews-circle",
   meters: "meters-circle",
+  metersCritical: "meters-critical-halo",
   areas: "outage-areas-fill",
   areasLine: "outage-areas-line",
 } as const;
@@ -31,8 +29,12 @@ const bySeverity = ["match", ["get", "severity"], "critical", severityColors.cri
   "medium", severityColors.medium, severityColors.low] as unknown as string;
 
 /** A meter's power: the live pushed state (feature-state) wins over the state fetched with the view. */
-const meterPower = ["coalesce", ["feature-state", "status"], ["get", "status"]] as unknown as ExpressionSpecification;
+const meterPower = ["coalesce", ["feature-state", "status"], ["get", "status"]];
+const meter = <T>(pick: (c: (typeof meterCues)["on"]) => unknown) => matchCue(meterPower, meterCues, pick, "on") as unknown as T;
+const point = <T>(pick: (c: (typeof pointCues)["energized"]) => unknown) => matchCue(status, pointCues, pick, "energized") as unknown as T;
 
+
+const feederWidth = matchCue(status, feederCues, (c) => c.width, "energized");
 
 export const networkLayers: LayerSpecification[] = [
   {
@@ -55,7 +57,9 @@ export const networkLayers: LayerSpecification[] = [
     layout: { "line-cap": "round", "line-join": "round" },
     paint: {
       "line-color": byState,
-      "line-width": ["interpolate", ["linear"], ["zoom"], 9, 1, 13, 2.5, 16, 4],
+      // Dead and partly dead feeders are thicker and dashed, not only red or yellow.
+      "line-width": ["interpolate", ["linear"], ["zoom"], 9, ["*", 1, feederWidth], 13, ["*", 2.5, feederWidth], 16, ["*", 4, feederWidth]] as unknown as number,
+      "line-dasharray": matchCue(status, feederCues, (c) => ["literal", c.dash ?? [1, 0]], "energized") as unknown as ExpressionSpecification,
       "line-opacity": 0.85,
     },
   },
@@ -65,23 +69,38 @@ export const networkLayers: LayerSpecification[] = [
     source: SOURCES.distributionPoints,
     minzoom: 13,
     paint: {
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 13, 2.5, 17, 6],
-      "circle-color": byState,
-      "circle-stroke-color": "#0e1726",
-      "circle-stroke-width": 1,
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 13, ["*", 2.5, point((c) => c.scale)], 17, ["*", 6, point((c) => c.scale)]] as unknown as number,
+      "circle-color": point<string>((c) => c.fill),
+      "circle-stroke-color": point<string>((c) => c.stroke),
+      "circle-stroke-width": point<number>((c) => c.strokeWidth),
     },
   },
   {
-    // Single meters at close zoom: dark ones stand out in red, the rest stay quiet.
+    // A critical customer's meter (hospital, life support): a faint white halo, whatever its power.
+    id: LAYERS.metersCritical,
+    type: "circle",
+    source: SOURCES.meters,
+    minzoom: METER_MIN_ZOOM,
+    filter: ["==", ["get", "critical"], true],
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 15, ["+", 4, ["*", 2, meter((c) => c.scale)]], 18, ["+", 6, ["*", 4.5, meter((c) => c.scale)]]] as unknown as number,
+      "circle-color": "rgba(0,0,0,0)",
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 1,
+      "circle-stroke-opacity": 0.7,
+    },
+  },
+  {
+    // Single meters at close zoom: dark ones (reported solid, assumed hollow) stand out, the rest stay quiet.
     id: LAYERS.meters,
     type: "circle",
     source: SOURCES.meters,
     minzoom: METER_MIN_ZOOM,
     paint: {
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 15, ["case", ["==", meterPower, "off"], 3.5, 2], 18, ["case", ["==", meterPower, "off"], 7, 4.5]],
-      "circle-color": ["match", meterPower, "off", "#e5484d", "unknown", "#8e9aaf", "#3fb27f"] as unknown as string,
-      "circle-stroke-color": ["case", ["get", "critical"], "#ffffff", "#0e1726"] as unknown as string,
-      "circle-stroke-width": ["case", ["get", "critical"], 1.5, 0.5] as unknown as number,
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 15, ["*", 2, meter((c) => c.scale)], 18, ["*", 4.5, meter((c) => c.scale)]] as unknown as number,
+      "circle-color": meter<string>((c) => c.fill),
+      "circle-stroke-color": meter<string>((c) => c.stroke),
+      "circle-stroke-width": meter<number>((c) => c.strokeWidth),
     },
   },
   {

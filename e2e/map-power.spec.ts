@@ -1,0 +1,36 @@
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./signIn";
+import { feeders, tripFeeder } from "./helpers";
+import { rewriteTrpc } from "./trpcRewrite";
+
+const METER_STATES = ["on", "off", "assumed", "unknown"] as const;
+const SUPPLY_STATES = ["energized", "partial", "de_energized"] as const;
+
+test("meters reported off and assumed off are both drawn dark and told apart; the legend explains every state", async ({ page }) => {
+  await signInAs(page, "dispatcher");
+  const eventId = await tripFeeder(page, (await feeders(page))[35]);
+  // Every state the server may send, side by side in one view (a real storm makes them slowly).
+  await rewriteTrpc(page, {
+    "network.meters": (rows) => (rows as Array<{ id: number }>).map((m) => ({ ...m, status: METER_STATES[m.id % 4] })),
+    "network.distributionPoints": (rows) => (rows as Array<{ id: number }>).map((p) => ({ ...p, status: SUPPLY_STATES[p.id % 3] })),
+  });
+  await page.reload();
+
+  const legend = page.getByTestId("legend");
+  for (const text of ["off (reported)", "off (assumed: under an open device)", "unknown", "partly out", "de-energized", "critical customer"]) {
+    await expect(legend).toContainText(text);
+  }
+  await page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`).click();
+  await page.getByRole("button", { name: "show on map" }).click();
+  const map = page.getByTestId("network-map");
+  await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
+  await page.keyboard.press("Escape");
+  await page.locator(".maplibregl-canvas").focus();
+  await page.keyboard.press("Equal");
+  await page.keyboard.press("Equal");
+  // What the map drew, by state: all four, each meter once.
+  await expect(map).toHaveAttribute("data-rendered-meter-states", /assumed:\d+,off:\d+,on:\d+,unknown:\d+/, { timeout: 15_000 });
+  await page.screenshot({ path: "e2e/screenshots/map-meter-states.png" });
+  const box = (await map.boundingBox())!;
+  await page.screenshot({ path: "e2e/screenshots/map-meter-states-close.png", clip: { x: box.x + box.width / 2 - 200, y: box.y + box.height / 2 - 150, width: 400, height: 300 } });
+});
