@@ -5,7 +5,7 @@ type MapLibre = typeof import("maplibre-gl");
 
 const fieldsByLayer: Record<string, Array<[label: string, key: string]>> = {
   [LAYERS.substations]: [["Capacity (MVA)", "capacityMva"], ["Feeders", "feederCount"], ["Meters", "meterCount"], ["State", "status"]],
-  [LAYERS.feeders]: [["Substation", "substationCode"], ["State", "status"]],
+  [LAYERS.feeders]: [["Substation", "substationCode"], ["State", "status"], ["Breaker", "breaker"]],
   [LAYERS.distributionPoints]: [["Feeder", "feederCode"], ["Meters", "meterCount"], ["State", "status"]],
   [LAYERS.outages]: [["Device", "deviceCode"], ["Level", "level"], ["Customers out", "customersOut"], ["Critical customers", "criticalCustomersOut"],
     ["Severity", "severity"], ["Confidence", "confidence"], ["Status", "status"]],
@@ -35,7 +35,7 @@ export function showFeaturePopup(maplibregl: MapLibre, map: MapLibreMap, at: Lng
     const dt = document.createElement("dt");
     dt.textContent = label;
     const dd = document.createElement("dd");
-    dd.textContent = typeof p[key] === "number" ? (p[key] as number).toLocaleString("en") : String(p[key]).replace("_", "-");
+    dd.textContent = typeof p[key] === "number" ? (p[key] as number).toLocaleString("en") : (p[key] === "closed_inferred" ? "closed (inferred from meters)" : String(p[key]).replace("_", "-"));
     list.append(dt, dd);
   }
   root.append(title, subtitle, list);

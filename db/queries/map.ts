@@ -29,13 +29,15 @@ export interface LineFeature {
   type: "Feature";
   id: number;
   geometry: { type: "MultiLineString"; coordinates: number[][][] };
-  properties: { id: number; code: string; name: string; substationCode: string; status: string };
+  /** `breaker`: what SCADA last said (open / closed), or closed_inferred when the meters proved it closed before SCADA did. */
+  properties: { id: number; code: string; name: string; substationCode: string; status: string; breaker: "open" | "closed" | "closed_inferred" };
 }
 
 /** Feeder routes as GeoJSON features; the geometry is simplified slightly for drawing. */
 export async function feederLines(db: DbOrTx): Promise<{ type: "FeatureCollection"; features: LineFeature[] }> {
-  const rows = await queryRows<{ id: number; code: string; name: string; substationCode: string; status: string; geojson: string | null }>(db, sql`
+  const rows = await queryRows<{ id: number; code: string; name: string; substationCode: string; status: string; breaker: LineFeature["properties"]["breaker"]; geojson: string | null }>(db, sql`
     SELECT f.id, f.feeder_id AS code, f.name, s.substation_id AS "substationCode", f.status,
+           CASE WHEN f.breaker_state = 'closed' AND f.breaker_inferred THEN 'closed_inferred' ELSE f.breaker_state END AS breaker,
            ST_AsGeoJSON(f.route, 6) AS geojson
     FROM network_feeders f JOIN network_substations s ON s.id = f.substation_id
     WHERE f.route IS NOT NULL
