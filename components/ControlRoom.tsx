@@ -12,6 +12,7 @@ import { useLiveChanges } from "./live/useLiveChanges";
 import { UserMenu } from "./auth/UserMenu";
 import { OutageList, NO_FILTER, type OutageFilterState } from "./outages/OutageList";
 import { OutageDetails } from "./outages/OutageDetails";
+import { MomentaryList, useMomentaries } from "./outages/MomentaryList";
 import { StormBanner } from "./storm/StormBanner";
 import { StormControl } from "./storm/StormControl";
 import { formatCount } from "./format";
@@ -40,7 +41,8 @@ export function ControlRoom() {
     return () => { meterListeners.current.delete(fn); };
   }, []);
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
-  const [tab, setTab] = useState<"outages" | "substations">("outages");
+  const [tab, setTab] = useState<"outages" | "momentary" | "substations">("outages");
+  const momentaries = useMomentaries();
   const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
   const [selected, setSelected] = useState<string | null>(null);
   const mapwrap = useRef<HTMLElement>(null);
@@ -137,11 +139,15 @@ export function ControlRoom() {
         <aside className="side" aria-label="Outages and network">
           <div className="tabs" role="tablist">
             <button type="button" role="tab" aria-selected={tab === "outages"} onClick={() => setTab("outages")}>Outages ({formatCount(activeCount)})</button>
+            <button type="button" role="tab" aria-selected={tab === "momentary"} onClick={() => setTab("momentary")}
+              title="Devices whose meters went off and came back within seconds: never outages">Momentary{momentaries.data ? ` (${formatCount(momentaries.data.length)})` : ""}</button>
             <button type="button" role="tab" aria-selected={tab === "substations"} onClick={() => setTab("substations")}>Substations (<span data-testid="total-substations">{formatCount(totals.data?.substations)}</span>)</button>
           </div>
           {tab === "outages" ? (
             <OutageList filter={filter} onFilter={setFilter} selected={selected} onSelect={setSelected} timeZone={tz} now={now}
               substations={(substations.data ?? []).map((s) => ({ code: s.code, name: s.name }))} />
+          ) : tab === "momentary" ? (
+            <MomentaryList timeZone={tz} />
           ) : (
             <>
               <p className="muted side-note">{formatCount(totals.data?.feeders)} feeders · {formatCount(totals.data?.meters)} meters · {formatCount(totals.data?.crews)} crews</p>
