@@ -124,6 +124,13 @@ type DeviceMomentaryVariant = (typeof SCENARIO_VARIANTS.device_momentary)[number
 type CoincidentVariant = (typeof SCENARIO_VARIANTS.coincident)[number];
 
 /**
+ * Who reports the restore after a device's blip: nearly every meter that sent its last gasp (a
+ * restore too is lost now and then: on a whole feeder's blip a few gasped meters never say they
+ * are back, though they are), and about half of those whose last gasp was lost.
+ */
+export const BLIP_RESTORE_SHARE = { gasped: 0.97, silent: 0.5 } as const;
+
+/**
  * A whole device blips: every meter of a distribution point (or of the feeder, perhaps with
  * SCADA seeing its recloser trip and close) is off and back within 4–8 s. About 70% of the
  * meters report the last gasp, within a few seconds; most report the restore (nearly every one
@@ -142,7 +149,7 @@ function planDeviceMomentary(feeder: DemoFeeder, rng: Random, ctx: PlanContext, 
   const gasping = shuffle(meters, rng).slice(0, Math.max(2, Math.round(meters.length * rng.between(0.6, 0.8))));
   const gasped = new Set(gasping);
   b.kaifa(gasping, false, rng.int(200, 800), [100, 400]);
-  const restoring = meters.filter((m) => rng.chance(gasped.has(m) ? 0.97 : 0.5));
+  const restoring = meters.filter((m) => rng.chance(gasped.has(m) ? BLIP_RESTORE_SHARE.gasped : BLIP_RESTORE_SHARE.silent));
   b.kaifa(shuffle(restoring, rng), true, backAt + rng.int(200, 1_500), [100, 400]);
   const code = point ? point.dpCode : feeder.feederCode;
   const level = point ? "distribution_point" : "feeder";
