@@ -163,7 +163,7 @@ describe(`ingestion and correlation on ${runtimeName}`, () => {
   });
 
   it("restores the point's outage when its meters report power back, and the feeder's on the SCADA close", async () => {
-    const restores = dpMeters.slice(0, 3).map((m, i) => ({ message_type: "EndDeviceEvent", timestamp: iso(30 + i), payload: { event_id: `KF-R${i}`, reason: "Power restored", assets: { mrid: m.meterNumber } } }));
+    const restores = dpMeters.slice(0, 3).map((m, i) => ({ message_type: "EndDeviceEvent", timestamp: iso(70 + i), payload: { event_id: `KF-R${i}`, reason: "Power restored", assets: { mrid: m.meterNumber } } }));
     await post("kaifa", restores);
     const [dpOutage] = await rows<any>(sql`SELECT * FROM oms_outage_events WHERE predicted_device_code = ${dp.dpId}`);
     expect(dpOutage.status).toBe("restored");
@@ -172,7 +172,7 @@ describe(`ingestion and correlation on ${runtimeName}`, () => {
     const [restoredNotes] = await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM oms_customer_notifications WHERE outage_event_id = ${dpOutage.id} AND notification_type = 'restored'`);
     expect(restoredNotes.n).toBe(dpMeters.length - 1);
 
-    const close = { eventType: "MV_AlarmRestoration", alarmType: "Energized", feederId: feeder.feederId, timestamp: iso(40), voltage: 11000, severity: "High", reason: "Switch closed" };
+    const close = { eventType: "MV_AlarmRestoration", alarmType: "Energized", feederId: feeder.feederId, timestamp: iso(80), voltage: 11000, severity: "High", reason: "Switch closed" };
     const { body } = await post("scada", close);
     expect(body.status).toBe("correlated");
     const [feederOutage] = await rows<any>(sql`SELECT status, actual_restoration_time FROM oms_outage_events WHERE predicted_device_code = ${feeder.feederId}`);
