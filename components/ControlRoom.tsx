@@ -94,6 +94,11 @@ export function ControlRoom() {
       if (c) void queryClient.invalidateQueries({ queryKey: trpc.crews.pathKey() });
       if (s) void queryClient.invalidateQueries({ queryKey: trpc.storm.pathKey() });
     }, REFRESH_MS);
+  }, () => {
+    // Live from here on: fetch again whatever may have changed while the page was connecting.
+    for (const key of [trpc.outages.pathKey(), trpc.crews.pathKey(), trpc.storm.pathKey(), trpc.network.feeders.queryKey(), trpc.network.substations.queryKey()]) {
+      void queryClient.invalidateQueries({ queryKey: key });
+    }
   });
 
   const substationGeoJson = useMemo(() => pointsToGeoJson(substations.data ?? []), [substations.data]);

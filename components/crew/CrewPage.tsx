@@ -28,7 +28,7 @@ export function CrewPage() {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.crew.myAssignments.queryKey() });
   const live = useLiveChanges((changes) => {
     if (changes.some((c) => c.topic === "crew:updated")) refresh();
-  });
+  }, refresh);
   const [notes, setNotes] = useState<Record<number, string>>({});
   const [causes, setCauses] = useState<Record<number, string>>({});
   const [error, setError] = useState<string | null>(null);

@@ -11,12 +11,18 @@ export type ConnectionState = "connecting" | "live" | "reconnecting";
  * Subscribes to the server's change stream. Counts sequence numbers: after a reconnect it asks
  * for everything after the last one seen, so nothing committed while away is missed. Changes
  * are handed over in batches (the server already coalesces per tick).
+ *
+ * `onFirstConnect` runs when the first connection of the page is established: what the page
+ * fetched before that may already be stale (a change committed between its first fetch and the
+ * subscription is in neither), so it should fetch again.
  */
-export function useLiveChanges(onChanges: (changes: Change[]) => void): { state: ConnectionState } {
+export function useLiveChanges(onChanges: (changes: Change[]) => void, onFirstConnect?: () => void): { state: ConnectionState } {
   const [state, setState] = useState<ConnectionState>("connecting");
   const seq = useRef<number | null>(null);
   const handler = useRef(onChanges);
   handler.current = onChanges;
+  const firstConnect = useRef(onFirstConnect);
+  firstConnect.current = onFirstConnect;
 
   useEffect(() => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: "/socket.io" });
@@ -30,6 +36,7 @@ export function useLiveChanges(onChanges: (changes: Change[]) => void): { state:
     socket.on("system:hello", (hello) => {
       if (seq.current === null) {
         seq.current = hello.seq;
+        firstConnect.current?.();
       } else if (hello.seq > seq.current) {
         socket.emit("changes:since", seq.current, deliver);
       }
