@@ -15,6 +15,8 @@ test("on Users & keys every Disable, Reset password and Revoke button is what a 
   await form.getByRole("button", { name: "Create key" }).click();
   await page.getByRole("button", { name: "Done" }).click();
   await expect(page.getByTestId("audit-table")).toContainText("api_key.create");
+  // Who made it is a person's name, not their id.
+  await expect(page.getByTestId("keys-table").locator("tr", { hasText: "e2e hit-test key" }).first()).toContainText("by supervisor");
   await expect(page.getByTestId("users-table").getByRole("button", { name: "Disable" }).first()).toBeVisible();
 
   const buttons = page.getByRole("button", { name: /^(Disable|Enable|Reset password|Revoke)$/ });

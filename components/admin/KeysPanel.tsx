@@ -19,6 +19,9 @@ export function KeysPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.admin.keys.list.queryOptions());
+  // Keys record who made them by user id: show the person's username (the same query the users table uses).
+  const users = useQuery(trpc.admin.users.list.queryOptions());
+  const who = (id: string) => users.data?.find((u) => u.id === id)?.username ?? id;
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.admin.keys.list.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.admin.audit.queryKey() });
@@ -61,7 +64,7 @@ export function KeysPanel() {
               <td>{k.name}</td>
               <td>{SCOPES.find((s) => s.value === k.scope)?.label ?? k.scope}</td>
               <td><code>{k.prefix}…</code></td>
-              <td>{formatTime(k.createdAt, tz)} by {k.createdBy}</td>
+              <td>{formatTime(k.createdAt, tz)} by {who(k.createdBy)}</td>
               <td>{k.lastUsedAt ? formatTime(k.lastUsedAt, tz) : "never"}</td>
               <td>{k.revokedAt ? `revoked ${formatTime(k.revokedAt, tz)}` : "active"}</td>
               <td className="actions">
