@@ -32,9 +32,10 @@ SELECT m.id AS meter_id, m.dp_id, m.feeder_id, m.substation_id, m.customer_id,
 FROM oms_meters m
 LEFT JOIN LATERAL (
   SELECT am.state, am.outage_event_id
-  FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
-  WHERE am.meter_id = m.id AND am.state <> 'restored'
-    AND (o.status IN ('detected', 'confirmed', 'in_progress') OR (o.status = 'restored' AND o.verification_due_at IS NOT NULL))
+  -- OFFSET 0 keeps the meter's few rows first (index on meter_id), whatever the planner guesses of the outages.
+  FROM (SELECT * FROM oms_outage_affected_meters a WHERE a.meter_id = m.id AND a.state <> 'restored' OFFSET 0) am
+  JOIN oms_outage_events o ON o.id = am.outage_event_id
+  WHERE (o.status IN ('detected', 'confirmed', 'in_progress') OR (o.status = 'restored' AND o.verification_due_at IS NOT NULL))
   ORDER BY (o.status = 'restored'), o.first_detected_at DESC
   LIMIT 1) h ON true;
 --> statement-breakpoint

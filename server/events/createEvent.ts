@@ -71,7 +71,7 @@ export async function createEvent(deps: IngestDeps, actor: Actor, input: Generic
     d.links.push({ outageId: outage.id, sourceType: input.source_type, sourceEventId: input.source_event_id, signalKind: signal.kind, detectedAt: input.timestamp, meterId: device.level === "meter" ? device.id : null });
     d.timeline.push({ outageId: outage.id, eventType: "created", status: outage.status, actor: { kind: "system" }, description: `Seed outage created through events/create at ${device.level.replace("_", " ")} (${device.meterIds.length} meters)` });
     d.notifications.push({ outageId: outage.id, type: "detected", customerIds: device.meterIds.map((m) => topology.meters.get(m)?.customerId).filter((c): c is number => c != null) });
-    await applyDecisions(tx, d, { topology, evidence: emptyEvidence(), touchedMeterIds: [], substationIds: [sub.id], now, actor });
+    await applyDecisions(tx, d, { topology, evidence: emptyEvidence(), touchedMeterIds: [], substationIds: [sub.id], now, actor, momentaryMs: rule.momentarySeconds * 1000 });
     const changes = await recordOutageChanges(tx, [outage.id], d.created);
     const answer = { status: "created", outage_event_id: outage.id, event_id: outage.eventId, outage_status: outage.status, confidence_score: outage.confidence, severity: outage.severity, predicted_device_level: device.level, affected_meters: device.meterIds.length };
     await markProcessed(tx, [{ inboxId: stored[0].inboxId, status: "processed", response: answer }], now);

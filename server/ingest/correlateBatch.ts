@@ -91,7 +91,7 @@ export async function loadSubstations(tx: DbOrTx, substationIds: number[], touch
 /** Writes what was decided for these substations and records the changes to push after the commit. */
 export async function writeSubstations(tx: DbOrTx, state: SubstationState, decisions: Decisions, deps: CorrelateBatchDeps): Promise<Change[]> {
   const { topology, evidence, touchedMeterIds, substationIds, before, wasLive } = state;
-  await applyDecisions(tx, decisions, { topology, evidence, touchedMeterIds, substationIds, now: deps.now, actor: deps.actor, before });
+  await applyDecisions(tx, decisions, { topology, evidence, touchedMeterIds, substationIds, now: deps.now, actor: deps.actor, before, momentaryMs: deps.rule.momentarySeconds * 1000 });
   // Meters whose derived power state may have moved: their own power, or their outage's hold on them.
   const meters = new Set(decisions.meterChanges.map((c) => c.meterId));
   for (const o of decisions.outages) {
