@@ -72,10 +72,13 @@ export async function restoreOutage(ctx: ServiceContext, input: RestoreOutageInp
     const crewIds = [...new Set(completed.map((a) => a.crew_id))];
     for (const id of crewIds) await tx.execute(sql`UPDATE oms_crews SET status = 'available' WHERE id = ${id}::int`);
 
-    const notifications = await queueNotifications(tx, {
-      outageId: outage.id, type: "restored", channel: "sms", when: now, customers: outageCustomers(outage.id, "restored"),
-      message: `Power has been restored after outage ${outage.event_id}. Thank you for your patience.`,
-    });
+    // Customers never told of the outage (restored within the momentary window) are not told it ended either.
+    const notifications = o.customersNotified
+      ? await queueNotifications(tx, {
+        outageId: outage.id, type: "restored", channel: "sms", when: now, customers: outageCustomers(outage.id, "restored"),
+        message: `Power has been restored after outage ${outage.event_id}. Thank you for your patience.`,
+      })
+      : { customers: 0, queued: 0, already_queued: 0 };
     changes.push(...(await crewsUpdated(tx, crewIds)));
     return {
       outage_event_id: outage.id, event_id: outage.event_id, status: "restored" as const,
