@@ -34,3 +34,20 @@ test("meters reported off and assumed off are both drawn dark and told apart; th
   const box = (await map.boundingBox())!;
   await page.screenshot({ path: "e2e/screenshots/map-meter-states-close.png", clip: { x: box.x + box.width / 2 - 200, y: box.y + box.height / 2 - 150, width: 400, height: 300 } });
 });
+
+test("a tripped feeder's silent meters are drawn assumed off, from the server's own power state", async ({ page }) => {
+  await signInAs(page, "dispatcher");
+  const eventId = await tripFeeder(page, (await feeders(page))[43]);
+  await page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`).click();
+  await page.getByRole("button", { name: "show on map" }).click();
+  const map = page.getByTestId("network-map");
+  await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
+  await page.keyboard.press("Escape");
+  await page.locator(".maplibregl-canvas").focus();
+  await page.keyboard.press("Equal");
+  await page.keyboard.press("Equal");
+  // Under an open breaker with no signal of their own: assumed off, none drawn as powered... unless
+  // the view also holds meters of a neighbouring feeder, which are on.
+  await expect(map).toHaveAttribute("data-rendered-meter-states", /assumed:\d+/, { timeout: 15_000 });
+  await page.screenshot({ path: "e2e/screenshots/map-feeder-trip-meters.png" });
+});

@@ -69,20 +69,20 @@ test("Escape closes the details panel (after an open action form) and focus retu
 });
 
 test("one severity, one colour: a HIGH outage's badge in the list and details, the top-bar chip, the legend and the map are the same orange", async ({ page, browser }) => {
-  // A lone smart-meter last gasp: confidence 0.8, severity high.
+  // A lone smart-meter last gasp: confidence 0.8, severity high. Sent two minutes late, so it has
+  // already outlasted the momentary window (a fresh one is held for a minute: it might be a blip).
   const kaifaKey = await createKeyOnAdminPage(browser, "kaifa");
   await signInAs(page, "dispatcher");
   const res = await page.request.post("/api/ingest/kaifa", {
     headers: { authorization: `Bearer ${kaifaKey}` },
-    data: { message_type: "EndDeviceEvent", timestamp: new Date().toISOString(),
+    data: { message_type: "EndDeviceEvent", timestamp: new Date(Date.now() - 120_000).toISOString(),
       payload: { event_id: `KF-e2e-${Date.now()}`, reason: "Last gasp signal detected", assets: { mrid: "M10019990" } } },
   });
   expect(res.status()).toBe(200);
-  const { event_id: eventId } = await res.json();
-  expect(eventId).toMatch(/^OMS_/);
 
   const orange = rgb("#f76b15");
-  const row = page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`);
+  const row = page.getByTestId("outage-list").locator("button.outage-row", { hasText: "meter M10019990" });
+  await expect(row).toBeVisible({ timeout: 30_000 });
   const listBadge = row.locator(".sev");
   await expect(listBadge).toHaveText(/high/i);
   await expect(listBadge).toHaveCSS("color", orange);

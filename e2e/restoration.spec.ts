@@ -58,6 +58,11 @@ test("after a crew restores with meters still dark, the dispatcher's panel drops
   await expect(details).not.toContainText("Customers out");
   await expect(page.getByTestId("detail-etr")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Set ETR" })).toHaveCount(0);
+  // The list keeps it, after the open outages, as restored and verifying; never "out".
+  await expect(row).toHaveAttribute("data-verifying", "true");
+  await expect(row).toContainText("Restored · verifying");
+  await expect(row.getByTestId("meters-not-back")).toHaveText("3 meters not yet back");
+  await expect(row).not.toContainText(" out");
   await page.screenshot({ path: "e2e/screenshots/restoration-verifying.png" });
 });
 
