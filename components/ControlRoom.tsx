@@ -41,6 +41,7 @@ export function ControlRoom() {
     return () => { meterListeners.current.delete(fn); };
   }, []);
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
+  const [networkVersion, setNetworkVersion] = useState(0);
   const [tab, setTab] = useState<"outages" | "momentary" | "substations">("outages");
   const momentaries = useMomentaries();
   const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
@@ -88,6 +89,7 @@ export function ControlRoom() {
       Object.assign(p, { timer: null, outages: false, crews: false, storm: false });
       if (o || c) void queryClient.invalidateQueries({ queryKey: trpc.outages.pathKey() });
       if (o) {
+        setNetworkVersion((v) => v + 1);
         void queryClient.invalidateQueries({ queryKey: trpc.network.feeders.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.network.substations.queryKey() });
       }
@@ -164,7 +166,7 @@ export function ControlRoom() {
         <section className="mapwrap" ref={mapwrap}>
           {config.data && feeders.data && (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
-              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} />
+              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
           )}
           <Legend />
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}

@@ -51,3 +51,22 @@ test("a tripped feeder's silent meters are drawn assumed off, from the server's 
   await expect(map).toHaveAttribute("data-rendered-meter-states", /assumed:\d+/, { timeout: 15_000 });
   await page.screenshot({ path: "e2e/screenshots/map-feeder-trip-meters.png" });
 });
+
+test("distribution points in view follow a trip live, without moving the map", async ({ page }) => {
+  await signInAs(page, "dispatcher");
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  const feeder = (await feeders(page))[47];
+  await page.getByRole("tab", { name: /Substations/ }).click();
+  await page.getByTestId("substation-list").locator(`button[data-code="${feeder.substationCode}"]`).click();
+  const map = page.getByTestId("network-map");
+  // The flight has ended (a later moveend would fetch the points anyway and prove nothing).
+  const substations = (await (await page.request.get("/api/trpc/network.substations")).json()).result.data.json as Array<{ code: string; lat: number; lng: number }>;
+  const at = substations.find((s) => s.code === feeder.substationCode)!;
+  await expect(map).toHaveAttribute("data-center", `${at.lng.toFixed(4)},${at.lat.toFixed(4)}`);
+  await expect(map).toHaveAttribute("data-point-states", /energized:\d+/);
+  const before = await map.getAttribute("data-point-states");
+  const dead = (states: string | null) => Number(/de_energized:(\d+)/.exec(states ?? "")?.[1] ?? 0);
+  await tripFeeder(page, feeder);
+  await expect.poll(async () => dead(await map.getAttribute("data-point-states")), { timeout: 10_000 }).toBeGreaterThan(dead(before));
+  await page.screenshot({ path: "e2e/screenshots/map-points-live.png" });
+});

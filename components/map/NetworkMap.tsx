@@ -33,12 +33,24 @@ interface Props {
   flyTo?: FlyTarget | null;
   /** Clicking an outage opens it (instead of a popup). */
   onSelectOutage?: (id: string) => void;
+  /**
+   * Bumped when pushed changes may have changed the supply state of devices in view: the
+   * distribution points and meters in view are fetched again (they are fetched by view, not pushed).
+   */
+  networkVersion?: number;
 }
 
 /** How often live meter changes are painted. */
 const METER_PAINT_MS = 250;
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+/** "assumed:40,off:3,on:120": how many of each state, in a stable order (for the map's data attributes). */
+function countBy(states: Iterable<string>): string {
+  const counts = new Map<string, number>();
+  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].sort().map(([k, n]) => `${k}:${n}`).join(",");
+}
 
 /** Whether a place is on screen and clear of the panel at the right, with a margin for its marker. */
 function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: number, margin = 30): boolean {
@@ -53,7 +65,7 @@ function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: num
  * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`, the
  * selected outage's screen point to `data-selected-point`), so tests read what a person sees.
  */
-export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, subscribeMeters, flyTo, onSelectOutage }: Props) {
+export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, subscribeMeters, flyTo, onSelectOutage, networkVersion = 0 }: Props) {
   const selectRef = useRef(onSelectOutage);
   selectRef.current = onSelectOutage;
   const outagesRef = useRef(outages);
@@ -129,9 +141,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
           // (A feature on a tile edge is returned once per tile: count each meter once.)
           const stateOf = new Map<unknown, string>();
           for (const f of map!.queryRenderedFeatures({ layers: [LAYERS.meters] })) stateOf.set(f.id, String(f.state?.status ?? f.properties.status));
-          const meterStates = new Map<string, number>();
-          for (const state of stateOf.values()) meterStates.set(state, (meterStates.get(state) ?? 0) + 1);
-          container.current?.setAttribute("data-rendered-meter-states", [...meterStates].sort().map(([k, n]) => `${k}:${n}`).join(","));
+          container.current?.setAttribute("data-rendered-meter-states", countBy(stateOf.values()));
           const selected = outagesRef.current.features.find((f) => f.properties?.selected);
           if (selected?.geometry.type === "Point") {
             const p = map!.project(selected.geometry.coordinates as [number, number]);
@@ -174,7 +184,9 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     }
   }, [ready, substations, feeders, outages, crews, areas]);
 
-  // Distribution points are many: fetch only those in view, and only when zoomed in.
+  // Distribution points are many: fetch only those in view, and only when zoomed in; again after
+  // a change (networkVersion), never from a cache that predates it (staleTime 0).
+  const refreshInView = useRef<() => Promise<void>>(async () => {});
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map) return;
@@ -183,10 +195,13 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
       const mine = ++generation;
       if (map.getZoom() < DISTRIBUTION_POINT_MIN_ZOOM) return;
       const b = map.getBounds();
-      const rows = await queryClient.fetchQuery(trpc.network.distributionPoints.queryOptions({
+      const rows = await queryClient.fetchQuery({ ...trpc.network.distributionPoints.queryOptions({
         bbox: { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
-      }));
-      if (mine === generation) (map.getSource(SOURCES.distributionPoints) as GeoJSONSource).setData(pointsToGeoJson(rows));
+      }), staleTime: 0 });
+      if (mine === generation) {
+        (map.getSource(SOURCES.distributionPoints) as GeoJSONSource).setData(pointsToGeoJson(rows));
+        container.current?.setAttribute("data-point-states", countBy(rows.map((r) => r.status)));
+      }
       if (map.getZoom() < METER_MIN_ZOOM) return;
       const meters = await queryClient.fetchQuery({ ...trpc.network.meters.queryOptions({
         bbox: { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
@@ -196,10 +211,14 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         container.current?.setAttribute("data-rendered-meters", String(meters.length));
       }
     };
+    refreshInView.current = refresh;
     map.on("moveend", refresh);
     void refresh();
     return () => { map.off("moveend", refresh); };
   }, [ready, queryClient, trpc]);
+  useEffect(() => {
+    if (networkVersion > 0) void refreshInView.current();
+  }, [networkVersion]);
 
   // Meter changes arrive by the thousand in a storm: keep the latest per meter and paint them
   // four times a second (each paint redraws the map; a person cannot follow more anyway).

@@ -12,7 +12,7 @@ export type MeterState = "on" | "off" | "assumed" | "unknown";
 export const feederCues: Record<SupplyState, { color: string; dash: [number, number] | null; width: number; label: string }> = {
   energized: { color: supplyColors.energized, dash: null, width: 1, label: "energized" },
   partial: { color: supplyColors.partial, dash: [3, 1.5], width: 1.3, label: "partly out" },
-  de_energized: { color: supplyColors.de_energized, dash: [1.2, 0.8], width: 1.7, label: "de-energized" },
+  de_energized: { color: supplyColors.de_energized, dash: [2, 1.5], width: 1.7, label: "de-energized" },
 };
 
 /** Circles (distribution points, meters): `scale` multiplies the zoom's base radius. */
