@@ -139,16 +139,24 @@ function groupByDistributionPoint(
 function coincident(ev: Map<number, Date>, evidence: Evidence, rule: Rule): boolean {
   if (ev.size < 2) return false;
   const offs: number[] = [];
-  let calls = 0;
+  const calls: number[] = [];
   for (const [meterId, at] of ev) {
     if (meterId < 0) continue;
     if (evidence.meterPower.get(meterId)?.status === "off" || evidence.sustainedEnded.has(meterId)) offs.push(at.getTime());
-    else calls++;
+    else calls.push(at.getTime());
   }
-  if (calls >= 2 || (calls >= 1 && offs.length >= 1)) return true;
+  const near = (a: number, b: number, ms: number) => Math.abs(a - b) <= ms;
+  if (calls.some((c, i) => calls.some((d, j) => i !== j && near(c, d, REPORT_COINCIDENCE_MS)))) return true;
+  if (calls.some((c) => offs.some((o) => near(c, o, REPORT_COINCIDENCE_MS)))) return true;
   offs.sort((a, b) => a - b);
   return offs.some((t, i) => i > 0 && t - offs[i - 1] <= rule.momentarySeconds * 1000);
 }
+
+/**
+ * Calls are coincident with each other, or with a power-off, within this: people call a few
+ * minutes after the lights go out (the momentary window is for devices, which speak at once).
+ */
+export const REPORT_COINCIDENCE_MS = 5 * 60_000;
 
 /** A group is nested under a restored outage when all its evidence comes from that outage. */
 function commonParent(meterIds: number[], restrictions: Restrictions): string | null {
@@ -192,11 +200,16 @@ function meterEvidence(feederIds: number[], topology: Topology, evidence: Eviden
     callsByDp.set(meter.dpId, [...(callsByDp.get(meter.dpId) ?? []), [meterId, at]]);
   }
   for (const [dpId, calls] of callsByDp) {
-    // A customer saying so corroborates a power-off still inside the momentary window, and the other way round.
-    const dpOff = (topology.dps.get(dpId)?.meterIds ?? []).some((m) => anyOff.has(m));
-    const reports = calls.length + (recent(evidence.dpCalls.get(dpId)?.at) ? 1 : 0);
-    const corroborated = dpOff || recent(evidence.dpReports.get(dpId)?.at) || reports >= 2;
+    // A customer saying so corroborates a power-off (even one still inside the momentary window),
+    // another call or a report at the point — when they are close in time: a neighbour's fault
+    // half an hour earlier says nothing about this call.
+    const near = (a: Date, b: Date | undefined) => b !== undefined && Math.abs(a.getTime() - b.getTime()) <= REPORT_COINCIDENCE_MS;
+    const offTimes = (topology.dps.get(dpId)?.meterIds ?? []).filter((m) => anyOff.has(m)).map((m) => evidence.meterPower.get(m)!.changedAt!);
+    const placeCall = recent(evidence.dpCalls.get(dpId)?.at) ? evidence.dpCalls.get(dpId)!.at : undefined;
+    const placeReport = recent(evidence.dpReports.get(dpId)?.at) ? evidence.dpReports.get(dpId)!.at : undefined;
     for (const [meterId, at] of calls) {
+      const corroborated = offTimes.some((t) => near(at, t)) || near(at, placeReport) || near(at, placeCall)
+        || calls.some(([other, t]) => other !== meterId && near(at, t));
       if (!corroborated && topology.meters.get(meterId)!.smart) continue;
       off.set(meterId, at);
       // The caller's own power-off, held back until now, is the same fault: it counts from its own time.

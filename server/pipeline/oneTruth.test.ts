@@ -122,6 +122,7 @@ describe("coincident evidence under a transformer", () => {
     ["a call and a last gasp", [gasp(10207, 0), call(10208, 30)], ["distribution_point:102:13"]],
     ["two last gasps minutes apart (not coincident)", [gasp(10209, 0), gasp(10210, 300)], ["meter:10209:1", "meter:10210:1"]],
     ["one lone last gasp", [gasp(10211, 0)], ["meter:10211:1"]],
+    ["a last gasp and a neighbour's call ten minutes later (not coincident)", [gasp(10212, 0), call(10213, 600)], ["meter:10212:1"]],
   ])("%s", (_name, signals, expected) => {
     const w = big();
     w.step(signals, 400);
@@ -158,5 +159,33 @@ describe("restoration with meters still dark", () => {
     expect(notices(w, "detected")).toEqual([]);
     expect(notices(w, "still_out")).toEqual([{ outageId: nested.id, type: "still_out", customerIds: [1011, 1012, 1013, 1014] }]);
     expect(w.outages.get(feeder.id)!.verificationDueAt).toBeNull();
+  });
+});
+
+describe("a point still dark after its feeder's restoration, back inside the verification window", () => {
+  it("is still found as a nested outage, restored when it came back", () => {
+    const w = new World();
+    w.step([trip(10, 0), gasp(1011, 1), gasp(1012, 1), gasp(1013, 1), gasp(1021, 1)], 61);
+    const feeder = w.open()[0];
+    w.step([close(10, 300), back(1021, 302)], 303);
+    expect(w.outages.get(feeder.id)).toMatchObject({ status: "restored", customersOut: 3 });
+    // DP 101 comes back 4 minutes later, before the 5-minute verification ends.
+    w.step([back(1011, 540), back(1012, 540)], 541);
+    const nested = [...w.outages.values()].filter((o) => o.parentOutageId === feeder.id);
+    expect(nested.map((o) => [o.level, o.deviceId, o.status])).toEqual([["distribution_point", 101, "restored"]]);
+    expect(w.open()).toEqual([]);
+    w.step([back(1013, 560)], 561);
+    expect(w.outages.get(feeder.id)!.verificationDueAt).toBeNull();
+    expect([...w.outages.values()].filter((o) => o.verificationDueAt)).toEqual([]);
+  });
+
+  it("a meter back within the momentary window of the restoration is just back", () => {
+    const w = new World();
+    w.step([trip(10, 0), gasp(1011, 1), gasp(1012, 1)], 61);
+    const feeder = w.open()[0];
+    w.step([close(10, 300)], 301);
+    w.step([back(1011, 320), back(1012, 330)], 331);
+    expect([...w.outages.values()].map((o) => o.id)).toEqual([feeder.id]);
+    expect(w.outages.get(feeder.id)).toMatchObject({ status: "restored", verificationDueAt: null, customersOut: 0 });
   });
 });

@@ -44,7 +44,13 @@ export function reconcileSubstation(pass: SubstationPass) {
     if (s && s.closedAt >= ended.offAt) held.add(meterId);
   }
   restoreProven(pass);
+  const late = followVerifying(pass);
   const restrictions = { ...restrictionsOf(pass), held };
+  // Meters back late after a restoration are evidence of a nested outage under it (with the still dark).
+  for (const [meterId, parentId] of late) {
+    held.delete(meterId);
+    restrictions.nestedParent.set(meterId, parentId);
+  }
   const desired = desiredOutages(pass.substationId, pass.topology, pass.evidence, restrictions, pass.now, pass.rule)
     .sort((a, b) => levelRank[b.level] - levelRank[a.level]);
   for (const d of desired) absorb(pass, d);
@@ -93,6 +99,50 @@ function restoreProven(pass: SubstationPass) {
       : "SCADA breaker closed";
     restore(pass, o, at > now ? now : at, system, "Supply proven back: " + why);
   }
+}
+
+/**
+ * Restored outages still verifying: a meter not yet back that reports power is back (the list's
+ * count and the map follow at once; with all back the verification is over). One that comes back
+ * later than the momentary window after the restoration proves part of the network was still out
+ * after it: the verification has its answer and ends now. Meters still dark become nested
+ * outages as at the window's end (their points' meters that just came back with them); a point
+ * whose dark meters all came back late is recorded as a nested outage restored when they did.
+ */
+function followVerifying(pass: SubstationPass): Map<number, string> {
+  const { evidence, rule, topology } = pass;
+  const late = new Map<number, string>();
+  for (const o of pass.outages) {
+    if (isOpen(o) || !o.verificationDueAt || !o.restoredAt) continue;
+    const back: number[] = [];
+    let lateHere = false;
+    for (const [meterId, m] of o.meters) {
+      const t = m.state === "restored" ? undefined : evidence.energizedMeters.get(meterId);
+      if (!t) continue;
+      o.meters.set(meterId, { state: "restored", since: m.since });
+      back.push(meterId);
+      if (t.getTime() - o.restoredAt.getTime() > rule.momentarySeconds * 1000 && evidence.sustainedEnded.has(meterId)) {
+        late.set(meterId, o.id);
+        lateHere = true;
+      }
+    }
+    if (!back.length) continue;
+    const stillDark = [...o.meters].filter(([, m]) => m.state !== "restored").map(([id]) => id);
+    if (stillDark.length === 0) o.verificationDueAt = null;
+    else if (lateHere) {
+      o.verificationDueAt = pass.now;
+      for (const meterId of stillDark) {
+        const s = pass.settled.get(meterId);
+        if (s?.outageId === o.id) pass.settled.set(meterId, { ...s, verificationDueAt: pass.now });
+      }
+    }
+    markChanged(pass, o);
+    if (o.customersNotified) {
+      const customers = back.map((m) => topology.meters.get(m)?.customerId).filter((c): c is number => c != null);
+      pass.out.notifications.push({ outageId: o.id, type: "restored", customerIds: customers });
+    }
+  }
+  return late;
 }
 
 /**
