@@ -38,6 +38,14 @@ describe("momentary interruptions of a device (issue: whole transformer blips)",
     expect(w.meterPower.get(1031)!.status).toBe("unknown");
   });
 
+  it("a breaker that recloses within the window with every meter back is a momentary too", () => {
+    const w = new World();
+    w.step([trip(20, 0)], 1);
+    const d = w.step([close(20, 5), ...[2011, 2012, 2013].map((m) => back(m, 6))], 7);
+    expect([...w.outages.values()].map((o) => o.status)).toEqual(["cancelled"]);
+    expect(d.deviceMomentaries).toEqual([expect.objectContaining({ level: "feeder", deviceId: 20 })]);
+  });
+
   it("customers of a real outage are told once it has outlasted the window", () => {
     const w = new World();
     const first = w.step([trip(10, 0)], 1);

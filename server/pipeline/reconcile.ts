@@ -192,7 +192,7 @@ export function restore(
   // Supply back within the momentary window: a momentary interruption, not an outage. Meters that
   // gasped and have not said they are back are taken as back: a reclose within seconds re-energizes
   // everything below it, and a lost restore message is likelier than a second fault that second.
-  const momentary = !opts.byPerson && (stillOff.length === 0 ? evidenced.length > 0 : o.level !== "meter")
+  const momentary = !opts.byPerson && (o.level !== "meter" || (stillOff.length === 0 && evidenced.length > 0))
     && at.getTime() - o.firstDetectedAt.getTime() <= rule.momentarySeconds * 1000;
   if (momentary) {
     for (const meterId of stillOff.splice(0)) {
