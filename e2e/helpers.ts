@@ -60,6 +60,35 @@ export async function pixelsAt(page: Page, x: number, y: number, size = 5): Prom
   }, png.toString("base64"));
 }
 
+/**
+ * Screen points (page pixels, on a 3-pixel grid) inside `clip` whose colour is within `tolerance`
+ * of `hex`: where the map drew something of that colour. At most `max` of them.
+ */
+export async function pointsOfColour(page: Page, clip: { x: number; y: number; width: number; height: number }, hex: string, tolerance = 12, max = 30) {
+  const png = await page.screenshot({ clip });
+  const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const found: Array<[number, number]> = await page.evaluate(async ({ b64, want, tolerance, max }) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, img.width, img.height).data;
+    const out: Array<[number, number]> = [];
+    for (let y = 0; y < img.height && out.length < max; y += 3) {
+      for (let x = 0; x < img.width && out.length < max; x += 3) {
+        const i = (y * img.width + x) * 4;
+        if (want.every((v, k) => Math.abs(d[i + k] - v) <= tolerance)) out.push([x, y]);
+      }
+    }
+    return out;
+  }, { b64: png.toString("base64"), want, tolerance, max });
+  return found.map(([x, y]) => ({ x: clip.x + x, y: clip.y + y }));
+}
+
 /** Hue in degrees (0 red, 30 orange, 45 yellow, 120 green). */
 export function hue([r, g, b]: [number, number, number]): number {
   const max = Math.max(r, g, b), min = Math.min(r, g, b);

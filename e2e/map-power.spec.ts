@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./signIn";
-import { feeders, tripFeeder } from "./helpers";
+import { feeders, pointsOfColour, tripFeeder } from "./helpers";
+import { meterColors } from "../components/palette";
 import { rewriteTrpc } from "./trpcRewrite";
 
 const METER_STATES = ["on", "off", "assumed", "unknown"] as const;
@@ -50,6 +51,20 @@ test("a tripped feeder's silent meters are drawn assumed off, from the server's 
   // the view also holds meters of a neighbouring feeder, which are on.
   await expect(map).toHaveAttribute("data-rendered-meter-states", /assumed:\d+/, { timeout: 15_000 });
   await page.screenshot({ path: "e2e/screenshots/map-feeder-trip-meters.png" });
+
+  // Clicking one (its hollow centre, found on the screen) says what the ring means.
+  await page.waitForTimeout(500);
+  const box = (await map.boundingBox())!;
+  const hollow = await pointsOfColour(page, { x: box.x + 60, y: box.y + 60, width: box.width - 400, height: box.height - 120 }, meterColors.assumedFill);
+  expect(hollow.length).toBeGreaterThan(0);
+  const popup = page.locator(".maplibregl-popup");
+  for (const p of hollow) {
+    await page.mouse.click(p.x, p.y);
+    if (/^Meter /.test(await popup.locator("h3").innerText({ timeout: 1_000 }).catch(() => ""))) break;
+  }
+  await expect(popup.locator("h3")).toHaveText(/^Meter M\d+/);
+  await expect(popup).toContainText("off (assumed: under an open device)");
+  await page.screenshot({ path: "e2e/screenshots/map-meter-popup.png" });
 });
 
 test("distribution points in view follow a trip live, without moving the map", async ({ page }) => {
