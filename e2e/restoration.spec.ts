@@ -46,6 +46,8 @@ test("after a crew restores with meters still dark, the dispatcher's panel drops
 
     await assignment.getByRole("button", { name: "Restored" }).click();
     await expect(assignment).toHaveAttribute("data-status", "completed");
+    await expect(assignment.getByTestId("assignment-power")).toHaveText("restored");
+    await expect(assignment).not.toContainText("Customers out");
   } finally {
     await phone.close();
   }

@@ -61,7 +61,10 @@ export function CrewPage() {
                 <dl className="facts">
                   <dt>Status</dt><dd data-testid="assignment-status">{status.replace("_", " ")}</dd>
                   <dt>Device</dt><dd>{a.device_code ? `${String(a.device_level)} ${String(a.device_code)}` : "–"}</dd>
-                  <dt>Customers out</dt><dd>{formatCount(Number(a.customers))}</dd>
+                  {/* Once its outage is restored nobody is out because of it: say so, not a stale count. */}
+                  {String(a.outage_status) === "restored"
+                    ? <><dt>Power</dt><dd data-testid="assignment-power">restored</dd></>
+                    : <><dt>Customers out</dt><dd>{formatCount(Number(a.customers))}</dd></>}
                   <dt>Assigned</dt><dd>{formatTime(a.assigned_at as string, tz)}</dd>
                   {a.lat != null && <><dt>Place</dt><dd><a href={`geo:${Number(a.lat)},${Number(a.lng)}`}>{Number(a.lat).toFixed(5)}, {Number(a.lng).toFixed(5)}</a></dd></>}
                 </dl>
