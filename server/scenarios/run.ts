@@ -1,3 +1,5 @@
+import { sql } from "drizzle-orm";
+import { queryRows } from "../../db/client";
 import type { RunningServer } from "../index";
 import { sweepVerifications } from "../ingest/sweeper";
 import { detectedOutages, replayStorm, type ReplayOptions, type ReplayResult } from "./replay";
@@ -40,7 +42,9 @@ export async function runStorm(server: RunningServer, storm: Storm, clock: Storm
     // The last pushes leave on the hub's next tick.
     await new Promise((r) => setTimeout(r, 500));
     const detected = await detectedOutages(server.database.db, replay.firstPushAtMs);
-    const score = scoreStorm({ truth: storm.truth.outages, noise: storm.truth.noise, detected, postedAtMs: replay.postedAtMs, crewRestores: replay.crewRestores });
+    const deviceMomentariesRecorded = await queryRows<{ level: string; deviceCode: string }>(server.database.db, sql`
+      SELECT level, device_code AS "deviceCode" FROM oms_device_momentaries`);
+    const score = scoreStorm({ truth: storm.truth.outages, noise: storm.truth.noise, detected, postedAtMs: replay.postedAtMs, crewRestores: replay.crewRestores, deviceMomentariesRecorded });
     const { close: _close, ...rest } = replay;
     return { replay: rest, score };
   } finally {
