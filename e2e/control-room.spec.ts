@@ -55,6 +55,8 @@ test("a dispatcher sees a SCADA trip appear live, dispatches a crew; the crew ma
   await expect(page.getByTestId("detail-status")).toHaveText("restored");
   await page.getByRole("tab", { name: /Timeline/ }).click();
   await expect(page.getByTestId("timeline")).toContainText("Fuse replaced");
+  // Entry types read as words: "crew en route", never "crew en_route".
+  expect(await page.getByTestId("timeline").locator("li > b").allInnerTexts()).toContain("crew en route");
   await page.screenshot({ path: "e2e/screenshots/dispatcher-restored.png" });
 });
 

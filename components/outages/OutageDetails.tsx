@@ -92,7 +92,7 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate, on
         )}
         {tab === "timeline" && (
           <ol className="timeline" data-testid="timeline">{o.timeline.map((t) => (
-            <li key={t.id}><span className="muted">{formatTime(t.at, timeZone)}</span> <b>{t.type.replace("_", " ")}</b> {localizeTimes(t.description, timeZone)}
+            <li key={t.id}><span className="muted">{formatTime(t.at, timeZone)}</span> <b>{t.type.replaceAll("_", " ")}</b> {localizeTimes(t.description, timeZone)}
               {t.actor && <span className="muted"> — {t.actor}</span>}</li>
           ))}</ol>
         )}
