@@ -1,32 +1,17 @@
 "use client";
 
-import { useQuery, type UseQueryOptions } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { useTRPC } from "../providers/trpc";
 import { formatCount, formatTime } from "../format";
 
-/** A device's momentary interruption: its meters went off and came back within the momentary window. Never an outage. */
-export interface DeviceMomentary {
-  id: string;
-  level: "distribution_point" | "feeder" | "substation" | "meter";
-  deviceCode: string;
-  startedAt: string;
-  endedAt: string;
-  customers: number;
-  metersReporting: number;
-}
-
-type MomentaryQuery = { queryOptions: (input: { hours?: number }) => UseQueryOptions<DeviceMomentary[], unknown, DeviceMomentary[], readonly unknown[]> };
-
 /**
- * The last hours' momentary interruptions (they feed MAIFI). `outages.momentaries` is newer than
- * some servers: it is reached through the client's proxy whatever the router's type says, and a
- * server without it answers NOT_FOUND, which reads as "not recorded here" instead of breaking the page.
+ * The last hours' momentary interruptions (they feed MAIFI). A server older than this page answers
+ * NOT_FOUND, which reads as "not recorded here" instead of breaking the page.
  */
 export function useMomentaries(hours = 24) {
   const trpc = useTRPC();
-  const momentaries = (trpc.outages as unknown as { momentaries: MomentaryQuery }).momentaries;
-  return useQuery({ ...momentaries.queryOptions({ hours }), retry: false, refetchInterval: 60_000 });
+  return useQuery({ ...trpc.outages.momentaries.queryOptions({ hours }), retry: false, refetchInterval: 60_000 });
 }
 
 const notRecordedHere = (err: unknown) => err instanceof TRPCClientError && (err.data as { code?: string } | undefined)?.code === "NOT_FOUND";
@@ -36,7 +21,7 @@ export function MomentaryList({ hours = 24, timeZone }: { hours?: number; timeZo
   if (list.error) {
     return notRecordedHere(list.error)
       ? <p className="empty" data-testid="momentaries-unavailable">This server does not record momentary interruptions yet.</p>
-      : <p className="form-error" role="alert">Could not load momentary interruptions: {(list.error as Error).message}</p>;
+      : <p className="form-error" role="alert">Could not load momentary interruptions: {list.error.message}</p>;
   }
   if (!list.data) return <p className="empty">Loading…</p>;
   if (list.data.length === 0) return <p className="empty" data-testid="no-momentaries">No momentary interruptions in the last {hours} hours.</p>;
