@@ -33,6 +33,11 @@ describe(`demo storm feed through the real ingestion routes on ${runtimeName}`, 
     await expect.poll(() => feed.stats().scenarios, { timeout: 60_000, interval: 250 }).toBeGreaterThan(10);
     await expect.poll(() => lines.some((l) => l.includes("feeder trip on")), { timeout: 60_000, interval: 250 }).toBe(true);
     await expect.poll(restoredCount, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    // Outages seen only by meters wait out the (scaled) momentary window: wait for them too.
+    const outageCount = async () => (await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM oms_outage_events`))[0].n;
+    await expect.poll(outageCount, { timeout: 60_000, interval: 500 }).toBeGreaterThan(3);
+    const sourceTypes = async () => (await rows<{ source_type: string }>(sql`SELECT DISTINCT source_type FROM oms_event_sources ORDER BY source_type`)).map((r) => r.source_type);
+    await expect.poll(sourceTypes, { timeout: 60_000, interval: 500 }).toEqual(expect.arrayContaining(["call_center", "kaifa", "scada"]));
     await feed.stop();
     expect(feed.stats().failures, lines.join("\n")).toBe(0);
 
