@@ -66,7 +66,8 @@ export function desiredOutages(
       if (recent(at)) feederEvidence.set(-dpId, at!);
       // A call with only a place counts when something else there says the power is off.
       const call = evidence.dpCalls.get(dpId)?.at;
-      if (recent(call) && !feederEvidence.has(-dpId) && topology.dps.get(dpId)!.meterIds.some((m) => feederEvidence.has(m))) {
+      const near = (t: Date | undefined) => t !== undefined && Math.abs(t.getTime() - call!.getTime()) <= REPORT_COINCIDENCE_MS;
+      if (recent(call) && !feederEvidence.has(-dpId) && topology.dps.get(dpId)!.meterIds.some((m) => near(feederEvidence.get(m)))) {
         feederEvidence.set(-dpId, call!);
       }
     }

@@ -97,6 +97,10 @@ export function applySignals(signals: PlacedSignal[], evidence: Evidence, rule: 
       if (later(at, current.changedAt) && current.state !== state) {
         evidence.breakers.set(key, { state, changedAt: at });
         out.breakerChanges.push({ level: placement.level, id, state, at, inferred: false });
+      } else if (state === "closed" && current.state === "closed" && !current.inferred && later(at, current.changedAt)) {
+        // A close of a closed breaker still dates it: a trip delivered late, older than this close, is over.
+        evidence.breakers.set(key, { state, changedAt: at });
+        out.breakerChanges.push({ level: placement.level, id, state, at, inferred: false });
       } else if (state === "closed" && current.state === "closed" && current.inferred) {
         // SCADA confirms a close the meters had already proved: the breaker is no longer inferred, nothing else changes.
         evidence.breakers.set(key, { state, changedAt: current.changedAt, inferred: false });

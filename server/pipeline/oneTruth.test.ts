@@ -46,6 +46,13 @@ describe("momentary interruptions of a device (issue: whole transformer blips)",
     expect(d.deviceMomentaries).toEqual([expect.objectContaining({ level: "feeder", deviceId: 20 })]);
   });
 
+  it("a trip delivered after the close that ended it opens nothing", () => {
+    const w = new World();
+    w.step([close(20, 5)], 6);
+    w.step([trip(20, 0)], 7);
+    expect(w.open()).toEqual([]);
+  });
+
   it("customers of a real outage are told once it has outlasted the window", () => {
     const w = new World();
     const first = w.step([trip(10, 0)], 1);
