@@ -8,7 +8,6 @@ import { queryRows, type DbOrTx } from "../client";
  * last word was power; `unknown` — it never said anything and no outage holds it.
  */
 export type MeterPowerState = "off" | "assumed" | "on" | "unknown";
-export const DARK_STATES: readonly MeterPowerState[] = ["off", "assumed"];
 
 export interface MeterStateChange { id: number; status: MeterPowerState; at: string }
 
@@ -24,19 +23,3 @@ export async function meterPowerStates(db: DbOrTx, meterIds: number[]): Promise<
 
 /** Live: open, or restored and still being verified (its meters not back are still dark). */
 export const LIVE_OUTAGE = sql`(o.status IN ('detected', 'confirmed', 'in_progress') OR (o.status = 'restored' AND o.verification_due_at IS NOT NULL))`;
-
-/**
- * The top bar's numbers by the same rule as the view: customers held dark by live outages, and
- * meters that report no power but no outage holds yet (inside the momentary window).
- */
-export async function darkTotals(db: DbOrTx): Promise<{ customersOut: number; metersOut: number; unheldReportedOff: number }> {
-  const [row] = await queryRows<Record<string, number>>(db, sql`
-    SELECT (SELECT COUNT(DISTINCT am.customer_id) FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
-            WHERE am.state <> 'restored' AND ${LIVE_OUTAGE})::int AS customers_out,
-           (SELECT COUNT(DISTINCT am.meter_id) FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
-            WHERE am.state <> 'restored' AND ${LIVE_OUTAGE})::int AS meters_out,
-           (SELECT COUNT(*) FROM oms_meters m WHERE m.power_status = 'off' AND NOT EXISTS (
-              SELECT 1 FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
-              WHERE am.meter_id = m.id AND am.state <> 'restored' AND ${LIVE_OUTAGE}))::int AS unheld`);
-  return { customersOut: Number(row.customers_out), metersOut: Number(row.meters_out), unheldReportedOff: Number(row.unheld) };
-}
