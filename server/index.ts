@@ -9,6 +9,7 @@ import { createHttpApp } from "./http/app";
 import { createRealtime, type Realtime } from "./realtime/hub";
 import { createServices } from "./services";
 import { startSweeper } from "./ingest/sweeper";
+import { startRetrier } from "./ingest/retrier";
 import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
 import { startStormFeed } from "./demo/stormFeed";
 import { issueDemoKeys, provisionDemoIntegrations } from "./demo/demoKeys";
@@ -95,6 +96,8 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     }));
     const realtime = (hub = await createRealtime(httpServer, database.db, auth, config.redisUrl));
     const sweeper = startSweeper(services.ingest, log);
+    // What was accepted but left unfinished (a crash, a lost database) is finished here.
+    const retrier = startRetrier(services.ingest, log);
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
@@ -109,6 +112,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
       sweeper.stop();
+      await retrier.stop();
       await feed?.stop();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await realtime.close();

@@ -146,8 +146,15 @@ describe(`ingestion and correlation on ${runtimeName}`, () => {
     expect(bad.body.issues.map((i: any) => i.path)).toEqual(expect.arrayContaining(["[0].ticketId", "[1].timestamp"]));
     const after = await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM oms_outage_events`);
     expect(after).toEqual(before);
-    const [rejections] = await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM ingest_inbox WHERE status = 'rejected' AND source_type = 'call_center'`);
-    expect(rejections.n).toBe(2);
+    // Kept once per request, with every bad item's reasons.
+    const [rejections] = await rows<{ n: number; requests: number; paths: string[] }>(sql`
+      SELECT COALESCE(SUM(rejected_count), 0)::int AS n, COUNT(*)::int AS requests,
+        ARRAY(SELECT i ->> 'path' FROM ingest_rejections r2, jsonb_array_elements(r2.issues) it, jsonb_array_elements(it -> 'issues') i WHERE r2.source_type = 'call_center') AS paths
+      FROM ingest_rejections WHERE source_type = 'call_center'`);
+    expect(rejections).toMatchObject({ n: 2, requests: 1 });
+    expect(rejections.paths).toEqual(expect.arrayContaining(["[0].ticketId", "[1].timestamp"]));
+    const [inbox] = await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM ingest_inbox WHERE source_type = 'call_center' AND status = 'rejected'`);
+    expect(inbox.n).toBe(0);
     const malformed = await api(`/api/ingest/scada`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
     expect(malformed.status).toBe(400);
   });

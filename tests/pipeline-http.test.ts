@@ -52,8 +52,8 @@ describe(`correlation through HTTP on ${runtimeName}`, () => {
     expect(plain.status).toBe(415);
     expect(plain.body.message).toContain("application/json");
     expect(await counts()).toEqual(before);
-    const [rejected] = await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM ingest_inbox WHERE status = 'rejected'`);
-    expect(rejected.n).toBe(cases.length);
+    const [rejected] = await rows<{ n: number; requests: number }>(sql`SELECT COALESCE(SUM(rejected_count), 0)::int AS n, COUNT(*)::int AS requests FROM ingest_rejections`);
+    expect(rejected).toEqual({ n: cases.length, requests: cases.length });
   });
 
   it("records a momentary blip and opens no outage", async () => {

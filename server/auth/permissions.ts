@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   "rules.edit": { roles: ["supervisor"], omsApi: false, what: "change correlation rules" },
   "users.manage": { roles: ["supervisor"], omsApi: false, what: "create users, change roles and crews, disable users, reset passwords" },
   "keys.manage": { roles: ["supervisor"], omsApi: false, what: "create, list and revoke integration API keys" },
+  "ingest.manage": { roles: ["supervisor"], omsApi: false, what: "see events whose processing failed repeatedly (parked) and retry them" },
   "audit.read": { roles: ["supervisor"], omsApi: false, what: "read the audit log" },
   "account.self": { roles: ["viewer", "crew", "dispatcher", "supervisor"], omsApi: false, what: "see one's own account, change one's own password" },
 } as const satisfies Record<string, { roles: readonly UserRole[]; omsApi: boolean; what: string }>;

@@ -4,7 +4,9 @@ import type { DeviceLevel } from "../../db/schema";
 import type { Actor } from "../context";
 import { conflict, invalid } from "../errors";
 import { outageIds, SUBSTATION_LOCK_KEY } from "../ingest/correlateBatch";
-import { markProcessed, storeInInbox } from "../ingest/inbox";
+import { claimInbox, markProcessed, recordRejections } from "../ingest/inbox";
+import { newOwner } from "../ingest/service";
+import { DomainError } from "../errors";
 import { placeSignals } from "../ingest/placement";
 import type { IngestDeps } from "../ingest/service";
 import { emptyDecisions } from "../pipeline/correlate";
@@ -35,11 +37,21 @@ export async function createEvent(deps: IngestDeps, actor: Actor, input: Generic
   const signal = signalFromRequest({ ...input, event_type: "outage" });
   const rule = await deps.activeRule(deps.db);
   const now = deps.now();
-  const { stored, duplicates } = await storeInInbox(deps.db, input.source_type, [{ index: 0, sourceEventId: input.source_event_id, raw: input }], actor.kind === "integration" ? actor.id : null);
-  if (duplicates.length) return { ...(duplicates[0].response as object), duplicate: true };
+  const apiKeyId = actor.kind === "integration" ? actor.id : null;
+  const owner = newOwner("events/create");
 
+  // Stored and processed in one transaction: a concurrent copy waits on the inbox row's unique
+  // index and then finds the answer; a refused creation leaves no row (it is kept as a rejection).
   const result = await deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
+    const { claimed, answered, inFlight } = await claimInbox(tx, input.source_type, [{ index: 0, sourceEventId: input.source_event_id, raw: input, signals: [signal] }], apiKeyId, owner);
+    if (!claimed.length) {
+      const previous = answered[0] ?? inFlight[0];
+      const response = answered[0]?.response;
+      if (response) return { answer: { ...(response as object), duplicate: true }, changes: [] };
+      throw conflict(`The event ${previous.sourceEventId} is already being processed`);
+    }
+    const stored = claimed;
     const [placed] = await placeSignals(tx, [signal], input.spatial_radius_meters ?? rule.radiusMeters);
     if (placed.placement.level === "unmatched") throw invalid(`Cannot place the event: ${placed.placement.reason}`, [{ path: "metadata", message: placed.placement.reason }]);
     const [sub] = await queryRows<{ id: number }>(tx, sql`
@@ -78,7 +90,9 @@ export async function createEvent(deps: IngestDeps, actor: Actor, input: Generic
     return { answer, changes };
   }).catch(async (err) => {
     // A refused creation is kept like any rejected input, with its reason.
-    await deps.db.execute(sql`UPDATE ingest_inbox SET status = 'rejected', error = ${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}::jsonb WHERE id = ${stored[0].inboxId}`);
+    if (err instanceof DomainError) {
+      await recordRejections(deps.db, input.source_type, [{ index: 0, raw: input, issues: err.issues.length ? err.issues : [{ path: "(body)", message: err.message }] }], apiKeyId).catch(() => {});
+    }
     throw err;
   });
   deps.publisher.publish(result.changes);

@@ -1,71 +1,190 @@
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
 import { unnestRows } from "../../db/arrays";
 import type { SourceType } from "../../db/schema";
-import type { ParseIssue } from "./signal";
-
-export interface InboxEntry { index: number; sourceEventId: string; raw: unknown }
-export interface StoredEntry extends InboxEntry { inboxId: number }
-export interface DuplicateEntry extends InboxEntry { response: unknown }
+import type { ParseIssue, Signal } from "./signal";
 
 /**
- * Stores accepted events before anything else happens to them. An event already stored under
- * the same (source, source event id) is a duplicate and gets the answer the first delivery got;
- * one whose processing never finished (received or failed) is taken up again.
+ * How long a claim on an inbox row lasts. Within it, the claimant is the row's only processing
+ * owner; a copy of the event that arrives meanwhile waits for the owner's answer. Past it (the
+ * owner crashed or lost its database), the retrier or a re-delivery takes the row over. The
+ * processing transaction locks its rows, so a lease that runs out mid-processing changes nothing.
  */
-export async function storeInInbox(tx: DbOrTx, source: SourceType, entries: InboxEntry[], apiKeyId: string | null) {
-  const stored: StoredEntry[] = [];
-  const duplicates: DuplicateEntry[] = [];
-  if (!entries.length) return { stored, duplicates };
+export const INBOX_LEASE_MS = 30_000;
+/**
+ * Processing attempts before a row is parked as `dead` (a supervisor can retry it). After the
+ * n-th failure the next attempt waits 5 s × 2^(n−1), at most 5 minutes (see markFailed).
+ */
+export const MAX_ATTEMPTS = 5;
+
+/** The longest body prefix kept with a rejection, and how many items' issues are kept. */
+export const REJECTED_BODY_HEAD_CHARS = 65_536;
+export const REJECTED_ITEMS_KEPT = 50;
+const ISSUES_PER_ITEM_KEPT = 10;
+const ISSUE_TEXT_CHARS = 500;
+
+export interface InboxEntry { index: number; sourceEventId: string; raw: unknown; signals: Signal[] }
+/** An entry whose row this request owns: it processes it. */
+export interface ClaimedEntry extends InboxEntry { inboxId: number }
+/** An entry answered before: the first delivery's answer is replayed. */
+export interface AnsweredEntry extends InboxEntry { inboxId: number; status: string; response: unknown }
+
+/** A text PostgreSQL can store: no NUL, no lone surrogate (both are refused by text and jsonb). */
+export function storableText(s: string): string {
+  return s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+
+const lease = sql`clock_timestamp() + ${`${INBOX_LEASE_MS} milliseconds`}::interval`;
+const claimable = sql`status IN ('received', 'failed') AND (claimed_until IS NULL OR claimed_until < clock_timestamp())`;
+
+/**
+ * Stores a request's good events and claims the ones nobody owns, in one short transaction:
+ * a new event is inserted already claimed by `owner`; an event stored before is claimed only
+ * if it is unfinished and its lease has run out. Everything else is either answered (finished
+ * or parked) or in flight under another owner. Concurrent requests with the same event, in
+ * this process or another, serialise on the unique index and on the row, so one of them wins.
+ */
+export async function claimInbox(tx: DbOrTx, source: SourceType, entries: InboxEntry[], apiKeyId: string | null, owner: string) {
+  const claimed: ClaimedEntry[] = [];
+  const answered: AnsweredEntry[] = [];
+  const inFlight: ClaimedEntry[] = [];
+  if (!entries.length) return { claimed, answered, inFlight };
   const firstOf = new Map<string, InboxEntry>();
   for (const e of entries) if (!firstOf.has(e.sourceEventId)) firstOf.set(e.sourceEventId, e);
   const unique = [...firstOf.values()];
   const inserted = await queryRows<{ id: number | string; sid: string }>(tx, sql`
-    INSERT INTO ingest_inbox (source_type, source_event_id, payload, status, api_key_id)
-    SELECT ${source}, sid, payload, 'received', ${apiKeyId} FROM ${unnestRows([
-      ["sid", "text", unique.map((e) => e.sourceEventId)], ["payload", "jsonb", unique.map((e) => JSON.stringify(e.raw ?? null))]])}
+    INSERT INTO ingest_inbox (source_type, source_event_id, payload, signals, status, api_key_id, claimed_by, claimed_until)
+    SELECT ${source}, sid, payload, signals, 'received', ${apiKeyId}, ${owner}, ${lease} FROM ${unnestRows([
+      ["sid", "text", unique.map((e) => e.sourceEventId)],
+      ["payload", "jsonb", unique.map((e) => JSON.stringify(e.raw ?? null))],
+      ["signals", "jsonb", unique.map((e) => JSON.stringify(e.signals))]])}
     ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING
     RETURNING id, source_event_id AS sid`);
-  const newIds = new Map(inserted.map((r) => [r.sid, Number(r.id)]));
-  const known = unique.filter((e) => !newIds.has(e.sourceEventId)).map((e) => e.sourceEventId);
-  const previous = known.length ? await queryRows<{ id: number | string; sid: string; status: string; response: unknown }>(tx, sql`
+  const ids = new Map(inserted.map((r) => [r.sid, Number(r.id)]));
+  const known = unique.filter((e) => !ids.has(e.sourceEventId)).map((e) => e.sourceEventId);
+  const taken = known.length ? await queryRows<{ id: number | string; sid: string }>(tx, sql`
+    UPDATE ingest_inbox SET claimed_by = ${owner}, claimed_until = ${lease}
+    WHERE source_type = ${source} AND source_event_id = ANY(${sql.param(known)}::text[]) AND ${claimable}
+    RETURNING id, source_event_id AS sid`) : [];
+  for (const r of taken) ids.set(r.sid, Number(r.id));
+  const others = known.filter((sid) => !taken.some((t) => t.sid === sid));
+  const previous = others.length ? await queryRows<{ id: number | string; sid: string; status: string; response: unknown }>(tx, sql`
     SELECT id, source_event_id AS sid, status, response FROM ingest_inbox
-    WHERE source_type = ${source} AND status <> 'rejected'
-      AND source_event_id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(known)}::jsonb)))`) : [];
+    WHERE source_type = ${source} AND status <> 'rejected' AND source_event_id = ANY(${sql.param(others)}::text[])`) : [];
   const prev = new Map(previous.map((p) => [p.sid, p]));
   for (const e of entries) {
     const first = firstOf.get(e.sourceEventId) === e;
-    const id = newIds.get(e.sourceEventId);
+    const id = ids.get(e.sourceEventId);
     const p = prev.get(e.sourceEventId);
-    if (first && id !== undefined) stored.push({ ...e, inboxId: id });
-    else if (first && p && (p.status === "received" || p.status === "failed")) stored.push({ ...e, inboxId: Number(p.id) });
-    else duplicates.push({ ...e, response: p?.response ?? null });
+    if (first && id !== undefined) claimed.push({ ...e, inboxId: id });
+    else if (id !== undefined) inFlight.push({ ...e, inboxId: id }); // a second copy within the request: answered after the first
+    else if (p && (p.status === "received" || p.status === "failed")) inFlight.push({ ...e, inboxId: Number(p.id) });
+    else answered.push({ ...e, inboxId: Number(p?.id ?? 0), status: p?.status ?? "processed", response: p?.response ?? null });
   }
-  return { stored, duplicates };
+  return { claimed, answered, inFlight };
 }
 
-/** Keeps rejected input with its reasons: nothing of it is processed, but nothing is lost either. */
-export async function recordRejections(tx: DbOrTx, source: SourceType, rejected: Array<{ raw: unknown; issues: ParseIssue[] }>, apiKeyId: string | null, rawText?: string) {
+/**
+ * Takes over unfinished rows whose lease has run out (their owner crashed, failed or lost its
+ * database) and whose next attempt is due; `ids` limits it to those rows. Rows another process
+ * is claiming at this moment are skipped, not waited for.
+ */
+export async function claimUnfinished(tx: DbOrTx, owner: string, opts: { ids?: number[]; limit?: number; due?: boolean } = {}) {
+  return queryRows<{ id: number | string; source_type: SourceType; source_event_id: string; payload: unknown; signals: unknown; api_key_id: string | null }>(tx, sql`
+    UPDATE ingest_inbox SET claimed_by = ${owner}, claimed_until = ${lease}
+    WHERE id IN (
+      SELECT id FROM ingest_inbox
+      WHERE ${claimable} ${opts.due === false ? sql`` : sql`AND (next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp())`}
+        ${opts.ids ? sql`AND id = ANY(${sql.param(opts.ids)}::int8[])` : sql``}
+      ORDER BY id LIMIT ${opts.limit ?? 500} FOR UPDATE SKIP LOCKED)
+    RETURNING id, source_type, source_event_id, payload, signals, api_key_id`);
+}
+
+/**
+ * In the processing transaction: locks the rows `owner` still owns (unfinished, claimed by it)
+ * until the transaction ends, and answers which they are. A row taken over by someone else
+ * since is left to them.
+ */
+export async function lockOwned(tx: DbOrTx, owner: string, inboxIds: number[]): Promise<Set<number>> {
+  if (!inboxIds.length) return new Set();
+  const rows = await queryRows<{ id: number | string }>(tx, sql`
+    SELECT id FROM ingest_inbox WHERE id = ANY(${sql.param(inboxIds)}::int8[]) AND claimed_by = ${owner}
+      AND status IN ('received', 'failed') ORDER BY id FOR UPDATE`);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** Where a set of rows stands now: finished ones with their answer, and which are claimable. */
+export async function inboxState(db: DbOrTx, inboxIds: number[]) {
+  return queryRows<{ id: number | string; status: string; response: unknown; claimable: boolean }>(db, sql`
+    SELECT id, status, response, (${claimable}) AS claimable FROM ingest_inbox WHERE id = ANY(${sql.param(inboxIds)}::int8[])`);
+}
+
+/** A parsed signal as stored in the inbox (`occurredAt` comes back as text). */
+export function reviveSignals(stored: unknown): Signal[] | null {
+  if (!Array.isArray(stored) || !stored.length) return null;
+  return stored.map((s: Signal & { occurredAt: string | Date }) => ({ ...s, occurredAt: new Date(s.occurredAt) }));
+}
+
+export interface RejectedBody {
+  /** The request body's bytes as received (JSON or XML). */
+  bytes?: Buffer;
+  contentType?: string;
+}
+
+/**
+ * Keeps rejected input with its reasons, bounded whatever the number of bad items: one row per
+ * request, the body once (its first 64 KiB, its length and SHA-256), the first 50 items' issues.
+ */
+export async function recordRejections(tx: DbOrTx, source: SourceType, rejected: Array<{ index: number; raw: unknown; issues: ParseIssue[] }>, apiKeyId: string | null, body: RejectedBody = {}) {
   if (!rejected.length) return;
+  const bytes = body.bytes ?? Buffer.from(safeJson(rejected.length === 1 ? rejected[0].raw : rejected.map((r) => r.raw)), "utf8");
+  const head = storableText(bytes.subarray(0, REJECTED_BODY_HEAD_CHARS * 4).toString("utf8").slice(0, REJECTED_BODY_HEAD_CHARS));
+  const issues = rejected.slice(0, REJECTED_ITEMS_KEPT).map((r) => ({
+    index: r.index,
+    issues: r.issues.slice(0, ISSUES_PER_ITEM_KEPT).map((i) => ({
+      path: storableText(String(i.path).slice(0, ISSUE_TEXT_CHARS)), message: storableText(String(i.message).slice(0, ISSUE_TEXT_CHARS)),
+    })),
+  }));
   await tx.execute(sql`
-    INSERT INTO ingest_inbox (source_type, payload, raw_text, status, error, api_key_id)
-    SELECT ${source}, payload, ${rawText ?? null}, 'rejected', error, ${apiKeyId} FROM ${unnestRows([
-      ["payload", "jsonb", rejected.map((r) => JSON.stringify(r.raw ?? null))],
-      ["error", "jsonb", rejected.map((r) => JSON.stringify({ issues: r.issues }))]])}`);
+    INSERT INTO ingest_rejections (source_type, api_key_id, content_type, body_sha256, body_length, body_head, rejected_count, issues)
+    VALUES (${source}, ${apiKeyId}, ${body.contentType ? storableText(body.contentType.slice(0, 200)) : null},
+      ${createHash("sha256").update(bytes).digest("hex")}, ${bytes.length}::int, ${head}, ${rejected.length}::int, ${JSON.stringify(issues)}::jsonb)`);
 }
 
+/** JSON of anything a parser produced (a cycle or a BigInt cannot come from JSON, but stay safe). */
+function safeJson(v: unknown): string {
+  try { return JSON.stringify(v ?? null) ?? "null"; } catch { return "null"; }
+}
+
+/** Finishes rows in the transaction that processed them: their answer, and nobody owns them any more. */
 export async function markProcessed(tx: DbOrTx, results: Array<{ inboxId: number; status: string; response: unknown }>, now: Date) {
   if (!results.length) return;
   await tx.execute(sql`
-    UPDATE ingest_inbox i SET status = t.status, response = t.response, processed_at = ${now.toISOString()}, attempts = i.attempts + 1, error = NULL
+    UPDATE ingest_inbox i SET status = t.status, response = t.response, processed_at = ${now.toISOString()}, attempts = i.attempts + 1,
+      error = NULL, claimed_by = NULL, claimed_until = NULL, next_attempt_at = NULL
     FROM ${unnestRows([["id", "int8", results.map((r) => r.inboxId)], ["status", "text", results.map((r) => r.status)],
       ["response", "jsonb", results.map((r) => JSON.stringify(r.response))]])}
     WHERE i.id = t.id`);
 }
 
-export async function markFailed(tx: DbOrTx, inboxIds: number[], error: string) {
+/**
+ * A processing attempt failed: the row is released with its error and retried after a backoff,
+ * or parked as `dead` once it has failed MAX_ATTEMPTS times. Only rows `owner` still owns.
+ */
+export async function markFailed(db: DbOrTx, inboxIds: number[], error: string, owner: string) {
   if (!inboxIds.length) return;
-  await tx.execute(sql`
-    UPDATE ingest_inbox SET status = 'failed', attempts = attempts + 1, error = ${JSON.stringify({ message: error })}::jsonb
-    WHERE id = ANY(${sql.param(inboxIds)}::int8[])`);
+  await db.execute(sql`
+    UPDATE ingest_inbox SET attempts = attempts + 1,
+      status = CASE WHEN attempts + 1 >= ${MAX_ATTEMPTS}::int THEN 'dead' ELSE 'failed' END,
+      error = ${JSON.stringify({ message: storableText(error.slice(0, 2_000)), at: new Date().toISOString() })}::jsonb,
+      next_attempt_at = clock_timestamp() + make_interval(secs => LEAST(5 * power(2, attempts), 300)),
+      claimed_by = NULL, claimed_until = NULL
+    WHERE id = ANY(${sql.param(inboxIds)}::int8[]) AND claimed_by = ${owner} AND status IN ('received', 'failed')`);
+}
+
+/** Gives rows back unprocessed (nothing failed: e.g. the request is abandoned), for another owner at once. */
+export async function releaseClaims(db: DbOrTx, inboxIds: number[], owner: string) {
+  if (!inboxIds.length) return;
+  await db.execute(sql`UPDATE ingest_inbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ANY(${sql.param(inboxIds)}::int8[]) AND claimed_by = ${owner}`);
 }

@@ -1,13 +1,15 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import type { SourceType } from "../../db/schema";
 import { invalid } from "../errors";
+import { describeError, isDatabaseUnavailable } from "../errorCauses";
 import type { Actor } from "../context";
 import type { Rule } from "../pipeline/rules";
 import type { Publisher, Change } from "../realtime/publisher";
 import type { TopologyCache } from "../repository/topology";
 import { writeSourceEvents } from "../repository/sourceEvents";
 import { correlateBatch } from "./correlateBatch";
-import { markFailed, markProcessed, recordRejections, storeInInbox } from "./inbox";
+import { claimInbox, claimUnfinished, inboxState, lockOwned, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
 import { placeSignals } from "./placement";
 import { checkMetersUnder, type MeterCheck } from "./scadaMeterCheck";
 import type { ParsedItem, ParseIssue, Signal } from "./signal";
@@ -24,7 +26,12 @@ export interface IngestDeps {
   afterCommit?(): Promise<void>;
 }
 
-export type ItemStatus = "correlated" | "recorded" | "unmatched" | "rejected";
+/**
+ * `pending`: stored and acknowledged but not processed yet, with the reason: the first delivery
+ * of the event is still being processed elsewhere, or processing failed and the server retries
+ * it by itself. Either way it is counted exactly once, later.
+ */
+export type ItemStatus = "correlated" | "recorded" | "unmatched" | "rejected" | "pending";
 
 export interface ItemResult extends Partial<MeterCheck> {
   index: number;
@@ -44,60 +51,148 @@ export interface IngestAnswer {
   duplicates: number;
   rejected: number;
   unmatched: number;
+  pending: number;
   results: ItemResult[];
 }
 
+/** How long a copy of an event waits for the answer of its first delivery, still in flight. */
+export const IN_FLIGHT_WAIT_MS = 10_000;
+
+/** A processing owner: one per request or retrier pass, unique across processes. */
+export const newOwner = (what: string) => `${what}:${process.pid}:${randomUUID()}`;
+
 /**
- * One request from an integration: bad items are recorded as rejections and reported by
- * index; good ones are stored in the inbox (committed) before the pipeline runs, so a failure
- * in processing loses nothing; duplicates answer what their first delivery was answered.
+ * One request from an integration: bad items are recorded as one bounded rejection and
+ * reported by index; good ones are stored in the inbox (committed) and claimed before the
+ * pipeline runs, so a failure in processing loses nothing and no event is processed twice:
+ * a copy whose first delivery is in flight waits for that answer; a duplicate gets it.
  */
-export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType, items: ParsedItem[], rawText?: string): Promise<IngestAnswer> {
+export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType, items: ParsedItem[], body?: RejectedBody): Promise<IngestAnswer> {
   const apiKeyId = actor.kind === "integration" ? actor.id : null;
   const bad = items.filter((i): i is Extract<ParsedItem, { ok: false }> => !i.ok);
   const good = items.filter((i): i is Extract<ParsedItem, { ok: true }> => i.ok && i.signals.length > 0);
-  const { stored, duplicates } = await deps.db.transaction(async (tx) => {
-    await recordRejections(tx as never, source, bad, apiKeyId, rawText);
-    return storeInInbox(tx as never, source, good.map((i) => ({ index: i.index, sourceEventId: i.signals[0].sourceEventId, raw: i.raw })), apiKeyId);
+  const owner = newOwner("request");
+  const entries: InboxEntry[] = good.map((i) => ({ index: i.index, sourceEventId: i.signals[0].sourceEventId, raw: i.raw, signals: i.signals }));
+  const { claimed, answered, inFlight } = await deps.db.transaction(async (tx) => {
+    await recordRejections(tx as never, source, bad, apiKeyId, body);
+    return claimInbox(tx as never, source, entries, apiKeyId, owner);
   });
   if (good.length === 0) {
     throw invalid(`No valid ${source} event in the request`, bad.flatMap((b) => b.issues));
   }
 
-  const signalsOf = new Map(good.map((i) => [i.index, i.signals]));
-  let processed: ItemResult[] = [];
-  let changes: Change[] = [];
-  try {
-    ({ processed, changes } = await processStored(deps, actor, source, stored.map((s) => ({ ...s, signals: signalsOf.get(s.index)! }))));
-  } catch (err) {
-    await markFailed(deps.db, stored.map((s) => s.inboxId), err instanceof Error ? err.message : String(err)).catch(() => {});
-    throw err;
-  }
-  deps.publisher.publish(changes);
-  await deps.afterCommit?.().catch((err) => console.error("after-commit work failed:", err));
+  const mine = await processIsolated(deps, actor, source, claimed, owner);
+  deps.publisher.publish(mine.changes);
+  const others = await awaitOthers(deps, actor, source, [...inFlight, ...mine.lost], owner);
+  if (mine.results.length || others.processedHere) await deps.afterCommit?.().catch((err) => console.error(`after-commit work failed: ${describeError(err)}`));
 
   const results: ItemResult[] = [
-    ...processed,
-    ...duplicates.map((d) => ({ ...(d.response as ItemResult), index: d.index, duplicate: true })),
+    ...mine.results,
+    ...others.results,
+    ...answered.map((d) => answerOf(d, d.status, d.response)),
     ...bad.map((b) => ({ index: b.index, status: "rejected" as const, issues: b.issues })),
   ].sort((a, b) => a.index - b.index);
   return {
-    accepted: processed.length,
-    duplicates: duplicates.length,
+    accepted: results.filter((r) => !r.duplicate && r.status !== "rejected" && r.status !== "pending").length,
+    duplicates: results.filter((r) => r.duplicate).length,
     rejected: bad.length,
     unmatched: results.filter((r) => r.status === "unmatched").length,
+    pending: results.filter((r) => r.status === "pending").length,
     results,
   };
 }
 
-interface Pending { index: number; inboxId: number; sourceEventId: string; signals: Signal[] }
+/** The answer for a copy of an event from its row: the first delivery's, or why it is pending. */
+function answerOf(e: InboxEntry, status: string, response: unknown): ItemResult {
+  if ((status === "processed" || status === "unmatched") && response) return { ...(response as ItemResult), index: e.index, duplicate: true };
+  return pendingResult(e, status === "dead"
+    ? "processing failed repeatedly; the event is parked for a supervisor to retry"
+    : "the first delivery of this event is still being processed; it is counted once", true);
+}
 
-async function processStored(deps: IngestDeps, actor: Actor, source: SourceType, items: Pending[]) {
-  if (!items.length) return { processed: [], changes: [] };
+function pendingResult(e: InboxEntry, reason: string, duplicate = false): ItemResult {
+  return { index: e.index, status: "pending", source_event_id: e.sourceEventId, reason, ...(duplicate ? { duplicate } : {}) };
+}
+
+interface Outcome { results: ItemResult[]; changes: Change[]; lost: ClaimedEntry[] }
+
+/**
+ * Processes claimed entries in one transaction; when that fails for a reason other than a lost
+ * database, halves the batch until the failing event is alone, so one event that breaks the
+ * pipeline never holds back the others. The failing one is released with its error, to be
+ * retried with backoff (and parked as dead after MAX_ATTEMPTS).
+ */
+export async function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string): Promise<Outcome> {
+  if (!entries.length) return { results: [], changes: [], lost: [] };
+  try {
+    return await processClaimed(deps, actor, source, entries, owner);
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err;
+    if (entries.length > 1) {
+      const half = Math.ceil(entries.length / 2);
+      const a = await processIsolated(deps, actor, source, entries.slice(0, half), owner);
+      const b = await processIsolated(deps, actor, source, entries.slice(half), owner);
+      return { results: [...a.results, ...b.results], changes: [...a.changes, ...b.changes], lost: [...a.lost, ...b.lost] };
+    }
+    const message = describeError(err);
+    console.error(`processing ${source} event ${entries[0].sourceEventId} failed (the server retries it): ${message}`);
+    await markFailed(deps.db, [entries[0].inboxId], message, owner).catch(() => {});
+    return { results: [pendingResult(entries[0], "processing failed; the server retries it by itself")], changes: [], lost: [] };
+  }
+}
+
+/**
+ * Copies whose row another owner holds: waits for that owner's answer, and takes the row over
+ * (processing it here) if the owner gave it up or its lease ran out. After IN_FLIGHT_WAIT_MS
+ * the copy is answered `pending`: the row is stored, and its owner or the retrier finishes it.
+ */
+async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string) {
+  const results: ItemResult[] = [];
+  let processedHere = false;
+  let waiting = entries;
+  const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+  for (let pause = 20; waiting.length; pause = Math.min(pause * 2, 250)) {
+    const ids = [...new Set(waiting.map((e) => e.inboxId))];
+    const state = new Map((await inboxState(deps.db, ids)).map((r) => [Number(r.id), r]));
+    const free = ids.filter((id) => state.get(id)?.claimable);
+    if (free.length) {
+      const taken = new Set((await claimUnfinished(deps.db, owner, { ids: free, due: false })).map((r) => Number(r.id)));
+      const firsts = new Map<number, ClaimedEntry>();
+      for (const e of waiting) if (taken.has(e.inboxId) && !firsts.has(e.inboxId)) firsts.set(e.inboxId, e);
+      const done = await processIsolated(deps, actor, source, [...firsts.values()], owner);
+      deps.publisher.publish(done.changes);
+      processedHere ||= done.results.length > 0;
+      results.push(...done.results);
+      waiting = waiting.filter((e) => firsts.get(e.inboxId) !== e);
+      continue;
+    }
+    const still: ClaimedEntry[] = [];
+    for (const e of waiting) {
+      const row = state.get(e.inboxId);
+      if (row && row.status !== "received" && row.status !== "failed") results.push(answerOf(e, row.status, row.response));
+      else still.push(e);
+    }
+    waiting = still;
+    if (!waiting.length) break;
+    if (Date.now() >= deadline) {
+      results.push(...waiting.map((e) => pendingResult(e, "the first delivery of this event is still being processed; it is counted once", true)));
+      break;
+    }
+    await new Promise((r) => setTimeout(r, pause));
+  }
+  return { results, processedHere };
+}
+
+/** One processing transaction over the rows `owner` still owns; rows taken over meanwhile are `lost`. */
+async function processClaimed(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string): Promise<Outcome> {
   const now = deps.now();
   const rule = await deps.activeRule(deps.db);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
+    const owned = await lockOwned(tx, owner, entries.map((e) => e.inboxId));
+    const items = entries.filter((e) => owned.has(e.inboxId));
+    const lost = entries.filter((e) => !owned.has(e.inboxId));
+    if (!items.length) return { results: [], changes: [], lost };
     const signals = items.flatMap((i) => i.signals);
     const placed = await placeSignals(tx, signals, rule.radiusMeters);
     const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, now, rule, actor, timeZone: deps.timeZone });
@@ -109,7 +204,7 @@ async function processStored(deps: IngestDeps, actor: Actor, source: SourceType,
       inboxId: i.inboxId, signal: i.signals[0], placement: placementOf.get(i.signals[0])!, outageId: outageOf(i.signals[0]),
     })));
     const outages = new Map(decisions.outages.map((o) => [o.id, o]));
-    const processed: ItemResult[] = [];
+    const results: ItemResult[] = [];
     for (const item of items) {
       const signal = item.signals[0];
       const outcome = outcomeOf(signal);
@@ -127,11 +222,11 @@ async function processStored(deps: IngestDeps, actor: Actor, source: SourceType,
       const scadaId = scadaIds.get(item.inboxId);
       if (scadaId && signal.kind === "power_off") Object.assign(result, await checkMetersUnder(tx, scadaId, placementOf.get(signal)!, result.outage_event_id ?? null));
       else if (scadaId) result.scada_event_id = scadaId;
-      processed.push(result);
+      results.push(result);
     }
-    await markProcessed(tx, processed.map((r, i) => ({
+    await markProcessed(tx, results.map((r, i) => ({
       inboxId: items[i].inboxId, status: r.status === "unmatched" ? "unmatched" : "processed", response: { ...r, index: undefined },
     })), now);
-    return { processed, changes };
+    return { results, changes, lost };
   });
 }

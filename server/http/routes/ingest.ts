@@ -1,3 +1,4 @@
+import { z } from "zod";
 import express, { Router } from "express";
 import type { SourceType } from "../../../db/schema";
 import { DomainError, invalid } from "../../errors";
@@ -6,9 +7,12 @@ import { ingest, type IngestDeps } from "../../ingest/service";
 import { ingestStats } from "../../../db/queries/ingestStats";
 import type { RestRoute } from "../routeTable";
 import { requestActor, requireApiKey } from "../authorize";
+import { parseRequest } from "../validate";
+import { listParked, retryParked } from "../../ingest/parked";
 
 const routes: Record<string, SourceType> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
 const xmlTypes = ["text/xml", "application/xml", "application/soap+xml"];
+const rawBodies = new WeakMap<object, Buffer>();
 
 export interface IngestRouteDeps extends IngestDeps {
   kaifaEventMap: KaifaEventMap;
@@ -23,7 +27,9 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
   const router = Router();
   for (const [path, source] of Object.entries(routes)) {
     // The key is checked before the body is even parsed: an unauthenticated post writes nothing.
-    const parse = [express.json({ limit: "10mb", strict: false }), express.text({ type: xmlTypes, limit: "10mb" })];
+    // The body's bytes are kept for the request's life: a rejection stores them once, capped.
+    const keep = (req: unknown, _res: unknown, buf: Buffer) => void rawBodies.set(req as object, buf);
+    const parse = [express.json({ limit: "10mb", strict: false, verify: keep }), express.text({ type: xmlTypes, limit: "10mb", verify: keep })];
     router.post(`/${path}`, requireApiKey(deps.db, () => source), ...parse, async (req, res) => {
       const ctx = { now: deps.now(), kaifaEventMap: deps.kaifaEventMap };
       const isXml = typeof req.body === "string";
@@ -34,7 +40,7 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
         throw invalid("The request has no body", [{ path: "(body)", message: "send a JSON event or array of events" }]);
       }
       const items = isXml ? parseKaifaXml(req.body as string, ctx) : adapters[source](req.body, ctx);
-      const answer = await ingest(deps, requestActor(req), source, items, isXml ? (req.body as string) : undefined);
+      const answer = await ingest(deps, requestActor(req), source, items, { bytes: rawBodies.get(req), contentType: req.get("content-type") });
       const single = !isXml && !Array.isArray(req.body);
       res.status(answer.rejected > 0 ? 207 : 200).json(single ? answer.results[0] : answer);
     });
@@ -42,9 +48,22 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
   return router;
 }
 
-/** `GET /api/ingest/stats`: what arrived and what matched, for the control room (not for integrations). */
+/**
+ * `GET /api/ingest/stats`: what arrived and what matched, for the control room (not for
+ * integrations). `GET /api/ingest/parked` and `POST /api/ingest/parked/retry` (body `{ ids? }`):
+ * events whose processing failed repeatedly, for supervisors.
+ */
 export const ingestStatsRoutes = (deps: IngestDeps): RestRoute[] => [
   { method: "get", path: "/stats", access: "outages.read", handle: async (_req, res) => {
     res.json(await ingestStats(deps.db, deps.now()));
   } },
+  { method: "get", path: "/parked", access: "ingest.manage", handle: async (_req, res) => {
+    res.json({ events: await listParked(deps.db) });
+  } },
+  { method: "post", path: "/parked/retry", access: "ingest.manage", handle: async (req, res) => {
+    const { ids } = parseRequest(retryInput, req.body ?? {});
+    res.json(await retryParked(deps.db, requestActor(req), ids));
+  } },
 ];
+
+const retryInput = z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000).optional() });

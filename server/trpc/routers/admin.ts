@@ -3,9 +3,11 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "../../../db/client";
 import { router, procedure, actorOf } from "../init";
 import { createUser, createUserInput, listUsers, resetPassword, updateUser, updateUserInput } from "../../auth/users";
+import { ingestStats } from "../../../db/queries/ingestStats";
+import { listParked, retryParked } from "../../ingest/parked";
 import { API_KEY_SCOPES, assertScope, createApiKey, listApiKeys, revokeApiKey } from "../../auth/apiKeys";
 
-/** The supervisor's page: people, integration keys, and who changed what. */
+/** The supervisor's page: people, integration keys, parked ingestion events, and who changed what. */
 export const adminRouter = router({
   users: router({
     list: procedure("users.manage").query(({ ctx }) => listUsers(ctx.db)),
@@ -31,6 +33,12 @@ export const adminRouter = router({
       .mutation(({ ctx, input }) => createApiKey(ctx.db, actorOf(ctx), { name: input.name, scope: assertScope(input.scope) })),
     revoke: procedure("keys.manage").input(z.object({ id: z.string().min(1) }))
       .mutation(({ ctx, input }) => revokeApiKey(ctx.db, actorOf(ctx), input.id)),
+  }),
+  ingest: router({
+    stats: procedure("ingest.manage").query(({ ctx }) => ingestStats(ctx.db, new Date())),
+    parked: procedure("ingest.manage").query(({ ctx }) => listParked(ctx.db)),
+    retry: procedure("ingest.manage").input(z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000).optional() }))
+      .mutation(({ ctx, input }) => retryParked(ctx.db, actorOf(ctx), input.ids)),
   }),
   audit: procedure("audit.read")
     .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
