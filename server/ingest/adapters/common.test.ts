@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defaultKaifaEventMap } from "./kaifa";
-import { type ItemOutcome, formatPath, parseBatch, runSchema, timestamp } from "./common";
+import { type ItemOutcome, MAX_BATCH_ITEMS, formatPath, parseBatch, runSchema, timestamp } from "./common";
 import { adapters } from "./index";
 
 const now = new Date("2025-10-01T00:00:00Z");
@@ -89,5 +89,43 @@ describe("location bounds (every source)", () => {
   ] as const)("%s rejects an out-of-range %s", (source, body, path) => {
     const [item] = adapters[source](body, ctx);
     expect(item).toMatchObject({ ok: false, issues: [{ path, message: expect.stringMatching(/must be between/) }] });
+  });
+});
+
+describe("input no schema or database could take (every source)", () => {
+  const good = (id: string) => ({ message_type: "EndDeviceEvent", timestamp: "2025-09-30T10:00:00Z", payload: { event_id: id, severity: "critical", assets: { mrid: "M1" } } });
+  const deep = JSON.parse(`{"x":${"[".repeat(10_000)}${"]".repeat(10_000)}}`);
+
+  it.each([
+    ["a NUL in a field", { ...good("K3"), payload: { ...good("K3").payload, reason: "a\u0000" } }, "[2].payload.reason", /NUL character/],
+    ["a lone surrogate in the event id", { ...good("K3"), payload: { ...good("K3").payload, event_id: "K\ud800" } }, "[2].payload.event_id", /unpaired UTF-16 surrogate/],
+    ["a lone surrogate in a field name", { ...good("K3"), "\udfff": 1 }, '[2]["\\udfff"]', /field name that contains an unpaired/],
+    ["a 1 MB event id", { ...good("K3"), payload: { ...good("K3").payload, event_id: "K".repeat(1_000_000) } }, "[2].payload.event_id", /1,000,000 characters long/],
+    ["a 201-character event id", good("K".repeat(201)), "[2].payload.event_id", /at most 200 characters/],
+    ["10,000 levels of nesting", { ...good("K3"), ...deep }, `[2].x${"[0]".repeat(31)}`, /nested too deep/],
+  ])("rejects the one event with %s and keeps the other four", (_name, bad, path, message) => {
+    const items = adapters.kaifa([good("K1"), good("K2"), bad, good("K4"), good("K5")], ctx);
+    expect(items.map((i) => i.ok)).toEqual([true, true, false, true, true]);
+    expect(items[2]).toMatchObject({ issues: [{ path, message: expect.stringMatching(message) }] });
+  });
+
+  it("keeps no raw value of an event it could not store, and a clean one's as sent", () => {
+    const [bad, rejected] = adapters.onu([{ eventId: "\u0000" }, { eventId: "E1" }], ctx);
+    expect(bad).toMatchObject({ ok: false, raw: undefined });
+    expect(rejected).toMatchObject({ ok: false, raw: { eventId: "E1" } });
+    expect(JSON.stringify(bad.raw ?? null)).toBe("null");
+  });
+
+  it.each([
+    ["a batch over the limit", Array.from({ length: MAX_BATCH_ITEMS + 1 }, () => ({})), /batch of 5,001 events; at most 5,000/],
+    ["a string body with a NUL", "\u0000", /must be a JSON object/],
+  ])("refuses %s as a whole, keeping nothing unstorable", (_name, body, message) => {
+    const items = adapters.call_center(body, ctx);
+    expect(items).toEqual([{ ok: false, index: 0, raw: undefined, issues: [{ path: "(body)", message: expect.stringMatching(message) }] }]);
+  });
+
+  it("quotes a bad value cut short", () => {
+    const [item] = adapters.scada({ eventType: "x".repeat(3000), substationId: "S1", timestamp: "2025-09-30T10:00:00Z" }, ctx);
+    expect(item.ok ? "" : item.issues[0].message.length).toBeLessThan(300);
   });
 });

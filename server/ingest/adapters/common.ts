@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { ParseIssue, ParsedItem, Signal } from "../signal";
+import type { ParsedItem, Signal } from "../signal";
+import { INPUT_LIMITS, formatPath, inspectJson, inspectText } from "../../inspect";
 import type { KaifaEventMap } from "./kaifa";
 
 /** What every adapter is given: the clock is injected so parsing stays pure and testable. */
@@ -19,40 +20,51 @@ export type ItemOutcome = { ok: true; signals: Signal[] } | { ok: false; issues:
 /** Head-end and SCADA clocks drift; beyond this a timestamp is a bug, not skew. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
+/** Events per request: a larger batch is refused whole, so an answer stays a bounded size. */
+export const MAX_BATCH_ITEMS = 5000;
+
 /**
  * Turns a request body (one event object, or an array of them) into one ParsedItem per event.
- * Each element is validated on its own so one bad event does not sink the rest of a batch;
- * whether a partly bad batch is accepted is the HTTP layer's decision, not ours.
+ * Each element is inspected (inspectJson: NUL, lone surrogates, overlong strings, nesting) and
+ * then validated on its own, so one bad event does not sink the rest of a batch; whether a
+ * partly bad batch is accepted is the HTTP layer's decision, not ours.
  */
 export function parseBatch(body: unknown, parseItem: (item: unknown) => ItemOutcome): ParsedItem[] {
   if (Array.isArray(body)) {
     if (body.length === 0) return [bodyIssue(body, "is an empty batch; send an event object or a non-empty array of them")];
-    return body.map((item, index) => toParsedItem(parseItem(item), index, `[${index}]`, item));
+    if (body.length > MAX_BATCH_ITEMS) {
+      return [bodyIssue(undefined, `is a batch of ${body.length.toLocaleString("en")} events; at most ${MAX_BATCH_ITEMS.toLocaleString("en")} per request`)];
+    }
+    return body.map((item, index) => parseInspected(item, index, `[${index}]`, parseItem));
   }
-  if (isPlainObject(body)) return [toParsedItem(parseItem(body), 0, "", body)];
+  if (isPlainObject(body)) return [parseInspected(body, 0, "", parseItem)];
   return [bodyIssue(body, "must be a JSON object (one event) or an array of objects (a batch)")];
+}
+
+/**
+ * One event: inspected first, then its schema. An event that fails inspection keeps no raw
+ * value: it could not be stored (PostgreSQL refuses NUL and lone surrogates) or even serialised
+ * (JSON.stringify recurses); the rejection is recorded from the request's bytes instead.
+ */
+export function parseInspected(item: unknown, index: number, prefix: string, parseItem: (item: unknown) => ItemOutcome): ParsedItem {
+  const faults = inspectJson(item);
+  if (faults.length > 0) return { ...toParsedItem({ ok: false, issues: faults }, index, prefix, item), raw: undefined };
+  return toParsedItem(parseItem(item), index, prefix, item);
 }
 
 export function toParsedItem(outcome: ItemOutcome, index: number, prefix: string, raw: unknown): ParsedItem {
   if (outcome.ok) return { ok: true, index, signals: outcome.signals, raw };
-  const issues = outcome.issues.map((i) => ({ path: formatPath(prefix, i.path), message: i.message }));
+  const issues = outcome.issues.slice(0, INPUT_LIMITS.maxIssues).map((i) => ({ path: formatPath(prefix, i.path), message: i.message }));
   return { ok: false, index, issues, raw };
 }
 
+/** A whole-body problem; a body that could not be stored as it is keeps no raw value. */
 export function bodyIssue(raw: unknown, message: string): ParsedItem {
-  return { ok: false, index: 0, issues: [{ path: "(body)", message }], raw };
+  const storable = typeof raw === "string" ? !inspectText(raw) : inspectJson(raw).length === 0;
+  return { ok: false, index: 0, issues: [{ path: "(body)", message }], raw: storable ? raw : undefined };
 }
 
-/** `[3]` + ["payload", "assets", "ns2:mRID"] → `[3].payload.assets["ns2:mRID"]`; the root is "(body)". */
-export function formatPath(prefix: string, path: readonly PropertyKey[]): ParseIssue["path"] {
-  let out = prefix;
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(String(key))) out += out ? `.${String(key)}` : String(key);
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out || "(body)";
-}
+export { formatPath };
 
 /** Runs an event schema whose output is the signal; zod issues become field issues in plain words. */
 export function runSchema(schema: z.ZodType<Signal>, item: unknown): ItemOutcome {
@@ -85,11 +97,20 @@ export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
 const blankToUndefined = (v: unknown) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : v);
 const numberToString = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v);
 
+/** An identifier (event id, meter number, mRID, device code): at most INPUT_LIMITS.maxIdLength characters. */
+export const idString = () => z.string().trim().max(INPUT_LIMITS.maxIdLength, `must be at most ${INPUT_LIMITS.maxIdLength} characters (an identifier)`);
+
 /** Free text; blank or null counts as absent (operators and simulators send "" for "don't know"). */
 export const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
 /** An identifier that some senders emit as a JSON number (mainStationId 82001, a phone, a meter number). */
-export const optionalId = z.preprocess((v) => numberToString(blankToUndefined(v)), z.string().trim().optional());
-export const requiredId = z.preprocess(numberToString, z.string().trim().min(1, "must not be empty"));
+export const optionalId = z.preprocess((v) => numberToString(blankToUndefined(v)), idString().optional());
+export const requiredId = z.preprocess(numberToString, idString().min(1, "must not be empty"));
+
+/** A value as an answer may quote it: JSON, cut short (inspected input is never deep). */
+export function shown(value: unknown, max = 60): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 const latitude = z.number().min(-90, "must be between -90 and 90").max(90, "must be between -90 and 90");
 const longitude = z.number().min(-180, "must be between -180 and 180").max(180, "must be between -180 and 180");
@@ -107,7 +128,7 @@ export function caseInsensitiveChoice<T extends string>(field: string, values: r
     .transform((s, ctx) => {
       const canonical = byLower.get(s.toLowerCase());
       if (canonical) return canonical;
-      ctx.issues.push({ code: "custom", input: s, message: `unknown ${field} "${s}"; expected one of ${values.join(", ")}` });
+      ctx.issues.push({ code: "custom", input: s, message: `unknown ${field} ${shown(s)}; expected one of ${values.join(", ")}` });
       return z.NEVER;
     });
 }

@@ -104,3 +104,27 @@ describe("Kaifa XML adapter", () => {
     expect([byText.kind, byReason.kind]).toEqual(["power_on", "power_on"]);
   });
 });
+
+describe("Kaifa XML that could not be stored", () => {
+  it("refuses a text with a NUL as a whole, naming where", () => {
+    expect(issuesOf(parseKaifaXml(message(`${goodEvent}<reason>a\u0000b</reason>`), ctx))).toEqual([
+      { path: "(body)", message: expect.stringMatching(/^contains a NUL character \(\\u0000\) at position \d+$/) },
+    ]);
+  });
+
+  it("rejects the one EndDeviceEvent with an overlong mRID and keeps the other", () => {
+    const items = parseKaifaXml(message(goodEvent, goodEvent.replace("<mRID>E1</mRID>", `<mRID>${"E".repeat(300)}</mRID>`)), ctx);
+    expect(items.map((i) => i.ok)).toEqual([true, false]);
+    expect(issuesOf(items)).toEqual([{ path: "EndDeviceEvent[1].mRID", message: "must be at most 200 characters (an identifier)" }]);
+  });
+
+  it("rejects an EndDeviceEvent whose reason is longer than free text may be", () => {
+    const items = parseKaifaXml(message(`${goodEvent}<reason>${"r".repeat(5000)}</reason>`), ctx);
+    expect(issuesOf(items)).toEqual([{ path: "EndDeviceEvent[0].reason", message: "is 5,000 characters long; at most 4,000 are accepted" }]);
+  });
+
+  it("refuses XML nested 10,000 deep as a whole", () => {
+    const items = parseKaifaXml(`<EventMessage>${"<a>".repeat(10_000)}${"</a>".repeat(10_000)}</EventMessage>`, ctx);
+    expect(issuesOf(items)).toEqual([{ path: "(body)", message: expect.stringMatching(/could not be read as XML/) }]);
+  });
+});

@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import type { ParsedItem, Signal } from "../signal";
-import { type AdapterContext, bodyIssue, compact, isPlainObject, optionalText, runSchema, timestamp, toParsedItem } from "./common";
+import { inspectText } from "../../inspect";
+import { type AdapterContext, bodyIssue, compact, idString, isPlainObject, MAX_BATCH_ITEMS, optionalText, parseInspected, runSchema, timestamp } from "./common";
 import { eventTypeCode, kaifaSignalKind, mridRef } from "./kaifa";
 
 const parser = new XMLParser({
@@ -28,7 +29,7 @@ const status = z.preprocess((v) => (typeof v === "string" ? { value: v } : v), z
 function endDeviceEventSchema(ctx: AdapterContext, header: Record<string, string>) {
   return z
     .looseObject({
-      mRID: z.preprocess(xmlText, z.string().trim().min(1, "must not be empty")),
+      mRID: z.preprocess(xmlText, idString().min(1, "must not be empty")),
       createdDateTime: z.preprocess(xmlText, timestamp(ctx.now)),
       reason: elementText,
       severity: elementText,
@@ -93,6 +94,9 @@ function headerOf(msg: Record<string, unknown>): Record<string, string> {
  */
 export function parseKaifaXml(text: string, ctx: AdapterContext): ParsedItem[] {
   if (typeof text !== "string" || text.trim() === "") return [bodyIssue(text, "is empty; expected an XML EventMessage")];
+  // XML forbids NUL, yet the validator lets it through, and PostgreSQL could not store it.
+  const fault = inspectText(text);
+  if (fault) return [bodyIssue(text, fault)];
   // The parser tolerates some malformed input; the validator rejects it and says where.
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
@@ -113,7 +117,11 @@ export function parseKaifaXml(text: string, ctx: AdapterContext): ParsedItem[] {
   const container = isPlainObject(payload.EndDeviceEvents) ? payload.EndDeviceEvents : payload;
   const events = Array.isArray(container.EndDeviceEvent) ? container.EndDeviceEvent : [];
   if (events.length === 0) return [bodyIssue(text, "has no Payload/EndDeviceEvents/EndDeviceEvent element")];
+  if (events.length > MAX_BATCH_ITEMS) {
+    return [bodyIssue(text, `carries ${events.length.toLocaleString("en")} EndDeviceEvents; at most ${MAX_BATCH_ITEMS.toLocaleString("en")} per request`)];
+  }
 
   const schema = endDeviceEventSchema(ctx, headerOf(msg));
-  return events.map((event, index) => toParsedItem(runSchema(schema, event), index, `EndDeviceEvent[${index}]`, event));
+  // Character references (`&#xD800;`) can still put what the text check cannot see into an event.
+  return events.map((event, index) => parseInspected(event, index, `EndDeviceEvent[${index}]`, (e) => runSchema(schema, e)));
 }

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { ParsedItem, Signal } from "../signal";
-import { type AdapterContext, compact, location, optionalId, optionalText, parseBatch, requiredId, runSchema, timestamp } from "./common";
+import { type AdapterContext, compact, location, optionalId, optionalText, parseBatch, requiredId, runSchema, shown, timestamp } from "./common";
 
 /** The ONU service accepts exactly these two types (case-sensitive, as its own API does). */
 export const ONU_TYPES = ["ONU_LastGaspAlert", "ONU_PowerRestored"] as const;
 
 const onuType = z.enum(ONU_TYPES, {
   error: (iss) =>
-    iss.input == null ? "is required" : `unknown type ${JSON.stringify(iss.input)}; expected ONU_LastGaspAlert or ONU_PowerRestored`,
+    iss.input == null ? "is required" : `unknown type ${shown(iss.input)}; expected ONU_LastGaspAlert or ONU_PowerRestored`,
 });
 
 /** The NMS sends onuId as a number (seed 004: 3230316); some exports quote it. */
