@@ -40,6 +40,9 @@ export class DataFolderLockedError extends Error {
   }
 }
 
+/** How long to wait for PostgreSQL to accept a connection before the request fails. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
 /** Opens the database for the configuration and applies pending migrations. */
@@ -54,7 +57,7 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
   // Migrate on one dedicated connection under an advisory lock, so that several app processes
   // starting together against one database apply each migration once.
-  const client = new pg.Client({ connectionString: config.databaseUrl });
+  const client = new pg.Client({ connectionString: config.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock(7264001)");
@@ -65,10 +68,16 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
   }
   // JIT compiles each of the pipeline's short statements for longer than they run (~100 ms seen
   // for a 20 ms query): this is an OLTP workload, so it is off on our connections.
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize ?? 10, options: "-c jit=off" });
+  // Without a connection timeout a request waits for ever for a server that does not answer
+  // (a restart, a failover); with it the request fails and is answered 503 (server/errorCauses.ts).
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize ?? 10, options: "-c jit=off", connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection that the server drops (restart, failover, admin kill) is replaced on the
-  // next query; without a listener node-postgres would throw it as an uncaught error.
-  pool.on("error", (err) => console.error(`DATABASE_URL: an idle connection failed: ${err.message}`));
+  // next query; without a listener node-postgres would throw it as an uncaught error. It is a
+  // socket error, never a query's, so its message carries no parameters.
+  pool.on("error", (err) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    console.error(`DATABASE_URL: an idle connection failed: ${code ? `${code} ` : ""}${err.message}`);
+  });
   const db = drizzle(pool, { schema }) as unknown as Db;
   const url = new URL(config.databaseUrl!);
   url.password = url.password ? "***" : "";

@@ -4,6 +4,7 @@ import path from "node:path";
 import { ConfigError, loadConfig } from "./config";
 import { DataFolderLockedError } from "../db/client";
 import { projectRoot, startServer } from "./index";
+import { describeError } from "./errorCauses";
 
 /** `npm start` / `npm run dev`: validate the environment, build if needed, serve, stop cleanly. */
 async function main() {
@@ -29,7 +30,7 @@ async function main() {
     }, 15_000);
     force.unref();
     server.stop().then(() => process.exit(0), (err) => {
-      console.error("Error during shutdown:", err);
+      console.error(`Error during shutdown: ${describeError(err, { stack: true })}`);
       process.exit(1);
     });
   };
@@ -60,6 +61,6 @@ main().catch((err) => {
     console.error(plain);
     process.exit(2);
   }
-  console.error("The server could not start:", err);
+  console.error(`The server could not start: ${describeError(err, { stack: true })}`);
   process.exit(1);
 });

@@ -2,7 +2,8 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
 import type { ApiKeyScope } from "../../db/schema";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound, unavailable } from "../errors";
+import { describeError, isDatabaseUnavailable } from "../errorCauses";
 import { actorLabel, type Actor } from "../context";
 import { audit } from "./audit";
 
@@ -59,13 +60,27 @@ export async function listApiKeys(db: DbOrTx, id?: string): Promise<ApiKeyInfo[]
  */
 export async function authenticateApiKey(db: DbOrTx, key: string | undefined, scope: ApiKeyScope): Promise<Actor> {
   if (!key) throw new DomainError("unauthorized", "An API key is required: send it as `Authorization: Bearer <key>` or `X-API-Key`");
-  const [row] = await queryRows<{ id: string; name: string; scope: ApiKeyScope; revoked_at: Date | null }>(db, sql`
-    SELECT id, name, scope, revoked_at FROM oms_api_keys WHERE key_hash = ${hashOf(key)}`);
+  const [row] = await keyQuery(() => queryRows<{ id: string; name: string; scope: ApiKeyScope; revoked_at: Date | null }>(db, sql`
+    SELECT id, name, scope, revoked_at FROM oms_api_keys WHERE key_hash = ${hashOf(key)}`));
   if (!row || row.revoked_at) throw new DomainError("unauthorized", "The API key is not valid (unknown or revoked)");
   if (row.scope !== scope) throw new DomainError("forbidden", `This API key is for ${row.scope}, not ${scope}`);
   // Last-used is for people reading the key list: a minute's precision spares a write per request.
-  await db.execute(sql`UPDATE oms_api_keys SET last_used_at = now() WHERE id = ${row.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`);
+  await keyQuery(() => db.execute(sql`UPDATE oms_api_keys SET last_used_at = now() WHERE id = ${row.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`));
   return { kind: "integration", id: row.id, name: row.name, source: scope };
+}
+
+/**
+ * Runs a query of the key check. Its failure leaves without the query error, whose message
+ * carries the parameters (the key's hash): a lost database is the `unavailable` domain error
+ * (503), anything else a plain error that describes the driver's error only.
+ */
+async function keyQuery<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw unavailable();
+    throw new Error(`The API key check failed: ${describeError(err)}`);
+  }
 }
 
 

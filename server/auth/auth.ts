@@ -4,6 +4,7 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { audit } from "./audit";
+import { describeError, isDatabaseUnavailable } from "../errorCauses";
 import type { Actor } from "../context";
 import { username } from "better-auth/plugins";
 import { queryRows, type Db } from "../../db/client";
@@ -46,9 +47,12 @@ export async function createAuth(db: Db, options: AuthOptions) {
     telemetry: { enabled: false },
     logger: {
       // Without PUBLIC_URL the origin comes from each request, which is what a LAN install wants.
+      // Its errors carry Drizzle's query errors, whose parameters (a session token) must not be
+      // logged: they are described instead. A lost database is reported by the transports' 503.
       log: (level, message, ...args) => {
-        if (message.includes("Base URL is not set")) return;
-        (level === "error" ? console.error : console.warn)(`auth: ${message}`, ...args);
+        if (message.includes("Base URL is not set") || args.some(isDatabaseUnavailable)) return;
+        const described = args.map((a) => (a instanceof Error ? describeError(a) : a));
+        (level === "error" ? console.error : console.warn)(`auth: ${message}`, ...described);
       },
     },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 200, revokeSessionsOnPasswordReset: true },

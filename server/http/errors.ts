@@ -1,11 +1,24 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
-import { DomainError, httpStatusOf } from "../errors";
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import { DomainError, httpStatusOf, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from "../errors";
+import { describeError, isDatabaseUnavailable, reportUnavailable } from "../errorCauses";
+
+/** The 503 of every REST and ingestion route while PostgreSQL cannot be reached. */
+export function sendUnavailable(res: Response): void {
+  res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: "unavailable", message: UNAVAILABLE_MESSAGE });
+}
 
 /**
- * Maps errors to JSON answers: domain errors with their status and field issues, body-parser
- * failures (malformed JSON, too large) as 4xx naming the problem, anything else as a bare 500.
+ * Maps errors to JSON answers: a lost database as 503 with Retry-After, domain errors with their
+ * status and field issues, body-parser failures (malformed JSON, too large) as 4xx naming the
+ * problem, anything else as a bare 500. Logs carry describeError's text, never a query's
+ * parameters, and answers carry no cause at all.
  */
 export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (isDatabaseUnavailable(err)) {
+    reportUnavailable(`${req.method} ${req.baseUrl}${req.path}`, err);
+    sendUnavailable(res);
+    return;
+  }
   if (err instanceof DomainError) {
     res.status(httpStatusOf[err.code]).json({ error: err.code, message: err.message, issues: err.issues });
     return;
@@ -20,7 +33,7 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: "invalid", message, issues: [{ path: "(body)", message }] });
     return;
   }
-  console.error(`${req.method} ${req.originalUrl} failed:`, err);
+  console.error(`${req.method} ${req.baseUrl}${req.path} failed: ${describeError(err, { stack: true })}`);
   res.status(500).json({ error: "internal", message: "Internal error" });
 };
 

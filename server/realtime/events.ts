@@ -42,6 +42,13 @@ export interface ChangePayloads {
 export type ChangeTopic = keyof ChangePayloads;
 export const OUTAGE_TOPICS = ["outage:created", "outage:updated", "outage:restored"] as const satisfies readonly ChangeTopic[];
 
+/**
+ * The connect_error message of a connection refused because the session could not be checked
+ * (the database is unreachable): the client keeps the page and tries again, unlike after
+ * "unauthorized…", which sends it to sign in.
+ */
+export const UNAVAILABLE_REFUSAL = "service unavailable: the database is unreachable";
+
 export interface ServerHello {
   /** The last sequence number committed; a client starts counting from here. */
   seq: number;

@@ -1,13 +1,15 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { Db } from "../../db/client";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "./events";
+import { UNAVAILABLE_REFUSAL, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from "./events";
 import { changesSince, latestSeq, type Change, type Publisher } from "./publisher";
 import { ConfigError } from "../config";
 import type { Auth } from "../auth/auth";
 import { allows } from "../auth/permissions";
 import { sessionActor } from "../auth/session";
 import { sameOrigin } from "../http/origin";
+import type { Actor } from "../context";
+import { describeError, isDatabaseUnavailable, reportUnavailable } from "../errorCauses";
 
 /** Everyone who may see every outage; a crew member's socket joins only its crew's room. */
 const STAFF_ROOM = "staff";
@@ -69,7 +71,18 @@ export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth,
   // The Socket.IO transport's one permission check: a session cookie of someone who may
   // receive live changes, at the handshake (a refused connection gets connect_error).
   io.use(async (socket, next) => {
-    const actor = await sessionActor(auth, socket.request.headers);
+    let actor: Actor | null;
+    try {
+      actor = await sessionActor(auth, socket.request.headers);
+    } catch (err) {
+      // A session that cannot be checked is no reason to sign in again: the client retries.
+      if (isDatabaseUnavailable(err)) {
+        reportUnavailable("live connection", err);
+        return next(new Error(UNAVAILABLE_REFUSAL));
+      }
+      console.error(`live connection: the session check failed: ${describeError(err, { stack: true })}`);
+      return next(new Error("internal error"));
+    }
     if (!actor || actor.kind !== "user") return next(new Error("unauthorized: sign in first"));
     if (!allows("live.subscribe", actor)) return next(new Error(`forbidden: the ${actor.role} role may not receive live changes`));
     socket.data.userId = actor.id;
@@ -96,10 +109,18 @@ export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth,
     socket.emit("system:hello", { seq: await latestSeq(db).catch(() => 0), serverTime: new Date().toISOString() });
   });
 
-  // A session that ended (signed out, expired, user disabled or role changed) ends its socket too.
+  // A session that ended (signed out, expired, user disabled or role changed) ends its socket
+  // too. One that cannot be checked (database unreachable) keeps it: the round stops there, as
+  // every other check would wait for the same dead database.
   const recheck = setInterval(async () => {
     for (const socket of io.of("/").sockets.values()) {
-      const actor = await sessionActor(auth, socket.request.headers);
+      let actor: Actor | null;
+      try {
+        actor = await sessionActor(auth, socket.request.headers);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) console.error(`live connection: the session recheck failed: ${describeError(err, { stack: true })}`);
+        return;
+      }
       if (!actor || actor.kind !== "user" || actor.id !== socket.data.userId || actor.role !== socket.data.role || actor.crewId !== socket.data.crewId) {
         socket.disconnect(true);
       }

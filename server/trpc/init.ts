@@ -3,7 +3,9 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Db } from "../../db/client";
 import type { AppConfig } from "../config";
-import { DomainError, trpcCodeOf } from "../errors";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { DomainError } from "../errors";
+import { mappedError, trpcErrorOf } from "./errors";
 import type { Actor, ServiceContext } from "../context";
 import type { Auth } from "../auth/auth";
 import { allows, refusal, type Access } from "../auth/permissions";
@@ -29,26 +31,27 @@ export interface TrpcMeta {
 
 const t = initTRPC.context<TrpcContext>().meta<TrpcMeta>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const zodIssues = error.cause instanceof ZodError
       ? error.cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }))
       : undefined;
-    return { ...shape, data: { ...shape.data, stack: undefined, issues: zodIssues } };
+    // An error before any procedure ran (the session read in createContext) skipped errorMapping.
+    const mapped = mappedError(error, path);
+    return {
+      ...shape, message: mapped.message,
+      data: { ...shape.data, code: mapped.code, httpStatus: getHTTPStatusCodeFromError(mapped), stack: undefined, issues: zodIssues },
+    };
   },
 });
 
-/** Domain errors become the matching tRPC code; anything else is logged and hidden. */
+/**
+ * Domain errors become the matching tRPC code, a lost database SERVICE_UNAVAILABLE; anything
+ * else is logged (without query parameters) and hidden (server/trpc/errors.ts).
+ */
 const errorMapping = t.middleware(async ({ next, path }) => {
   const result = await next();
-  if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof DomainError) {
-      throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
-    }
-    if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      console.error(`tRPC ${path} failed:`, cause ?? result.error);
-      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error" });
-    }
+  if (!result.ok && (result.error.cause instanceof DomainError || result.error.code === "INTERNAL_SERVER_ERROR")) {
+    throw trpcErrorOf(result.error.cause ?? result.error, `tRPC ${path}`);
   }
   return result;
 });
