@@ -1,4 +1,4 @@
-import { DomainError } from "./errors";
+import { DomainError, unavailable } from "./errors";
 
 /**
  * What lies behind an error: whether it means PostgreSQL cannot be reached (every transport
@@ -57,15 +57,30 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 const MAX_MESSAGE = 300;
 
-function describeOne(e: Described): string {
+function messageOf(e: Described): string {
   let message = String(e.message ?? "");
   if (!message && Array.isArray(e.errors)) message = e.errors.map((x) => String((x as Described)?.message ?? x)).join("; ");
   // A message that quotes a query error (`…: Failed query: …`) keeps only what comes before it.
   const quoted = message.indexOf("Failed query:");
   if (quoted >= 0) message = `${message.slice(0, quoted)}(query withheld)`;
-  if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`;
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+}
+
+function describeOne(e: Described): string {
   const name = typeof e.name === "string" ? e.name : "Error";
-  return `${name}${e.code != null ? ` ${String(e.code)}` : ""}: ${message}`;
+  return `${name}${e.code != null ? ` ${String(e.code)}` : ""}: ${messageOf(e)}`;
+}
+
+/**
+ * The `unavailable` domain error (503) for a lost database's error. Its cause is a copy of the
+ * driver's error alone (name, code, message): the query error, whose parameters may be a key's
+ * hash or a session token, goes no further, whoever logs it.
+ */
+export function unavailableFrom(err: unknown): DomainError {
+  const error = unavailable();
+  const driver = chainOf(err).filter((e) => !isQueryWrapper(e)).pop();
+  if (driver) error.cause = Object.assign(new Error(messageOf(driver)), { name: typeof driver.name === "string" ? driver.name : "Error", code: driver.code });
+  return error;
 }
 
 /**
@@ -86,20 +101,22 @@ export function describeError(err: unknown, options: { stack?: boolean } = {}): 
 }
 
 /**
- * Logs that the database is unreachable, once per interval with how many more were seen, so an
- * outage during a storm does not become thousands of identical lines.
+ * Logs that the database is unreachable, for each place (route, procedure) at most once per
+ * interval with how many more it answered, so an outage during a storm does not become
+ * thousands of identical lines.
  */
-export function unavailableLogger(log: (line: string) => void = console.warn, everyMs = 10_000) {
-  let lastAt = -Infinity;
-  let quiet = 0;
+export function unavailableLogger(log: (line: string) => void = (line) => console.warn(line), everyMs = 10_000) {
+  const seen = new Map<string, { lastAt: number; quiet: number }>();
   return (where: string, err: unknown, now = Date.now()) => {
-    if (now - lastAt < everyMs) {
-      quiet++;
+    const place = seen.get(where) ?? { lastAt: -Infinity, quiet: 0 };
+    seen.set(where, place);
+    if (now - place.lastAt < everyMs) {
+      place.quiet++;
       return;
     }
-    const more = quiet ? ` (and ${quiet} more since the last report)` : "";
-    lastAt = now;
-    quiet = 0;
+    const more = place.quiet ? ` (and ${place.quiet} more times since the last report)` : "";
+    place.lastAt = now;
+    place.quiet = 0;
     log(`database unreachable: ${where} answered 503${more}; ${describeError(err)}`);
   };
 }

@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
 import type { ApiKeyScope } from "../../db/schema";
-import { DomainError, notFound, unavailable } from "../errors";
-import { describeError, isDatabaseUnavailable } from "../errorCauses";
+import { DomainError, notFound } from "../errors";
+import { describeError, isDatabaseUnavailable, unavailableFrom } from "../errorCauses";
 import { actorLabel, type Actor } from "../context";
 import { audit } from "./audit";
 
@@ -78,7 +78,7 @@ async function keyQuery<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (isDatabaseUnavailable(err)) throw unavailable();
+    if (isDatabaseUnavailable(err)) throw unavailableFrom(err);
     throw new Error(`The API key check failed: ${describeError(err)}`);
   }
 }

@@ -2,8 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { fromNodeHeaders } from "better-auth/node";
 import type { UserRole } from "../../db/schema";
 import type { Actor } from "../context";
-import { unavailable } from "../errors";
-import { isDatabaseUnavailable } from "../errorCauses";
+import { isDatabaseUnavailable, unavailableFrom } from "../errorCauses";
 import type { Auth } from "./auth";
 
 /**
@@ -22,7 +21,7 @@ export async function sessionActor(auth: Auth, headers: IncomingHttpHeaders | He
   try {
     found = await auth.api.getSession({ headers: headers instanceof Headers ? headers : fromNodeHeaders(headers) });
   } catch (err) {
-    if (isDatabaseUnavailable(err)) throw unavailable();
+    if (isDatabaseUnavailable(err)) throw unavailableFrom(err);
     if (isRefusal(err)) return null;
     throw err;
   }
