@@ -25,6 +25,11 @@ const configSchema = z.object({
   OMS_ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, "must be at least 10 characters").optional()),
   SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(5),
+}).refine((c) => c.HTTP_HEADERS_TIMEOUT_SECONDS <= c.HTTP_REQUEST_TIMEOUT_SECONDS, {
+  path: ["HTTP_HEADERS_TIMEOUT_SECONDS"], message: "must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS (headers are part of the request)",
 }).refine((c) => !c.OMS_ADMIN_USERNAME === !c.OMS_ADMIN_PASSWORD, {
   path: ["OMS_ADMIN_PASSWORD"], message: "OMS_ADMIN_USERNAME and OMS_ADMIN_PASSWORD go together: set both or neither",
 });
@@ -63,6 +68,8 @@ export type AppConfig = {
   bootstrapAdmin?: { username: string; password: string };
   signInAttemptsPerMinute: number;
   sessionHours: number;
+  /** Slow clients are dropped: headers, and the whole request, must arrive within these. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
 };
 
 export class ConfigError extends Error {
@@ -105,5 +112,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapAdmin: c.OMS_ADMIN_USERNAME && c.OMS_ADMIN_PASSWORD ? { username: c.OMS_ADMIN_USERNAME, password: c.OMS_ADMIN_PASSWORD } : undefined,
     signInAttemptsPerMinute: c.SIGNIN_ATTEMPTS_PER_MINUTE,
     sessionHours: c.SESSION_HOURS,
+    http: {
+      headersTimeoutMs: Math.round(c.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
+      requestTimeoutMs: Math.round(c.HTTP_REQUEST_TIMEOUT_SECONDS * 1000),
+      keepAliveTimeoutMs: Math.round(c.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+    },
   };
 }

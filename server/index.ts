@@ -6,6 +6,7 @@ import { createDb, type DbHandle } from "../db/client";
 import { seedIfEmpty } from "../db/seed/load";
 import type { AppConfig } from "./config";
 import { createHttpApp } from "./http/app";
+import { httpServerOptions } from "./http/limits";
 import { createRealtime, type Realtime } from "./realtime/hub";
 import { createServices } from "./services";
 import { startSweeper } from "./ingest/sweeper";
@@ -90,7 +91,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // services get a publisher that forwards to the hub once it exists.
     let hub: Realtime | undefined;
     const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap, options.now, config.timeZone);
-    const httpServer = http.createServer(createHttpApp({
+    const httpServer = http.createServer(httpServerOptions(config.http), createHttpApp({
       context: { db: database.db, config, auth, publisher: services.publisher, disconnectUser: (id) => hub?.disconnectUser(id) },
       services, auth, pageHandler,
     }));

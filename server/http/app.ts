@@ -14,6 +14,11 @@ import { requestActor } from "./authorize";
 import { sameOrigin } from "./origin";
 import { routerFor, type RestRoute } from "./routeTable";
 import { pageGate } from "./pageGate";
+import { BODY_LIMITS } from "./limits";
+import { answeredAlready, bodyLimit } from "./bodyLimit";
+
+/** Whether a path is under one of the bases with a limit of its own. */
+const limitedBase = (path: string) => Object.keys(BODY_LIMITS).some((base) => path === base || path.startsWith(`${base}/`));
 
 export interface HttpDeps {
   context: Omit<TrpcContext, "actor" | "sameOrigin">;
@@ -38,9 +43,15 @@ export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps
   app.set("trust proxy", "loopback");
   const authDeps = { db: context.db, auth };
 
+  // Every body has a limit, checked before it is read (limits.ts).
+  for (const [base, bytes] of Object.entries(BODY_LIMITS)) if (base !== "other") app.use(base, bodyLimit(bytes, base));
+  const otherLimit = bodyLimit(BODY_LIMITS.other, "this server");
+  app.use((req, res, next) => (limitedBase(req.path) ? next() : otherLimit(req, res, next)));
+
   app.use("/api/auth", createAuthRouter(auth));
   app.use("/api/trpc", createExpressMiddleware({
     router: appRouter,
+    maxBodySize: BODY_LIMITS["/api/trpc"],
     createContext: async ({ req }) => ({ ...context, actor: await sessionActor(auth, req.headers), sameOrigin: sameOrigin(req.headers) }),
   }));
 
@@ -48,11 +59,13 @@ export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps
   api.get("/health", (_req, res) => {
     res.json({ status: "ok", time: new Date().toISOString() });
   });
-  for (const { base, routes } of guardedRestRoutes({ services })) api.use(base.replace(/^\/api/, ""), routerFor(routes, authDeps));
+  for (const { base, routes } of guardedRestRoutes({ services })) {
+    api.use(base.replace(/^\/api/, ""), routerFor(routes, authDeps, BODY_LIMITS[base as keyof typeof BODY_LIMITS] ?? BODY_LIMITS.other));
+  }
   // Ingestion takes its source's key, checked before the body is read.
   api.use("/ingest", createIngestRouter(services.ingest));
   api.use(apiNotFound);
-  app.use("/api", api, jsonErrorHandler);
+  app.use("/api", api, answeredAlready, jsonErrorHandler);
 
   if (pageHandler) app.use(pageGate(auth), pageHandler);
   else app.use((_req, res) => void res.status(404).send("Pages are not served in API-only mode"));

@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from "express";
 import type { Access } from "../auth/permissions";
 import { authorize, type AuthorizeDeps } from "./authorize";
+import { inspectRequest } from "./validate";
 
 /** One REST route and the permission it needs: every authorized route is declared this way. */
 export interface RestRoute {
@@ -11,10 +12,13 @@ export interface RestRoute {
   handle(req: Request, res: Response): Promise<void>;
 }
 
-/** A router for a table: the permission check first, then the JSON body, then the handler. */
-export function routerFor(routes: RestRoute[], deps: AuthorizeDeps): Router {
+/**
+ * A router for a table: the permission check first, then the JSON body (at most `maxBodyBytes`;
+ * bodyLimit in front refuses a larger one before it is read), its inspection, then the handler.
+ */
+export function routerFor(routes: RestRoute[], deps: AuthorizeDeps, maxBodyBytes: number): Router {
   const router = Router();
-  const json = express.json({ limit: "10mb" });
-  for (const r of routes) router[r.method](r.path, authorize(deps, r.access), json, r.handle);
+  const json = express.json({ limit: maxBodyBytes });
+  for (const r of routes) router[r.method](r.path, authorize(deps, r.access), json, inspectRequest, r.handle);
   return router;
 }

@@ -10,6 +10,7 @@ import type { Actor, ServiceContext } from "../context";
 import type { Auth } from "../auth/auth";
 import { allows, refusal, type Access } from "../auth/permissions";
 import type { Publisher } from "../realtime/publisher";
+import { formatPath, inspectJson } from "../inspect";
 
 export interface TrpcContext {
   db: Db;
@@ -71,11 +72,23 @@ const authorize = t.middleware(async ({ ctx, meta, type, next }) => {
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
+/**
+ * Inputs are inspected before their schema (server/inspect.ts): a NUL, a lone surrogate, an
+ * overlong string or nesting past 32 levels is a BAD_REQUEST naming each path, never something
+ * the database or a serialiser fails on later.
+ */
+const inspectInput = t.middleware(async ({ getRawInput, next }) => {
+  const issues = inspectJson(await getRawInput());
+  if (issues.length === 0) return next();
+  const named = issues.map((i) => `${formatPath("input", i.path)} ${i.message}`).join("; ");
+  throw new TRPCError({ code: "BAD_REQUEST", message: `The input is not valid: ${named}` });
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** A procedure that needs `access` (a permission of the table, or "public"). */
-export const procedure = (access: Access) => t.procedure.meta({ access }).use(errorMapping).use(authorize);
+export const procedure = (access: Access) => t.procedure.meta({ access }).use(errorMapping).use(authorize).use(inspectInput);
 
 /** For procedures that only a signed-in actor reaches: the actor, or a clear internal error. */
 export function actorOf(ctx: { actor: Actor | null }): Actor {

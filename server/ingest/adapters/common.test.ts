@@ -30,6 +30,8 @@ describe("timestamp", () => {
     [1759226400000, "must be an ISO 8601 timestamp"],
     [undefined, "is required"],
     ["2025-10-01T00:05:01Z", "is in the future"],
+    ["0000-01-01T00:00:00Z", "is before 1970"],
+    ["1969-12-31T23:59:59Z", "is before 1970"],
   ])("rejects %s", (input, message) => {
     const result = schema.safeParse(input);
     expect(result.success).toBe(false);

@@ -17,6 +17,12 @@ export interface FieldIssue {
 
 export type ItemOutcome = { ok: true; signals: Signal[] } | { ok: false; issues: FieldIssue[] };
 
+/**
+ * Older than this is a device clock that was never set, not a late delivery; it also keeps
+ * out the year 0, which JavaScript writes and PostgreSQL refuses.
+ */
+export const EARLIEST_TIMESTAMP = new Date("1970-01-01T00:00:00Z");
+
 /** Head-end and SCADA clocks drift; beyond this a timestamp is a bug, not skew. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -139,8 +145,8 @@ const OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/i;
  * An ISO 8601 date-time (RFC 3339 style: `2025-09-30T10:00:00Z`, `…+03:00`, any fraction).
  * A timestamp with no offset is taken as UTC: the recorded simulators emit naive UTC times
  * (`2025-09-24T13:51:31.555369`), and reading them as server-local time would shift events
- * by the server's zone. Old timestamps are accepted (late deliveries are normal); ones more
- * than FUTURE_TOLERANCE_MS ahead of `now` are rejected.
+ * by the server's zone. Old timestamps are accepted (late deliveries are normal) back to
+ * EARLIEST_TIMESTAMP; ones more than FUTURE_TOLERANCE_MS ahead of `now` are rejected.
  */
 export function timestamp(now: Date) {
   return z
@@ -151,6 +157,10 @@ export function timestamp(now: Date) {
       const at = new Date(OFFSET.test(s) ? s : `${s}Z`);
       if (Number.isNaN(at.getTime())) {
         ctx.issues.push({ code: "custom", input: s, message: "must be an ISO 8601 timestamp" });
+        return z.NEVER;
+      }
+      if (at.getTime() < EARLIEST_TIMESTAMP.getTime()) {
+        ctx.issues.push({ code: "custom", input: s, message: `is before ${EARLIEST_TIMESTAMP.getUTCFullYear()}: a clock that was never set` });
         return z.NEVER;
       }
       if (at.getTime() - now.getTime() > FUTURE_TOLERANCE_MS) {
