@@ -241,8 +241,8 @@ function watchHealth(url: string) {
 
 /**
  * POSTs `bytes` of JSON-ish filler on a raw connection, with a Content-Length (`declared`) or
- * chunked, writing until the server answers and closes; answers what it said and how much of
- * the body was written before it did.
+ * chunked, writing until the server answers; answers what it said, how soon, and whether it
+ * closed the connection.
  */
 async function postRaw(url: string, path: string, headers: string, opts: { declared?: number; bytes: number }) {
   const socket = net.connect(Number(new URL(url).port), "127.0.0.1");
@@ -269,7 +269,7 @@ async function postRaw(url: string, path: string, headers: string, opts: { decla
   await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
   socket.destroy();
   const [head, body = ""] = received.split("\r\n\r\n");
-  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body, closed, written, answeredMs };
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body, closed, answeredMs };
 }
 
 /** A connection that sends `text` and then nothing; `closed` resolves with when the server closed it. */
