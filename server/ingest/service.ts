@@ -78,7 +78,9 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
     return claimInbox(tx as never, source, entries, apiKeyId, owner);
   });
   if (good.length === 0) {
-    throw invalid(`No valid ${source} event in the request`, bad.flatMap((b) => b.issues));
+    // Named for the first 50 bad events (all of them are in the rejection record's count).
+    throw invalid(`No valid ${source} event in the request${bad.length > 50 ? ` (${bad.length} bad events; the first 50 are named)` : ""}`,
+      bad.slice(0, 50).flatMap((b) => b.issues));
   }
 
   const mine = await processIsolated(deps, actor, source, claimed, owner);

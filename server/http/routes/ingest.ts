@@ -32,7 +32,7 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
     const parse = [express.json({ limit: "10mb", strict: false, verify: keep }), express.text({ type: xmlTypes, limit: "10mb", verify: keep })];
     router.post(`/${path}`, requireApiKey(deps.db, () => source), ...parse, async (req, res) => {
       const ctx = { now: deps.now(), kaifaEventMap: deps.kaifaEventMap };
-      const isXml = typeof req.body === "string";
+      const isXml = typeof req.body === "string" && !!req.is(xmlTypes);
       if (isXml && source !== "kaifa") throw invalid("Only the Kaifa route accepts XML", [{ path: "(body)", message: "send JSON" }]);
       if (req.body === undefined) {
         const type = req.get("content-type");
