@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from "express";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { appRouter } from "../trpc/router";
 import type { TrpcContext } from "../trpc/init";
+import { trpcResponseMeta } from "../trpc/errors";
 import { apiNotFound, jsonErrorHandler } from "./errors";
 import type { createServices } from "../services";
 import type { Auth } from "../auth/auth";
@@ -53,6 +54,7 @@ export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps
     router: appRouter,
     maxBodySize: BODY_LIMITS["/api/trpc"],
     createContext: async ({ req }) => ({ ...context, actor: await sessionActor(auth, req.headers), sameOrigin: sameOrigin(req.headers) }),
+    responseMeta: trpcResponseMeta,
   }));
 
   const api = express.Router();
