@@ -2,7 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { ChangeTopic, ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/events";
+import { UNAVAILABLE_REFUSAL, type ChangeTopic, type ClientToServerEvents, type ServerToClientEvents } from "../../server/realtime/events";
+import { reportDatabase, RETRY_MS } from "../providers/databaseStatus";
 
 type Change = { seq: number; topic: ChangeTopic; payload: unknown; at: string };
 export type ConnectionState = "connecting" | "live" | "reconnecting";
@@ -34,6 +35,8 @@ export function useLiveChanges(onChanges: (changes: Change[]) => void, onFirstCo
       handler.current(fresh);
     };
     socket.on("system:hello", (hello) => {
+      // Greeted after the session was read: the database answers.
+      reportDatabase(true);
       if (seq.current === null) {
         seq.current = hello.seq;
         firstConnect.current?.();
@@ -43,13 +46,22 @@ export function useLiveChanges(onChanges: (changes: Change[]) => void, onFirstCo
       setState("live");
     });
     socket.on("changes", deliver);
-    // The server refuses a connection without a valid session: back to sign-in.
+    // The server refuses a connection without a valid session: back to sign-in. One refused
+    // because the session could not be checked (database unreachable) is tried again: Socket.IO
+    // does not retry a connection its server refused by itself.
+    let retry: ReturnType<typeof setTimeout> | undefined;
     socket.on("connect_error", (err) => {
       if (err.message.startsWith("unauthorized")) window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`);
+      if (err.message !== UNAVAILABLE_REFUSAL) return;
+      reportDatabase(false);
+      setState("reconnecting");
+      clearTimeout(retry);
+      if (!socket.active) retry = setTimeout(() => socket.connect(), RETRY_MS);
     });
     socket.on("disconnect", () => setState("reconnecting"));
     socket.io.on("reconnect_attempt", () => setState("reconnecting"));
     return () => {
+      clearTimeout(retry);
       socket.close();
     };
   }, []);
