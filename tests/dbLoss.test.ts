@@ -343,6 +343,16 @@ describe.runIf(process.env.DATABASE_URL)("a PostgreSQL that goes away and comes 
     expect(gated.headers.get("location")).toBeNull();
     expect(await gated.text()).toContain("this page retries by itself");
 
+    // Signing in cannot succeed meanwhile, and must not look like a wrong password either.
+    const signingIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
+      method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify({ username: "dispatcher1", password: TEST_PASSWORD }),
+    });
+    expect(signingIn.status).toBe(503);
+    expect(await signingIn.json()).toEqual(UNAVAILABLE_BODY);
+    const session = await fetch(`${server.url}/api/auth/get-session`, { headers: { cookie } });
+    expect(session.status).toBe(503);
+    expect(session.headers.get("set-cookie")).toBeNull();
+
     const socket = connectSocket(server.url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie } });
     const refusal = await new Promise<Error>((resolve) => socket.once("connect_error", resolve));
     socket.close();
