@@ -78,6 +78,13 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
     const code = (err as NodeJS.ErrnoException).code;
     console.error(`DATABASE_URL: an idle connection failed: ${code ? `${code} ` : ""}${err.message}`);
   });
+  // A connection lost while checked out (mid-transaction: the server restarts, an administrator
+  // terminates it) emits 'error' on its client besides failing the query; the pool listens only
+  // while the client is idle, and an unheard 'error' would end the process. The query's own
+  // failure is what the request answers (503); this only keeps the process alive.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = drizzle(pool, { schema }) as unknown as Db;
   const url = new URL(config.databaseUrl!);
   url.password = url.password ? "***" : "";

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client";
 import { systemActor } from "../context";
+import { describeError } from "../errorCauses";
 import { correlateBatch } from "./correlateBatch";
 import { LIVE_OUTAGE } from "../../db/queries/powerState";
 import type { IngestDeps } from "./service";
@@ -44,7 +45,7 @@ export function startSweeper(deps: IngestDeps, log: (m: string) => void, everyMs
       await sweepVerifications(deps);
       await deps.afterCommit?.();
     } catch (err) {
-      log(`verification sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+      log(`verification sweep failed: ${describeError(err)}`);
     } finally {
       running = false;
     }
