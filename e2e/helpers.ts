@@ -103,3 +103,21 @@ export function rgb(hex: string): string {
   const n = parseInt(hex.slice(1), 16);
   return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
 }
+
+/**
+ * Clicks "show on map" and waits for the flight to the outage to end: the map's centre has moved
+ * and holds still. (The selected outage's point is drawn from the first frame of the flight, so
+ * it says nothing about where the flight is; a key pressed mid-flight would stop it short.)
+ */
+export async function showOnMap(page: Page): Promise<void> {
+  const map = page.getByTestId("network-map");
+  const before = await map.getAttribute("data-center");
+  await page.getByRole("button", { name: "show on map" }).click();
+  let last: string | null = before;
+  await expect.poll(async () => {
+    const now = await map.getAttribute("data-center");
+    const still = now !== before && now === last;
+    last = now;
+    return still;
+  }, { timeout: 15_000, intervals: [300] }).toBe(true);
+}

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./signIn";
-import { feeders, pointsOfColour, tripFeeder } from "./helpers";
+import { feeders, pointsOfColour, showOnMap, tripFeeder } from "./helpers";
 import { meterColors } from "../components/palette";
 import { rewriteTrpc } from "./trpcRewrite";
 
@@ -22,7 +22,7 @@ test("meters reported off and assumed off are both drawn dark and told apart; th
     await expect(legend).toContainText(text);
   }
   await page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`).click();
-  await page.getByRole("button", { name: "show on map" }).click();
+  await showOnMap(page);
   const map = page.getByTestId("network-map");
   await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
   await page.keyboard.press("Escape");
@@ -40,7 +40,7 @@ test("a tripped feeder's silent meters are drawn assumed off, from the server's 
   await signInAs(page, "dispatcher");
   const eventId = await tripFeeder(page, (await feeders(page))[43]);
   await page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`).click();
-  await page.getByRole("button", { name: "show on map" }).click();
+  await showOnMap(page);
   const map = page.getByTestId("network-map");
   await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
   await page.keyboard.press("Escape");
