@@ -55,6 +55,26 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   });
 }
 
+/**
+ * True when PostgreSQL gave the transaction up to let another one through (a deadlock, a
+ * serialization failure): nothing was wrong with it, and running it again succeeds.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  return chainOf(err).some((e) => e.code === "40P01" || e.code === "40001");
+}
+
+/** Runs `work` again (up to `attempts` times in all, after a short random pause) while it fails by a transient conflict. */
+export async function retryTransient<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || !isTransientConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 80 * attempt));
+    }
+  }
+}
+
 const MAX_MESSAGE = 300;
 
 function messageOf(e: Described): string {

@@ -95,6 +95,16 @@ describe(`exactly-once ingestion on ${runtimeName}`, () => {
     await expectOnce("TWO", 80);
   });
 
+  it("processes a batch and the same batch reversed, sent to both instances at once, once and without a 5xx", async () => {
+    // Opposite orders once deadlocked the two claims on the unique index (a 500).
+    const body = batch("REV", 500, 250);
+    const reversed = [...body].reverse();
+    const answers = await Promise.all([postTo(a.url, body), postTo(b.url, reversed), postTo(b.url, body), postTo(a.url, reversed)]);
+    const all = answers.map((ans) => ({ status: ans.status, body: { results: [...ans.body.results].sort((x: any, y: any) => x.source_event_id.localeCompare(y.source_event_id)) } }));
+    expectOneFirstAnswer(all, 250);
+    await expectOnce("REV", 250);
+  });
+
   it("answers a re-delivery with the first answer, and a copy inside one batch too", async () => {
     const body = batch("RE", 300, 5);
     const first = await postTo(a.url, body);

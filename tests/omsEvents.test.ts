@@ -52,6 +52,20 @@ describe(`/api/oms/events on ${runtimeName}`, () => {
     expect(banana.body.issues[0]).toMatchObject({ path: "event_type", message: expect.stringContaining("must be one of") });
   });
 
+  it("refuses times a database cannot take or a clock cannot mean, naming the field, and stores nothing", async () => {
+    const meter = meterAt(300);
+    for (const [timestamp, message] of [["0000-01-01T00:00:00Z", "from 1970 to 2099"], ["0001-06-01T00:00:00Z", "from 1970 to 2099"],
+      ["1969-12-31T23:59:59Z", "from 1970 to 2099"], [new Date(Date.now() + 86_400_000).toISOString(), "in the future"]] as const) {
+      for (const route of ["correlate", "create"]) {
+        const { status, body } = await call(route, { event_type: "power_off", source_type: "kaifa", source_event_id: `Y-${route}-${timestamp}`, timestamp, metadata: { meter_number: meter.meterNumber } });
+        expect(status, `${route} ${timestamp}`).toBe(400);
+        expect(body.issues).toEqual([expect.objectContaining({ path: "timestamp", message: expect.stringContaining(message) })]);
+      }
+    }
+    const [stored] = await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM ingest_inbox WHERE source_event_id LIKE 'Y-%'`);
+    expect(stored.n).toBe(0);
+  });
+
   it("correlate: a call with only a location goes to the nearest distribution point within the radius, and counts once corroborated", async () => {
     const dp = network.distributionPoints[40];
     const { body } = await call("correlate", { event_type: "outage", source_type: "call_center", source_event_id: "TC_1703123456789",

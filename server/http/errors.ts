@@ -30,7 +30,8 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
       : err.type === "entity.too.large"
         ? "The request body is too large"
         : String(err.message ?? "Bad request");
-    res.status(status).json({ error: "invalid", message, issues: [{ path: "(body)", message }] });
+    const error = status === 413 ? "too_large" : status === 415 ? "unsupported" : status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 404 ? "not_found" : "invalid";
+    res.status(status).json({ error, message, issues: [{ path: "(body)", message }] });
     return;
   }
   console.error(`${req.method} ${req.baseUrl}${req.path} failed: ${describeError(err, { stack: true })}`);

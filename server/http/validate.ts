@@ -5,7 +5,7 @@ import { formatPath, inspectJson } from "../inspect";
 
 /** Validates a request part; a failure is a 400 naming each bad field (`restoration_data.restoration_time`). */
 export function parseRequest<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({
     path: i.path.length ? i.path.map(String).join(".") : "(body)",

@@ -52,7 +52,9 @@ export async function claimInbox(tx: DbOrTx, source: SourceType, entries: InboxE
   if (!entries.length) return { claimed, answered, inFlight };
   const firstOf = new Map<string, InboxEntry>();
   for (const e of entries) if (!firstOf.has(e.sourceEventId)) firstOf.set(e.sourceEventId, e);
-  const unique = [...firstOf.values()];
+  // In one order everywhere (by event id), so that two requests with the same events in other
+  // orders wait for each other instead of deadlocking on the unique index.
+  const unique = [...firstOf.values()].sort((a, b) => (a.sourceEventId < b.sourceEventId ? -1 : a.sourceEventId > b.sourceEventId ? 1 : 0));
   const inserted = await queryRows<{ id: number | string; sid: string }>(tx, sql`
     INSERT INTO ingest_inbox (source_type, source_event_id, payload, signals, status, api_key_id, claimed_by, claimed_until)
     SELECT ${source}, sid, payload, signals, 'received', ${apiKeyId}, ${owner}, ${lease} FROM ${unnestRows([
@@ -65,7 +67,8 @@ export async function claimInbox(tx: DbOrTx, source: SourceType, entries: InboxE
   const known = unique.filter((e) => !ids.has(e.sourceEventId)).map((e) => e.sourceEventId);
   const taken = known.length ? await queryRows<{ id: number | string; sid: string }>(tx, sql`
     UPDATE ingest_inbox SET claimed_by = ${owner}, claimed_until = ${lease}
-    WHERE source_type = ${source} AND source_event_id = ANY(${sql.param(known)}::text[]) AND ${claimable}
+    WHERE id IN (SELECT id FROM ingest_inbox WHERE source_type = ${source} AND source_event_id = ANY(${sql.param(known)}::text[])
+      AND ${claimable} ORDER BY id FOR UPDATE)
     RETURNING id, source_event_id AS sid`) : [];
   for (const r of taken) ids.set(r.sid, Number(r.id));
   const others = known.filter((sid) => !taken.some((t) => t.sid === sid));

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import type { SourceType } from "../../db/schema";
 import { invalid } from "../errors";
-import { describeError, isDatabaseUnavailable } from "../errorCauses";
+import { describeError, isDatabaseUnavailable, retryTransient } from "../errorCauses";
 import type { Actor } from "../context";
 import type { Rule } from "../pipeline/rules";
 import type { Publisher, Change } from "../realtime/publisher";
@@ -73,10 +73,10 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
   const good = items.filter((i): i is Extract<ParsedItem, { ok: true }> => i.ok && i.signals.length > 0);
   const owner = newOwner("request");
   const entries: InboxEntry[] = good.map((i) => ({ index: i.index, sourceEventId: i.signals[0].sourceEventId, raw: i.raw, signals: i.signals }));
-  const { claimed, answered, inFlight } = await deps.db.transaction(async (tx) => {
+  const { claimed, answered, inFlight } = await retryTransient(() => deps.db.transaction(async (tx) => {
     await recordRejections(tx as never, source, bad, apiKeyId, body);
     return claimInbox(tx as never, source, entries, apiKeyId, owner);
-  });
+  }));
   if (good.length === 0) {
     // Named for the first 50 bad events (all of them are in the rejection record's count).
     throw invalid(`No valid ${source} event in the request${bad.length > 50 ? ` (${bad.length} bad events; the first 50 are named)` : ""}`,
@@ -127,7 +127,7 @@ interface Outcome { results: ItemResult[]; changes: Change[]; lost: ClaimedEntry
 export async function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string): Promise<Outcome> {
   if (!entries.length) return { results: [], changes: [], lost: [] };
   try {
-    return await processClaimed(deps, actor, source, entries, owner);
+    return await retryTransient(() => processClaimed(deps, actor, source, entries, owner));
   } catch (err) {
     if (isDatabaseUnavailable(err)) throw err;
     if (entries.length > 1) {

@@ -1,9 +1,26 @@
 import { z } from "zod";
+import { FUTURE_TOLERANCE_MS } from "../ingest/adapters/common";
 
 /** Shared pieces of the request schemas (seed 000 field names; the verbs take the parsed output). */
 
-/** An ISO 8601 time with its offset (`2024-01-15T10:30:45.123Z`), as a Date. */
-export const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+/** The times the API takes lie in these years (a clock never set says 1970 or 0000; 2100 is a typo). */
+export const EARLIEST_TIME = new Date("1970-01-01T00:00:00Z");
+export const LATEST_TIME = new Date("2100-01-01T00:00:00Z");
+
+/** An ISO 8601 time with its offset (`2024-01-15T10:30:45.123Z`), as a Date, from 1970 to 2099. */
+export const isoTime = z.iso.datetime({ offset: true }).transform((s, ctx) => {
+  const at = new Date(s);
+  if (Number.isNaN(at.getTime()) || at < EARLIEST_TIME || at >= LATEST_TIME) {
+    ctx.issues.push({ code: "custom", input: s, message: `must be a time from ${EARLIEST_TIME.getUTCFullYear()} to ${LATEST_TIME.getUTCFullYear() - 1}` });
+    return z.NEVER;
+  }
+  return at;
+});
+
+/** When an event happened: an isoTime not more than 5 minutes ahead of the server's clock. */
+export const eventTime = isoTime.refine((at) => at.getTime() - Date.now() <= FUTURE_TOLERANCE_MS, {
+  message: "is in the future (more than 5 minutes after the server's clock)",
+});
 
 /** An outage by its uuid or its `OMS_…` event id. */
 export const outageRef = z.string().trim().min(1).max(100);

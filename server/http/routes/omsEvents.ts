@@ -7,7 +7,7 @@ import { createEvent } from "../../events/createEvent";
 import { scoreEvent } from "../../events/scoreEvent";
 import { validateEvent } from "../../events/validateEvent";
 import type { IngestDeps } from "../../ingest/service";
-import { isoTime, outageRef } from "../../operations/schemas";
+import { eventTime, outageRef } from "../../operations/schemas";
 import { parseRequest } from "../validate";
 import type { RestRoute } from "../routeTable";
 import { GENERIC_EVENT_TYPES } from "../../events/signalFromRequest";
@@ -26,12 +26,12 @@ const radius = z.number().int().min(10).max(50_000);
 
 const eventType = z.enum(GENERIC_EVENT_TYPES, { message: `must be one of ${GENERIC_EVENT_TYPES.join(", ")}` });
 const correlateBody = z.object({
-  event_type: eventType, source_type: source, source_event_id: text, timestamp: isoTime,
+  event_type: eventType, source_type: source, source_event_id: text, timestamp: eventTime,
   latitude: lat.nullish().transform((v) => v ?? undefined), longitude: lng.nullish().transform((v) => v ?? undefined),
   correlation_window_minutes: window.optional(), spatial_radius_meters: radius.optional(), metadata,
 });
 const createBody = z.object({
-  event_type: eventType, source_type: source, source_event_id: text, timestamp: isoTime,
+  event_type: eventType, source_type: source, source_event_id: text, timestamp: eventTime,
   location: z.object({ latitude: lat, longitude: lng }).optional(), metadata,
   correlation_parameters: z.object({ window_minutes: window.optional(), spatial_radius_meters: radius.optional() }).optional(),
 });

@@ -70,6 +70,10 @@ describe("Kaifa XML adapter", () => {
     ["an empty body", "  ", "is empty"],
     ["XML without an EventMessage", "<Envelope><Body><Fault>no</Fault></Body></Envelope>", "has no EventMessage element"],
     ["an EventMessage without events", "<EventMessage><Header/><Payload><EndDeviceEvents/></Payload></EventMessage>", "has no Payload/EndDeviceEvents/EndDeviceEvent"],
+    // The header is copied into every event: a long one would be stored once per event.
+    ["a header field longer than an identifier may be",
+      `<EventMessage><Header><Source>${"s".repeat(10_000)}</Source></Header><Payload><EndDeviceEvents><EndDeviceEvent><mRID>E1</mRID></EndDeviceEvent></EndDeviceEvents></Payload></EventMessage>`,
+      "Header/Source is 10,000 characters long; at most 200"],
   ])("rejects %s at (body)", (_, xml, message) => {
     expect(issuesOf(parseKaifaXml(xml, ctx))).toEqual([{ path: "(body)", message: expect.stringContaining(message) }]);
   });

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import type { ParsedItem, Signal } from "../signal";
-import { inspectText } from "../../inspect";
+import { INPUT_LIMITS, inspectText, stringFault } from "../../inspect";
 import { type AdapterContext, bodyIssue, compact, idString, isPlainObject, MAX_BATCH_ITEMS, optionalText, parseInspected, runSchema, timestamp } from "./common";
 import { eventTypeCode, kaifaSignalKind, mridRef } from "./kaifa";
 
@@ -77,14 +77,22 @@ function findEventMessage(node: unknown, depth = 0): Record<string, unknown> | u
 }
 
 const HEADER_FIELDS = { Verb: "verb", Noun: "noun", Timestamp: "timestamp", Source: "source", MessageID: "messageId", CorrelationID: "correlationId" };
-function headerOf(msg: Record<string, unknown>): Record<string, string> {
+/**
+ * The message header's fields, copied into every event's stored details: each is an identifier
+ * (at most INPUT_LIMITS.maxIdLength characters), or the whole message is refused naming it —
+ * a megabyte-long Source would otherwise be stored once per event.
+ */
+function headerOf(msg: Record<string, unknown>): { header: Record<string, string> } | { fault: string } {
   const header = isPlainObject(msg.Header) ? msg.Header : {};
   const out: Record<string, string> = {};
   for (const [element, name] of Object.entries(HEADER_FIELDS)) {
     const value = xmlText(header[element]);
-    if (typeof value === "string" && value.trim()) out[name] = value.trim();
+    if (typeof value !== "string" || !value.trim()) continue;
+    const fault = stringFault(value.trim(), INPUT_LIMITS.maxIdLength);
+    if (fault) return { fault: `Header/${element} ${fault}` };
+    out[name] = value.trim();
   }
-  return out;
+  return { header: out };
 }
 
 /**
@@ -121,7 +129,9 @@ export function parseKaifaXml(text: string, ctx: AdapterContext): ParsedItem[] {
     return [bodyIssue(text, `carries ${events.length.toLocaleString("en")} EndDeviceEvents; at most ${MAX_BATCH_ITEMS.toLocaleString("en")} per request`)];
   }
 
-  const schema = endDeviceEventSchema(ctx, headerOf(msg));
+  const header = headerOf(msg);
+  if ("fault" in header) return [bodyIssue(text, header.fault)];
+  const schema = endDeviceEventSchema(ctx, header.header);
   // Character references (`&#xD800;`) can still put what the text check cannot see into an event.
   return events.map((event, index) => parseInspected(event, index, `EndDeviceEvent[${index}]`, (e) => runSchema(schema, e)));
 }

@@ -90,7 +90,14 @@ describe("SCADA adapter: event id", () => {
 
   it("gives a re-delivery of the same event the same id, however its time is written", () => {
     expect(idOf(breakerTrip)).toBe(idOf({ ...breakerTrip, severity: "HIGH", timestamp: "2025-09-30T13:00:00.000+03:00" }));
-    expect(idOf(breakerTrip)).toBe(scadaEventId("breaker_trip", "SS001", "FD002", new Date("2025-09-30T10:00:00Z")));
+    expect(idOf(breakerTrip)).toBe(scadaEventId("breaker_trip", "SS001", "FD002", new Date("2025-09-30T10:00:00Z"), breakerTrip.alarmType));
+  });
+
+  it("tells apart alarms of one device at one instant, and codes that hold the old separator", () => {
+    const alarm = { ...breakerTrip, eventType: "alarm" };
+    expect(idOf({ ...alarm, alarmType: "De-energized" })).not.toBe(idOf({ ...alarm, alarmType: "Energized" }));
+    expect(idOf({ ...alarm, alarmType: "Energized" })).toBe(idOf({ ...alarm, alarmType: "ENERGIZED" }));
+    expect(idOf({ ...alarm, substationId: "SS001|FD001", feederId: "X" })).not.toBe(idOf({ ...alarm, substationId: "SS001", feederId: "FD001|X" }));
   });
 
   it.each([

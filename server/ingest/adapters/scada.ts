@@ -47,11 +47,13 @@ export function scadaSignalKind(eventType: ScadaEventType, alarmType: string | u
 
 /**
  * SCADA sends no event id, yet a re-delivery must be recognised as the same event: the id is a
- * hash of what identifies the event (type, device, normalised time), so `…01.915Z` and
- * `…04:02:01.915-04:00` are one event.
+ * hash of what identifies the event (type, alarm, device, normalised time), so `…01.915Z` and
+ * `…04:02:01.915-04:00` are one event, while an "Energized" alarm is never taken for a copy of
+ * a "De-energized" one at the same instant. The parts are hashed as a JSON array, so no code can
+ * shift a separator from one part into the next.
  */
-export function scadaEventId(eventType: string, substationId = "", feederId = "", occurredAt: Date): string {
-  const key = [eventType, substationId, feederId, occurredAt.toISOString()].join("|");
+export function scadaEventId(eventType: string, substationId = "", feederId = "", occurredAt: Date, alarmType = ""): string {
+  const key = JSON.stringify([eventType, substationId, feederId, occurredAt.toISOString(), alarmType.toLowerCase()]);
   return `scada:${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
 }
 
@@ -83,7 +85,7 @@ function scadaEventSchema(now: Date) {
     })
     .transform((e): Signal => ({
       sourceType: "scada",
-      sourceEventId: e.eventId ?? scadaEventId(e.eventType, e.substationId, e.feederId, e.timestamp),
+      sourceEventId: e.eventId ?? scadaEventId(e.eventType, e.substationId, e.feederId, e.timestamp, e.alarmType),
       kind: scadaSignalKind(e.eventType, e.alarmType),
       occurredAt: e.timestamp,
       device: compact({ substationCode: e.substationId, feederCode: e.feederId, mainStationId: e.mainStationId }),
