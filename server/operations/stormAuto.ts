@@ -2,7 +2,7 @@ import type { ServiceContext } from "../context";
 import { systemActor } from "../context";
 import { commitAndPublish } from "./changes";
 import { lockStormMode, stormChanged, switchOn } from "./stormMode";
-import { DEFAULT_AUTO_THRESHOLD, eventRate, newestStormRow } from "./stormStatus";
+import { DEFAULT_AUTO_THRESHOLD, newestStormRow, outagesSince } from "./stormStatus";
 
 export interface AutoActivation {
   switched: boolean;
@@ -24,7 +24,9 @@ export async function checkStormAutoActivation(ctx: ServiceContext): Promise<Aut
       const threshold = Number(storm?.auto_activation_threshold ?? DEFAULT_AUTO_THRESHOLD);
       let since = new Date(now.getTime() - 3_600_000);
       if (storm?.deactivated_at && new Date(storm.deactivated_at) > since) since = new Date(storm.deactivated_at);
-      const { outages } = await eventRate(tx, since);
+      // Only outages: the signals of the hour (every inbox row) are the status line's business, and
+      // counting them after every batch of a storm cost more than the batch.
+      const outages = await outagesSince(tx, since);
       return { active: storm?.is_active === true, threshold, outages };
     };
     let state = await assess();
