@@ -1,7 +1,7 @@
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import cliProgress from "cli-progress";
-import { io as connect } from "socket.io-client";
+import { watchPushes } from "./pushWatch";
 import type { StormBatch } from "./storm";
 
 export interface PassOptions {
@@ -40,8 +40,6 @@ export interface PassRaw {
   loadAverage: [number, number];
 }
 
-interface Change { seq: number; topic: string; payload: unknown; at: string }
-interface MeterStatusPayload { meters: Array<{ id: number; status: string; at: string }> }
 interface Answer { accepted: number; duplicates: number; rejected: number; unmatched: number }
 
 /**
@@ -50,34 +48,10 @@ interface Answer { accepted: number; duplicates: number; rejected: number; unmat
  * change that names its first meter with the new status.
  */
 export async function runPass(options: PassOptions): Promise<PassRaw> {
-  // Watches the pushes as a signed-in dispatcher's screen does.
-  const socket = connect(options.url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: options.cookie } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("system:hello", () => resolve());
-    socket.once("connect_error", reject);
-  });
-
   const timeline: BatchTiming[] = options.batches.map((_, batch) => ({ batch, sentMs: NaN, status: 0, requestMs: NaN, pushMs: null }));
-  // The batch waiting for each meter-and-status. A newer batch for the same key replaces an
-  // older one whose push never came, so a later wave's push is never credited to a stale batch.
-  const waiting = new Map<string, number>();
-  const keyOf = (b: StormBatch) => `${b.firstMeterId}:${b.firstStatus}`;
-  const shown = new Map<number, string>();
-  const started = performance.now();
-  socket.on("changes", (changes: Change[]) => {
-    const now = performance.now() - started;
-    for (const change of changes) {
-      if (change.topic !== "meter:status") continue;
-      for (const m of (change.payload as MeterStatusPayload).meters) {
-        shown.set(m.id, m.status);
-        const key = `${m.id}:${m.status}`;
-        const batch = waiting.get(key);
-        if (batch === undefined) continue;
-        waiting.delete(key);
-        timeline[batch].pushMs = now - timeline[batch].sentMs;
-      }
-    }
-  });
+  let started = performance.now();
+  const pushes = await watchPushes(options.url, options.cookie, () => performance.now() - started);
+  started = performance.now();
 
   const events = options.batches.reduce((n, b) => n + b.events.length, 0);
   const bar = process.stdout.isTTY
@@ -94,10 +68,9 @@ export async function runPass(options: PassOptions): Promise<PassRaw> {
   const post = async (index: number) => {
     const batch = options.batches[index];
     const t = timeline[index];
-    // No status change left to push: the server showed this meter's new state already.
-    if (shown.get(batch.firstMeterId) === batch.firstStatus) t.shownBefore = true;
-    else waiting.set(keyOf(batch), index);
     t.sentMs = performance.now() - started;
+    // No status change left to push: the server showed this meter's new state already.
+    if (!pushes.expect(index, batch, t.sentMs)) t.shownBefore = true;
     const body = JSON.stringify(batch.events);
     const send = () => fetch(`${options.url}/api/ingest/kaifa`, {
       method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${options.apiKey}` }, body,
@@ -126,7 +99,7 @@ export async function runPass(options: PassOptions): Promise<PassRaw> {
     }
     t.requestMs = performance.now() - started - t.sentMs;
     // A failed batch may never be pushed: stop waiting for it.
-    if (t.error && waiting.get(keyOf(batch)) === index) waiting.delete(keyOf(batch));
+    if (t.error) pushes.forget(index, batch);
     done += batch.events.length;
     bar?.update(done);
   };
@@ -138,13 +111,13 @@ export async function runPass(options: PassOptions): Promise<PassRaw> {
   bar?.stop();
 
   // Pushes go out on a 50 ms tick after the commit: give the last ones time to arrive.
-  const deadline = performance.now() + (options.drainMs ?? 3_000);
-  while (waiting.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await pushes.settle(options.drainMs ?? 3_000);
+  for (const [index, ms] of pushes.pushMs) timeline[index].pushMs = ms;
   clearInterval(sampler);
   loop.disable();
   raw.loopDelay = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
   raw.loadAverage[1] = os.loadavg()[0];
-  socket.close();
+  pushes.close();
   const mem = process.memoryUsage();
   raw.memory = { rss: mem.rss, heapUsed: mem.heapUsed, peakRss: Math.max(raw.memory.peakRss, mem.rss) };
   return raw;

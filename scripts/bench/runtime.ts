@@ -71,7 +71,7 @@ async function adminQuery(url: string, text: string): Promise<void> {
  * PGlite folder under the temp dir (on disk, as the server runs it), or a new PostgreSQL
  * database next to the configured one, dropped afterwards.
  */
-async function freshDatabase(kind: RuntimeKind, postgresUrl: string | null, poolSize: number): Promise<DbHandle> {
+export async function freshDatabase(kind: RuntimeKind, postgresUrl: string | null, poolSize: number): Promise<DbHandle> {
   if (kind === "pglite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oms-bench-"));
     const handle = await createDb({ dataDir: dir });
