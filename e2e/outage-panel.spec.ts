@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInAs } from "./signIn";
-import { createKeyOnAdminPage, feeders, hue, pixelsAt, rgb, tripFeeder } from "./helpers";
+import { createKeyOnAdminPage, feeders, hue, pixelsAt, rgb, showOnMap, tripFeeder } from "./helpers";
 
 /** The details panel's box and the selected outage's point, both in page pixels. */
 async function panelAndOutage(page: Page) {
@@ -20,7 +20,7 @@ test("“show on map” puts the outage beside the details panel, never under it
   const eventId = await tripFeeder(page, (await feeders(page))[19]);
   const row = page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`);
   await row.click();
-  await page.getByRole("button", { name: "show on map" }).click();
+  await showOnMap(page);
   const map = page.getByTestId("network-map");
   await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
   // Let the flight end (the point is written when the map is idle).
@@ -96,7 +96,7 @@ test("one severity, one colour: a HIGH outage's badge in the list and details, t
   await expect(detailBadge).toHaveCSS("color", orange);
 
   // The map's circle, read off the screen: orange (hue ≈ 21° over the dark map), not medium's yellow (≈ 42°).
-  await page.getByRole("button", { name: "show on map" }).click();
+  await showOnMap(page);
   await expect.poll(async () => { const r = await panelAndOutage(page); return under(r.point, r.panel); }, { timeout: 10_000 }).toBe(false);
   await page.waitForTimeout(500);
   const { point } = await panelAndOutage(page);
