@@ -5,6 +5,7 @@ import { unnestRows } from "../../db/arrays";
 import type { Db } from "../../db/client";
 import type { GeneratedNetwork } from "../../db/seed/types";
 import { defaultKaifaEventMap, parseKaifaBody } from "../../server/ingest/adapters/kaifa";
+import { MAX_BATCH_ITEMS } from "../../server/ingest/adapters/common";
 import { freshDatabase, type RuntimeKind } from "./runtime";
 import { buildStorm } from "./storm";
 
@@ -39,8 +40,15 @@ interface Row { sid: string; payload: string; signals: string }
 /** The storm's Kaifa events as the inbox stores them: the raw event and its parsed signals, as JSON. */
 function inboxRows(network: GeneratedNetwork, count: number): Row[] {
   const { batches } = buildStorm(network, { events: count, batch: count, runId: randomBytes(3).toString("hex") });
-  const items = parseKaifaBody(batches[0].events.slice(0, count), { now: new Date(), kaifaEventMap: defaultKaifaEventMap });
-  return items.flatMap((i) => (i.ok ? [{ sid: i.signals[0].sourceEventId, payload: JSON.stringify(i.raw), signals: JSON.stringify(i.signals) }] : []));
+  // Parsed as requests are, at most MAX_BATCH_ITEMS events at a time.
+  const events = batches[0].events.slice(0, count);
+  const rows: Row[] = [];
+  for (let at = 0; at < events.length; at += MAX_BATCH_ITEMS) {
+    const items = parseKaifaBody(events.slice(at, at + MAX_BATCH_ITEMS), { now: new Date(), kaifaEventMap: defaultKaifaEventMap });
+    for (const i of items) if (i.ok) rows.push({ sid: i.signals[0].sourceEventId, payload: JSON.stringify(i.raw), signals: JSON.stringify(i.signals) });
+  }
+  if (rows.length < count) throw new Error(`the floor's storm gave ${rows.length} valid events of the ${count} asked for`);
+  return rows;
 }
 
 async function best(runs: number, rows: number, db: Db, write: () => Promise<unknown>): Promise<{ rowsPerSecond: number; runs: number[] }> {
