@@ -1,8 +1,21 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { signInAs } from "./signIn";
 import { feeders, pointsOfColour, showOnMap, tripFeeder } from "./helpers";
 import { meterColors } from "../components/palette";
 import { rewriteTrpc } from "./trpcRewrite";
+
+/** Opens the outage, flies the map to it, closes the panel and zooms in two steps: meters in view. */
+async function zoomInOnOutage(page: Page, eventId: string) {
+  await page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`).click();
+  await showOnMap(page);
+  const map = page.getByTestId("network-map");
+  await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
+  await page.keyboard.press("Escape");
+  await page.locator(".maplibregl-canvas").focus();
+  await page.keyboard.press("Equal");
+  await page.keyboard.press("Equal");
+  return map;
+}
 
 const METER_STATES = ["on", "off", "assumed", "unknown"] as const;
 const SUPPLY_STATES = ["energized", "partial", "de_energized"] as const;
@@ -21,14 +34,7 @@ test("meters reported off and assumed off are both drawn dark and told apart; th
   for (const text of ["off (reported)", "off (assumed: under an open device)", "unknown", "partly out", "de-energized", "critical customer"]) {
     await expect(legend).toContainText(text);
   }
-  await page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`).click();
-  await showOnMap(page);
-  const map = page.getByTestId("network-map");
-  await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
-  await page.keyboard.press("Escape");
-  await page.locator(".maplibregl-canvas").focus();
-  await page.keyboard.press("Equal");
-  await page.keyboard.press("Equal");
+  const map = await zoomInOnOutage(page, eventId);
   // What the map drew, by state: all four, each meter once.
   await expect(map).toHaveAttribute("data-rendered-meter-states", /assumed:\d+,off:\d+,on:\d+,unknown:\d+/, { timeout: 15_000 });
   await page.screenshot({ path: "e2e/screenshots/map-meter-states.png" });
@@ -39,14 +45,7 @@ test("meters reported off and assumed off are both drawn dark and told apart; th
 test("a tripped feeder's silent meters are drawn assumed off, from the server's own power state", async ({ page }) => {
   await signInAs(page, "dispatcher");
   const eventId = await tripFeeder(page, (await feeders(page))[43]);
-  await page.getByTestId("outage-list").locator(`button[data-event-id="${eventId}"]`).click();
-  await showOnMap(page);
-  const map = page.getByTestId("network-map");
-  await expect(map).toHaveAttribute("data-selected-point", /\d+,\d+/);
-  await page.keyboard.press("Escape");
-  await page.locator(".maplibregl-canvas").focus();
-  await page.keyboard.press("Equal");
-  await page.keyboard.press("Equal");
+  const map = await zoomInOnOutage(page, eventId);
   // Under an open breaker with no signal of their own: assumed off, none drawn as powered... unless
   // the view also holds meters of a neighbouring feeder, which are on.
   await expect(map).toHaveAttribute("data-rendered-meter-states", /assumed:\d+/, { timeout: 15_000 });
