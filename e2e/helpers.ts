@@ -40,10 +40,12 @@ export async function createKeyOnAdminPage(browser: Browser, scope: "kaifa" | "o
   }
 }
 
-/** The RGB colours of a small square of the screen, read from a screenshot (the map's WebGL canvas cannot be read back). */
-export async function pixelsAt(page: Page, x: number, y: number, size = 5): Promise<Array<[number, number, number]>> {
-  const half = Math.floor(size / 2);
-  const png = await page.screenshot({ clip: { x: x - half, y: y - half, width: size, height: size } });
+/**
+ * The RGBA bytes of a part of the screen, row by row, read from a screenshot decoded in the page
+ * (the map's WebGL canvas cannot be read back).
+ */
+async function screenPixels(page: Page, clip: { x: number; y: number; width: number; height: number }): Promise<{ width: number; height: number; data: number[] }> {
+  const png = await page.screenshot({ clip });
   return page.evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;
@@ -53,11 +55,17 @@ export async function pixelsAt(page: Page, x: number, y: number, size = 5): Prom
     canvas.height = img.height;
     const ctx = canvas.getContext("2d")!;
     ctx.drawImage(img, 0, 0);
-    const data = ctx.getImageData(0, 0, img.width, img.height).data;
-    const out: Array<[number, number, number]> = [];
-    for (let i = 0; i < data.length; i += 4) out.push([data[i], data[i + 1], data[i + 2]]);
-    return out;
+    return { width: img.width, height: img.height, data: Array.from(ctx.getImageData(0, 0, img.width, img.height).data) };
   }, png.toString("base64"));
+}
+
+/** The RGB colours of a small square of the screen. */
+export async function pixelsAt(page: Page, x: number, y: number, size = 5): Promise<Array<[number, number, number]>> {
+  const half = Math.floor(size / 2);
+  const { data } = await screenPixels(page, { x: x - half, y: y - half, width: size, height: size });
+  const out: Array<[number, number, number]> = [];
+  for (let i = 0; i < data.length; i += 4) out.push([data[i], data[i + 1], data[i + 2]]);
+  return out;
 }
 
 /**
@@ -65,28 +73,16 @@ export async function pixelsAt(page: Page, x: number, y: number, size = 5): Prom
  * of `hex`: where the map drew something of that colour. At most `max` of them.
  */
 export async function pointsOfColour(page: Page, clip: { x: number; y: number; width: number; height: number }, hex: string, tolerance = 12, max = 30) {
-  const png = await page.screenshot({ clip });
   const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  const found: Array<[number, number]> = await page.evaluate(async ({ b64, want, tolerance, max }) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext("2d")!;
-    ctx.drawImage(img, 0, 0);
-    const d = ctx.getImageData(0, 0, img.width, img.height).data;
-    const out: Array<[number, number]> = [];
-    for (let y = 0; y < img.height && out.length < max; y += 3) {
-      for (let x = 0; x < img.width && out.length < max; x += 3) {
-        const i = (y * img.width + x) * 4;
-        if (want.every((v, k) => Math.abs(d[i + k] - v) <= tolerance)) out.push([x, y]);
-      }
+  const { width, height, data } = await screenPixels(page, clip);
+  const found: Array<{ x: number; y: number }> = [];
+  for (let y = 0; y < height && found.length < max; y += 3) {
+    for (let x = 0; x < width && found.length < max; x += 3) {
+      const i = (y * width + x) * 4;
+      if (want.every((v, k) => Math.abs(data[i + k] - v) <= tolerance)) found.push({ x: clip.x + x, y: clip.y + y });
     }
-    return out;
-  }, { b64: png.toString("base64"), want, tolerance, max });
-  return found.map(([x, y]) => ({ x: clip.x + x, y: clip.y + y }));
+  }
+  return found;
 }
 
 /** Hue in degrees (0 red, 30 orange, 45 yellow, 120 green). */
