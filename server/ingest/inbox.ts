@@ -185,9 +185,3 @@ export async function markFailed(db: DbOrTx, inboxIds: number[], error: string, 
       claimed_by = NULL, claimed_until = NULL
     WHERE id = ANY(${sql.param(inboxIds)}::int8[]) AND claimed_by = ${owner} AND status IN ('received', 'failed')`);
 }
-
-/** Gives rows back unprocessed (nothing failed: e.g. the request is abandoned), for another owner at once. */
-export async function releaseClaims(db: DbOrTx, inboxIds: number[], owner: string) {
-  if (!inboxIds.length) return;
-  await db.execute(sql`UPDATE ingest_inbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ANY(${sql.param(inboxIds)}::int8[]) AND claimed_by = ${owner}`);
-}
