@@ -15,7 +15,7 @@ export interface RateRaw {
   offeredEvents: number;
   open: OpenLoopRaw;
   /** Event-loop delay of the server's thread while the sender ran, ms. */
-  loopDelay: { p99: number; max: number };
+  loopDelay: { p50: number; p99: number; max: number };
   /** Of the whole process (server, sender, what earlier passes left): at the sender's start, at the end, and the peak between. */
   memory: { rssStart: number; rss: number; peakRss: number };
   loadAverage: [number, number];
@@ -84,7 +84,7 @@ export async function measureRate(kind: RuntimeKind, network: GeneratedNetwork, 
     const rss = process.memoryUsage.rss();
     return {
       rate, offeredEvents, open,
-      loopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+      loopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       memory: { rssStart, rss, peakRss: Math.max(peakRss, rss) },
       loadAverage: [loadStart, os.loadavg()[0]],
       setupSeconds: bench.setupSeconds,

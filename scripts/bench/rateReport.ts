@@ -24,7 +24,7 @@ export interface RateSummary {
   shedBatches: number; shedEvents: number;
   errors: Record<string, number>;
   accepted: number; rejected: number; unmatched: number; duplicates: number; pending: number;
-  loopDelayP99Ms: number; loopDelayMaxMs: number;
+  loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number;
   rssStartMB: number; rssMB: number; peakRssMB: number;
   setupSeconds: number;
   loadAverage: [number, number];
@@ -57,7 +57,7 @@ export function summarizeRate(runtime: string, options: RateOptions, raw: RateRa
     shedBatches: shed.length, shedEvents: shed.reduce((n, t) => n + t.events, 0),
     errors: open.errors,
     accepted: open.accepted, rejected: open.rejected, unmatched: open.unmatched, duplicates: open.duplicates, pending: open.pending,
-    loopDelayP99Ms: ms(raw.loopDelay.p99), loopDelayMaxMs: ms(raw.loopDelay.max),
+    loopDelayP50Ms: ms(raw.loopDelay.p50), loopDelayP99Ms: ms(raw.loopDelay.p99), loopDelayMaxMs: ms(raw.loopDelay.max),
     rssStartMB: mb(raw.memory.rssStart), rssMB: mb(raw.memory.rss), peakRssMB: mb(raw.memory.peakRss),
     setupSeconds: ms(raw.setupSeconds),
     loadAverage: [ms(raw.loadAverage[0]), ms(raw.loadAverage[1])],
@@ -85,9 +85,9 @@ export function rateMarkdown(runtime: string, at: string, options: object, floor
     "server's thread; rss is the whole bench process (server, sender, the storm's bodies, and what earlier passes left: the process stays",
     "above 1 GB after PGlite's passes, so with --runtime both PostgreSQL's rss includes that; --runtime postgres alone gives its own).", "",
     floorText, "",
-    "| offered events/s | acknowledged events/s | of floor | request p50 / p99 ms | post→push p50 / p99 ms | pushes missing | event-loop delay p99 / max ms | rss MB start → end (peak) | errors | shed batches (events) | send lag p99 ms | load avg start → end |",
+    "| offered events/s | acknowledged events/s | of floor | request p50 / p99 ms | post→push p50 / p99 ms | pushes missing | event-loop delay p50 / p99 / max ms | rss MB start → end (peak) | errors | shed batches (events) | send lag p99 ms | load avg start → end |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
-    ...rates.map((r) => `| ${n(r.offeredPerSecond)} | ${n(r.acknowledgedPerSecond)} | ${r.ofFloor === null ? "—" : `${(r.ofFloor * 100).toFixed(1)}%`} | ${n(r.requestP50Ms)} / ${n(r.requestP99Ms)} | ${n(r.pushP50Ms)} / ${n(r.pushP99Ms)} | ${r.pushesMissing} | ${r.loopDelayP99Ms} / ${r.loopDelayMaxMs} | ${r.rssStartMB} → ${r.rssMB} (${r.peakRssMB}) | ${errorsText(r.errors)} | ${r.shedBatches} (${n(r.shedEvents)}) | ${r.sendLagP99Ms} | ${r.loadAverage[0]} → ${r.loadAverage[1]} |`),
+    ...rates.map((r) => `| ${n(r.offeredPerSecond)} | ${n(r.acknowledgedPerSecond)} | ${r.ofFloor === null ? "—" : `${(r.ofFloor * 100).toFixed(1)}%`} | ${n(r.requestP50Ms)} / ${n(r.requestP99Ms)} | ${n(r.pushP50Ms)} / ${n(r.pushP99Ms)} | ${r.pushesMissing} | ${r.loopDelayP50Ms} / ${r.loopDelayP99Ms} / ${r.loopDelayMaxMs} | ${r.rssStartMB} → ${r.rssMB} (${r.peakRssMB}) | ${errorsText(r.errors)} | ${r.shedBatches} (${n(r.shedEvents)}) | ${r.sendLagP99Ms} | ${r.loadAverage[0]} → ${r.loadAverage[1]} |`),
     "",
     ...rates.flatMap((r) => [
       ...(r.rejected || r.unmatched || r.duplicates || r.pending ? [`- ${n(r.offeredPerSecond)}/s: rejected ${r.rejected}, unmatched ${r.unmatched}, duplicates ${r.duplicates}, pending ${r.pending}`] : []),
