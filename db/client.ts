@@ -2,6 +2,8 @@ import path from "node:path";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import lockfile from "proper-lockfile";
+import type { PGlite } from "@electric-sql/pglite";
+import { PgliteRemote } from "./pgliteRemote";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { sql, type SQL } from "drizzle-orm";
 import * as schema from "./schema";
@@ -91,9 +93,13 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
   return { db, kind: "postgres", location: url.toString(), close: () => pool.end() };
 }
 
+/**
+ * PGlite runs in a worker thread (db/pgliteRemote.ts): its WASM PostgreSQL computes each query
+ * synchronously on the thread that calls it, which on this one would stall every request, socket
+ * and timer for as long as the query runs. The folder lock stays here, where the lock file is
+ * refreshed by this (now free) event loop.
+ */
 async function openPglite(config: DbConfig): Promise<DbHandle> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { postgis } = await import("@electric-sql/pglite-postgis");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
 
@@ -105,20 +111,28 @@ async function openPglite(config: DbConfig): Promise<DbHandle> {
     fs.mkdirSync(dataDir, { recursive: true });
     release = await lockDataFolder(dataDir);
   }
+  let client: PgliteRemote | undefined;
   try {
-    const client = await PGlite.create({ dataDir, extensions: { postgis } });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    client = await PgliteRemote.open(dataDir);
+    // drizzle-orm/pglite calls query(), exec() and transaction() on its client, which the remote
+    // provides with PGlite's signatures; its type names PGlite's class, hence the cast.
+    const db = drizzle(client as unknown as PGlite, { schema }) as unknown as Db;
     await migrate(db as never, { migrationsFolder });
+    const opened = client;
     return {
       db,
       kind: "pglite",
       location: inMemory ? "memory" : dataDir,
       async close() {
-        await client.close();
-        await release?.();
+        try {
+          await opened.close();
+        } finally {
+          await release?.();
+        }
       },
     };
   } catch (err) {
+    await client?.close().catch(() => {});
     await release?.();
     throw err;
   }
