@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { unnestRows } from "../../db/arrays";
 import type { Db } from "../../db/client";
+import type { PgliteRemote } from "../../db/pgliteRemote";
 import type { GeneratedNetwork } from "../../db/seed/types";
 import { defaultKaifaEventMap, parseKaifaBody } from "../../server/ingest/adapters/kaifa";
 import { MAX_BATCH_ITEMS } from "../../server/ingest/adapters/common";
@@ -68,7 +68,8 @@ const csvField = (v: string) => `"${v.replace(/"/g, '""')}"`;
 
 /**
  * Times one statement writing `count` inbox-wide rows, best of `runs`, on a fresh database of the
- * runtime. PGlite: `COPY … FROM '/dev/blob'` (PGlite's way of feeding COPY a client's data).
+ * runtime. PGlite: `COPY … FROM '/dev/blob'` (PGlite's way of feeding COPY a client's data; the
+ * time includes copying the blob to PGlite's worker thread, as a request's rows are).
  * PostgreSQL: pg-copy-streams is not a dependency, so the fastest set-based write the project can
  * make is the multi-row `INSERT … SELECT FROM unnest(…)` the inbox itself uses; it is measured on
  * both runtimes, so they compare like for like.
@@ -92,7 +93,8 @@ export async function measureCopyFloor(kind: RuntimeKind, postgresUrl: string | 
     if (kind === "postgres") {
       return { rows: rows.length, bytesPerRow, floor: unnestMethod, others: [], note: "PostgreSQL: no COPY FROM STDIN (pg-copy-streams is not a dependency); the floor is the multi-row unnest INSERT, the fastest set-based write the project's driver makes" };
     }
-    const client = (db as unknown as { $client: PGlite }).$client;
+    // PGlite's client is the server thread's handle on its worker (db/pgliteRemote.ts); the blob is cloned across.
+    const client = (db as unknown as { $client: PgliteRemote }).$client;
     const blob = new Blob([csv]);
     const copy = await best(runs, rows.length, db, () => client.query(`COPY bench_floor (${COLUMNS}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob }));
     const copyMethod = { method: "COPY … FROM '/dev/blob' (csv), one statement", ...copy };
