@@ -24,8 +24,8 @@ export interface RateRaw {
 }
 
 /**
- * The sender runs in a worker thread, so that the server's stalls (PGlite runs its queries in
- * this thread) neither delay the schedule nor count in the server's event-loop delay. Worker
+ * The sender runs in a worker thread, so that the server's stalls (JSON, drizzle, the pipeline)
+ * neither delay the schedule nor count in the server's event-loop delay. Worker
  * threads do not inherit tsx's loader on Node 20, so the worker loads its TypeScript through
  * tsx's API.
  */

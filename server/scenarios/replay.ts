@@ -161,7 +161,7 @@ async function crewRestore(baseUrl: string, key: string, index: number, body: Cr
 
 /**
  * fetch, sent again when the connection was reset before any answer: a server busy for seconds
- * (PGlite works in its thread) closes an idle kept-alive connection late, just as the next
+ * (a loaded machine) closes an idle kept-alive connection late, just as the next
  * request goes out on it. The request was not read, so sending it again is sending it once.
  */
 async function send(url: string, init: RequestInit, attempts = 3): Promise<Response> {
