@@ -120,6 +120,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       httpServer.closeIdleConnections();
       await closed;
       await closeNext?.();
+      services.release();
       if (options.closeDatabase !== false) await database.close();
     })());
 

@@ -6,6 +6,7 @@ import { checkStormAutoActivation } from "./operations/stormAuto";
 import { systemActor } from "./context";
 import type { Publisher } from "./realtime/publisher";
 import { TopologyCache } from "./repository/topology";
+import { networkIdentities } from "./ingest/networkIdentities";
 
 /** The domain services of one process, wired once and handed to every transport. */
 export function createServices(db: Db, publisher: Publisher, kaifaEventMap: KaifaEventMap, now: () => Date = () => new Date(), timeZone = "Asia/Amman") {
@@ -16,5 +17,7 @@ export function createServices(db: Db, publisher: Publisher, kaifaEventMap: Kaif
       await checkStormAutoActivation({ db, publisher, now, timeZone, actor: systemActor });
     },
   };
-  return { db, publisher, now, timeZone, topology, ingest };
+  // Placement's in-memory identifiers load from this handle, off any batch's transaction.
+  const forgetIdentities = networkIdentities.loadFrom(db);
+  return { db, publisher, now, timeZone, topology, ingest, release: forgetIdentities };
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  pgTable, boolean, serial, text, integer, doublePrecision, timestamp, index, type AnyPgColumn,
+  pgTable, boolean, serial, text, integer, doublePrecision, timestamp, index, uuid, type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import { locatedColumns, multiLineGeometry } from "./geo";
 
@@ -70,3 +70,14 @@ export const networkDistributionPoints = pgTable("network_distribution_points", 
   index("idx_network_dp_location").using("gist", t.location),
   index("idx_network_dp_location_geog").using("gist", sql`(${t.location}::geography)`),
 ]);
+
+/**
+ * One row whose token is redrawn by every statement that changes the network model's
+ * identifiers or structure (triggers of migration 0011, whoever runs the statement): an in-memory
+ * copy of the model is current while the token it was loaded under is still this one.
+ */
+export const networkModelVersion = pgTable("network_model_version", {
+  singleton: boolean("singleton").primaryKey().default(true),
+  token: uuid("token").notNull().defaultRandom(),
+  changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
 import { nearestDistributionPoint } from "../../db/queries/network";
+import type { DeviceKeys, MeterKeys, NetworkKeys } from "../../db/queries/networkIdentities";
 import { arrayParam } from "../../db/arrays";
+import { networkIdentities, type NetworkIdentities } from "./networkIdentities";
 import type { Signal } from "./signal";
 import type { Placement, PlacedSignal } from "../pipeline/types";
 
@@ -16,7 +18,14 @@ export function normalisePhone(phone: string): string | null {
   return digits.length >= 11 ? digits : null;
 }
 
-interface MeterKeys { byNumber: Map<string, number>; byAsset: Map<string, number>; byUsagePoint: Map<string, number>; byOnuId: Map<number, number>; byOnuSerial: Map<string, number>; byPhone: Map<string, number> }
+export interface PlaceOptions {
+  /**
+   * Where identifiers are looked up: an in-memory copy of the network model's identifiers (the
+   * process's by default), or "sql" for indexed queries per batch, as every batch did before the
+   * copy (tests compare the two).
+   */
+  identities?: NetworkIdentities | "sql";
+}
 
 /**
  * Stage 1, enrichment: resolve each signal's meter from whatever identifier it carries (meter
@@ -24,15 +33,40 @@ interface MeterKeys { byNumber: Map<string, number>; byAsset: Map<string, number
  * device from its codes, or, for a signal with only a location, the nearest distribution point
  * within the active rule's radius. What cannot be placed is kept as unmatched, with why.
  */
-export async function placeSignals(db: DbOrTx, signals: Signal[], radiusMeters: number): Promise<PlacedSignal[]> {
-  const keys = await resolveMeters(db, signals);
-  const devices = await resolveDevices(db, signals);
+export async function placeSignals(db: DbOrTx, signals: Signal[], radiusMeters: number, options: PlaceOptions = {}): Promise<PlacedSignal[]> {
+  const { meters, devices } = await lookUp(db, signals, options.identities ?? networkIdentities);
   const placed: PlacedSignal[] = [];
-  for (const signal of signals) placed.push({ signal, placement: await place(db, signal, keys, devices, radiusMeters) });
+  for (const signal of signals) placed.push({ signal, placement: await place(db, signal, meters, devices, radiusMeters) });
   return placed;
 }
 
-async function place(db: DbOrTx, s: Signal, k: MeterKeys, devices: Awaited<ReturnType<typeof resolveDevices>>, radiusMeters: number): Promise<Placement> {
+/**
+ * The in-memory copy answers unless the batch names something only SQL can compare exactly
+ * (see `exactInMemory`), the copy is being loaded by another batch, or SQL was asked for.
+ */
+async function lookUp(db: DbOrTx, signals: Signal[], identities: NetworkIdentities | "sql"): Promise<NetworkKeys> {
+  if (identities !== "sql" && signals.some(namesAnything) && signals.every(exactInMemory)) {
+    const keys = await identities.current(db);
+    if (keys) return keys;
+  }
+  return { meters: await resolveMeters(db, signals), devices: await resolveDevices(db, signals) };
+}
+
+const namesAnything = (s: Signal) => !!s.device || (!!s.meter && Object.values(s.meter).some((v) => v !== undefined)) || !!s.associatedMeterNumbers?.length;
+
+/**
+ * A text PostgreSQL cannot hold (a NUL, a lone UTF-16 surrogate, which the driver sends as
+ * U+FFFD) or an ONU id past 2^53 (which int8 compares as written, not as JavaScript rounds it)
+ * goes to SQL, so that it fails or matches exactly as it always has.
+ */
+function exactInMemory(s: Signal): boolean {
+  const m = s.meter ?? {};
+  const texts = [m.meterNumber, m.assetMrid, m.usagePointMrid, m.onuSerial, s.device?.feederCode, s.device?.substationCode, ...(s.associatedMeterNumbers ?? [])];
+  return texts.every((t) => !t || !UNSTORABLE.test(t)) && (m.onuId === undefined || Number.isSafeInteger(m.onuId));
+}
+const UNSTORABLE = /\0|\p{Cs}/u;
+
+async function place(db: DbOrTx, s: Signal, k: MeterKeys, devices: DeviceKeys, radiusMeters: number): Promise<Placement> {
   if (s.device) {
     // A SCADA event names the device that operated. If it names a feeder we do not know, or one
     // that is not on the named substation, it is not placed: falling back to the substation
@@ -74,6 +108,7 @@ async function place(db: DbOrTx, s: Signal, k: MeterKeys, devices: Awaited<Retur
   return { level: "unmatched", reason: named ? `unknown meter (${named})` : "no meter, device or location to place it by" };
 }
 
+/** The SQL lookup: only the identifiers this batch names; the maps hold exactly what they match. */
 async function resolveMeters(db: DbOrTx, signals: Signal[]): Promise<MeterKeys> {
   const texts = new Set<string>();
   const onuIds = new Set<number>();
@@ -85,9 +120,11 @@ async function resolveMeters(db: DbOrTx, signals: Signal[]): Promise<MeterKeys> 
     const phone = m.phone ? normalisePhone(m.phone) : null;
     if (phone) phones.add(phone);
   }
-  const keys: MeterKeys = { byNumber: new Map(), byAsset: new Map(), byUsagePoint: new Map(), byOnuId: new Map(), byOnuSerial: new Map(), byPhone: new Map() };
+  const keys = { byNumber: new Map<string, number>(), byAsset: new Map<string, number>(), byUsagePoint: new Map<string, number>(), byOnuId: new Map<number, number>(), byOnuSerial: new Map<string, number>(), byPhone: new Map<string, number>() };
   if (texts.size + onuIds.size > 0) {
     // One indexed lookup per identifier kind, united: an OR across columns would scan every meter.
+    // Ordered so that where an ONU serves several meters the last, the highest id, wins: the
+    // in-memory copy (db/queries/networkIdentities.ts) picks the same one.
     const t = arrayParam([...texts], "text");
     const rows = await queryRows<{ id: number; num: string; asset: string | null; up: string | null; onu: number | string | null; serial: string | null }>(db, sql`
       SELECT m.id, m.meter_number AS num, m.asset_mrid AS asset, m.usage_point_mrid AS up, m.onu_id AS onu, o.onu_serial_no AS serial
@@ -97,7 +134,8 @@ async function resolveMeters(db: DbOrTx, signals: Signal[]): Promise<MeterKeys> 
         UNION SELECT id FROM oms_meters WHERE asset_mrid = ANY(${t})
         UNION SELECT id FROM oms_meters WHERE usage_point_mrid = ANY(${t})
         UNION SELECT mm.id FROM oms_onu_devices od JOIN oms_meters mm ON mm.onu_id = od.onu_id WHERE od.onu_serial_no = ANY(${t})
-        UNION SELECT id FROM oms_meters WHERE onu_id = ANY(${arrayParam([...onuIds], "int8")}))`);
+        UNION SELECT id FROM oms_meters WHERE onu_id = ANY(${arrayParam([...onuIds], "int8")}))
+      ORDER BY m.id`);
     for (const r of rows) {
       keys.byNumber.set(r.num, r.id);
       if (r.asset) keys.byAsset.set(r.asset, r.id);
@@ -107,16 +145,19 @@ async function resolveMeters(db: DbOrTx, signals: Signal[]): Promise<MeterKeys> 
     }
   }
   if (phones.size > 0) {
-    // Phones are stored as +9627XXXXXXXX; compare digits only, one meter per customer.
+    // Phones are stored as +9627XXXXXXXX; compare digits only. A phone shared by customers, or a
+    // customer with several meters, names the last row in this order, the one the phone index
+    // returns them in on a loaded network: the highest customer id, then its highest meter id.
     const rows = await queryRows<{ id: number; phone: string }>(db, sql`
       SELECT m.id, regexp_replace(c.phone, '\\D', '', 'g') AS phone FROM oms_customers c JOIN oms_meters m ON m.customer_id = c.id
-      WHERE regexp_replace(c.phone, '\\D', '', 'g') = ANY(${jsonArray([...phones])})`);
+      WHERE regexp_replace(c.phone, '\\D', '', 'g') = ANY(${jsonArray([...phones])})
+      ORDER BY c.id, m.id`);
     for (const r of rows) keys.byPhone.set(r.phone, r.id);
   }
   return keys;
 }
 
-async function resolveDevices(db: DbOrTx, signals: Signal[]) {
+async function resolveDevices(db: DbOrTx, signals: Signal[]): Promise<DeviceKeys> {
   const feederCodes = signals.map((s) => s.device?.feederCode).filter((c): c is string => !!c);
   const substationCodes = signals.map((s) => s.device?.substationCode).filter((c): c is string => !!c);
   const feeders = new Map<string, { id: number; substationId: number }>();
