@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    // Every batch served from the pipeline's in-memory state is checked against the database.
+    env: { OMS_VERIFY_STATE: "1" },
   },
 });

@@ -6,13 +6,14 @@ import { checkStormAutoActivation } from "./operations/stormAuto";
 import { systemActor } from "./context";
 import type { Publisher } from "./realtime/publisher";
 import { TopologyCache } from "./repository/topology";
+import { SubstationStateCache } from "./repository/stateCache";
 import { networkIdentities } from "./ingest/networkIdentities";
 
 /** The domain services of one process, wired once and handed to every transport. */
 export function createServices(db: Db, publisher: Publisher, kaifaEventMap: KaifaEventMap, now: () => Date = () => new Date(), timeZone = "Asia/Amman") {
   const topology = new TopologyCache();
   const ingest: IngestRouteDeps = {
-    db, publisher, now, topology, activeRule, kaifaEventMap, timeZone,
+    db, publisher, now, topology, activeRule, kaifaEventMap, timeZone, state: new SubstationStateCache(),
     afterCommit: async () => {
       await checkStormAutoActivation({ db, publisher, now, timeZone, actor: systemActor });
     },

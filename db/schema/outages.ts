@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  pgTable, uuid, text, integer, bigserial, doublePrecision, timestamp, index, uniqueIndex, jsonb,
+  pgTable, uuid, text, integer, bigserial, bigint, doublePrecision, timestamp, index, uniqueIndex, jsonb,
   primaryKey, boolean, type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import { pointGeometry, polygonGeometry } from "./geo";
@@ -161,3 +161,13 @@ export const omsDeviceMomentaries = pgTable("oms_device_momentaries", {
   index("idx_oms_device_momentaries_device").on(t.level, t.deviceId, t.startedAt),
   index("idx_oms_device_momentaries_time").on(t.startedAt.desc()),
 ]);
+
+/**
+ * The version of each substation's pipeline state, moved on by every transaction that takes the
+ * substation's lock: a process's in-memory state of a substation is current only at the version
+ * its own last write left (server/repository/stateCache.ts).
+ */
+export const omsSubstationState = pgTable("oms_substation_state", {
+  substationId: integer("substation_id").primaryKey(),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+});

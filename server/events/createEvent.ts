@@ -3,7 +3,7 @@ import { queryRows, type Db } from "../../db/client";
 import type { DeviceLevel } from "../../db/schema";
 import type { Actor } from "../context";
 import { conflict, invalid } from "../errors";
-import { outageIds, SUBSTATION_LOCK_KEY } from "../ingest/correlateBatch";
+import { lockSubstations, outageIds } from "../ingest/correlateBatch";
 import { claimInbox, markProcessed, recordRejections } from "../ingest/inbox";
 import { newOwner } from "../ingest/service";
 import { DomainError } from "../errors";
@@ -59,7 +59,7 @@ export async function createEvent(deps: IngestDeps, actor: Actor, input: Generic
         (SELECT f.substation_id FROM network_distribution_points d JOIN network_feeders f ON f.id = d.feeder_id WHERE d.id = ${placed.placement.level === "distribution_point" ? placed.placement.dpId : null}::int),
         (SELECT substation_id FROM network_feeders WHERE id = ${placed.placement.level === "feeder" ? placed.placement.feederId : null}::int),
         ${placed.placement.level === "substation" ? placed.placement.substationId : null}::int) AS id`);
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, ${sub.id}::int)`);
+    await lockSubstations(tx, [sub.id]);
     const topology = await deps.topology.load(tx, [sub.id]);
     const device = deviceOf(placed.placement, topology)!;
     const [covering] = await queryRows<{ event_id: string }>(tx, sql`
@@ -83,7 +83,7 @@ export async function createEvent(deps: IngestDeps, actor: Actor, input: Generic
     d.links.push({ outageId: outage.id, sourceType: input.source_type, sourceEventId: input.source_event_id, signalKind: signal.kind, detectedAt: input.timestamp, meterId: device.level === "meter" ? device.id : null });
     d.timeline.push({ outageId: outage.id, eventType: "created", status: outage.status, actor: { kind: "system" }, description: `Seed outage created through events/create at ${device.level.replace("_", " ")} (${device.meterIds.length} meters)` });
     d.notifications.push({ outageId: outage.id, type: "detected", customerIds: device.meterIds.map((m) => topology.meters.get(m)?.customerId).filter((c): c is number => c != null) });
-    await applyDecisions(tx, d, { topology, evidence: emptyEvidence(), touchedMeterIds: [], substationIds: [sub.id], now, actor, momentaryMs: rule.momentarySeconds * 1000 });
+    await applyDecisions(tx, d, { topology, evidence: emptyEvidence(), writtenMeterIds: [], substationIds: [sub.id], now, actor, momentaryMs: rule.momentarySeconds * 1000 });
     const changes = await recordOutageChanges(tx, [outage.id], d.created);
     const answer = { status: "created", outage_event_id: outage.id, event_id: outage.eventId, outage_status: outage.status, confidence_score: outage.confidence, severity: outage.severity, predicted_device_level: device.level, affected_meters: device.meterIds.length };
     await markProcessed(tx, [{ inboxId: stored[0].inboxId, status: "processed", response: answer }], now);

@@ -9,8 +9,11 @@ import type { Evidence } from "../pipeline/evidence";
 import type { Settlement } from "../pipeline/reconcile";
 import { isOpen } from "../pipeline/outageState";
 import { meterPowerStates } from "../../db/queries/powerState";
-import { applyDecisions } from "../repository/applyDecisions";
-import { loadEvidence, loadOutages, loadSettlements } from "../repository/loadState";
+import { applyDecisions, deviceStateDrift } from "../repository/applyDecisions";
+import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements } from "../repository/loadState";
+import { outagesOf, powerAndBreakers, type SubstationStateCache } from "../repository/stateCache";
+import { emptyEvidence } from "../pipeline/evidence";
+import { StateMismatchError, verifyState } from "../repository/verifyState";
 import type { TopologyCache } from "../repository/topology";
 import { recordChange, recordOutageChanges, type Change } from "../realtime/publisher";
 import type { Actor } from "../context";
@@ -46,7 +49,39 @@ async function substationsOf(tx: DbOrTx, placed: PlacedSignal[], extra: number[]
   return [...ids].sort((a, b) => a - b);
 }
 
-export interface CorrelateBatchDeps { topology: TopologyCache; now: Date; rule: Rule; actor: Actor; timeZone: string }
+export interface CorrelateBatchDeps {
+  topology: TopologyCache;
+  now: Date;
+  rule: Rule;
+  actor: Actor;
+  timeZone: string;
+  /** The process's substation state in memory; without it the state is loaded from the database. */
+  state?: SubstationStateCache;
+}
+
+/**
+ * Takes the lock of these substations (sorted, so two transactions never wait on each other in
+ * a cycle) and moves each one's state version on (a new number from a sequence, never reused,
+ * even by a transaction that rolls back). Every transaction that may change a substation's
+ * outages, meters or breakers goes through here, so the state cache can tell whether anyone
+ * changed a substation since its own last write. Returns each substation's version before and after.
+ */
+export async function lockSubstations(tx: DbOrTx, substationIds: number[]): Promise<Map<number, { before: number; after: number }>> {
+  const ids = [...new Set(substationIds)].sort((a, b) => a - b);
+  if (!ids.length) return new Map();
+  for (const id of ids) await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, ${id}::int)`);
+  const move = () => queryRows<{ id: number; before: number | string; after: number | string }>(tx, sql`
+    UPDATE oms_substation_state s SET version = nextval('oms_substation_state_version')
+    FROM (SELECT substation_id, version FROM oms_substation_state WHERE substation_id = ANY(${arrayParam(ids, "int4")})) old
+    WHERE s.substation_id = old.substation_id RETURNING s.substation_id AS id, old.version AS before, s.version AS after`);
+  let rows = await move();
+  if (rows.length < ids.length) {
+    // A substation never locked before gets its row first (under the lock, so once).
+    await tx.execute(sql`INSERT INTO oms_substation_state (substation_id) SELECT id FROM unnest(${arrayParam(ids, "int4")}) AS t(id) ON CONFLICT DO NOTHING`);
+    rows = await move();
+  }
+  return new Map(rows.map((r) => [r.id, { before: Number(r.before), after: Number(r.after) }]));
+}
 
 /**
  * Runs the pipeline for placed signals (or, with `sweep`, for substations whose verification
@@ -73,25 +108,70 @@ export interface SubstationState {
   /** What each outage's meters were before (`state@since`), so only the meters that change are written. */
   before: Map<string, Map<number, string>>;
   wasLive: Map<string, boolean>;
+  /** Where the state came from in the cache, to bring it up to date with what is written. */
+  cached?: { cache: SubstationStateCache; entries: Awaited<ReturnType<SubstationStateCache["take"]>>; versions: Map<number, { before: number; after: number }> };
 }
 
-/** Locks these substations (two processes correlating one would open duplicate outages) and loads their state. */
+/**
+ * Locks these substations (two processes correlating one would open duplicate outages) and
+ * loads their state: from the process's state cache where it is current, else from the database.
+ */
 export async function loadSubstations(tx: DbOrTx, substationIds: number[], touchedMeterIds: number[], deps: CorrelateBatchDeps): Promise<SubstationState> {
-  for (const id of substationIds) await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, ${id}::int)`);
+  const versions = await lockSubstations(tx, substationIds);
   const topology = await deps.topology.load(tx, substationIds);
-  const evidence = await loadEvidence(tx, substationIds, touchedMeterIds, deps.now, deps.rule);
-  const outages = await loadOutages(tx, substationIds);
+  let evidence: Evidence;
+  let outages: OutageSnapshot[];
+  let cached: SubstationState["cached"];
+  if (deps.state) {
+    const entries = await deps.state.take(tx, versions);
+    evidence = emptyEvidence();
+    const elsewhere = powerAndBreakers(entries, touchedMeterIds, evidence);
+    if (elsewhere.length) {
+      // Meters the batch names that no substation of it holds: read as the database has them.
+      const extra = emptyEvidence();
+      await loadPowerAndBreakers(tx, [], elsewhere, extra);
+      for (const [id, p] of extra.meterPower) evidence.meterPower.set(id, p);
+    }
+    await loadReports(tx, substationIds, deps.now, deps.rule, evidence);
+    outages = outagesOf(entries);
+    cached = { cache: deps.state, entries, versions };
+    if (process.env.OMS_VERIFY_STATE === "1") {
+      await verifyState(substationIds, { evidence, outages }, { evidence: await loadEvidence(tx, substationIds, touchedMeterIds, deps.now, deps.rule), outages: await loadOutages(tx, substationIds) });
+    }
+  } else {
+    evidence = await loadEvidence(tx, substationIds, touchedMeterIds, deps.now, deps.rule);
+    outages = await loadOutages(tx, substationIds);
+  }
   const offMeters = [...evidence.meterPower].filter(([, p]) => p.status === "off").map(([id]) => id);
   const settled = await loadSettlements(tx, offMeters);
   const before = new Map(outages.map((o) => [o.id, new Map([...o.meters].map(([m, a]) => [m, `${a.state}@${a.since.getTime()}`]))]));
   const wasLive = new Map(outages.map((o) => [o.id, isLive(o)]));
-  return { substationIds, touchedMeterIds, topology, evidence, outages, settled, before, wasLive };
+  return { substationIds, touchedMeterIds, topology, evidence, outages, settled, before, wasLive, cached };
 }
 
 /** Writes what was decided for these substations and records the changes to push after the commit. */
 export async function writeSubstations(tx: DbOrTx, state: SubstationState, decisions: Decisions, deps: CorrelateBatchDeps): Promise<Change[]> {
   const { topology, evidence, touchedMeterIds, substationIds, before, wasLive } = state;
-  await applyDecisions(tx, decisions, { topology, evidence, touchedMeterIds, substationIds, now: deps.now, actor: deps.actor, before, momentaryMs: deps.rule.momentarySeconds * 1000 });
+  // The batch's meters and those the pipeline moved itself (taken as back after a momentary);
+  // with the state in memory, only those whose power is not what the database already holds.
+  let writtenMeterIds = [...new Set([...touchedMeterIds, ...decisions.meterChanges.map((c) => c.meterId)])];
+  if (state.cached) {
+    const { cache, entries } = state.cached;
+    writtenMeterIds = writtenMeterIds.filter((id) => !cache.holdsPower(entries, id, evidence.meterPower.get(id)));
+  }
+  await applyDecisions(tx, decisions, {
+    topology, evidence, writtenMeterIds, substationIds, now: deps.now, actor: deps.actor, before, momentaryMs: deps.rule.momentarySeconds * 1000,
+    refreshDevices: !state.cached,
+  });
+  if (state.cached) {
+    const { cache, entries, versions } = state.cached;
+    cache.afterWrite(entries, versions, evidence, writtenMeterIds, state.outages, decisions);
+    await cache.refreshDevices(tx, entries);
+    if (process.env.OMS_VERIFY_STATE === "1") {
+      const drift = await deviceStateDrift(tx, substationIds);
+      if (drift.length) throw new StateMismatchError(substationIds, drift);
+    }
+  }
   // Meters whose derived power state may have moved: their own power, or their outage's hold on them.
   const meters = new Set(decisions.meterChanges.map((c) => c.meterId));
   for (const o of decisions.outages) {

@@ -41,13 +41,12 @@ export async function retryUnfinished(deps: IngestDeps, ids?: number[]): Promise
     WHERE id = ANY(${sql.param(unreadable)}::int8[]) AND claimed_by = ${owner}`);
   let processed = 0;
   let pending = 0;
-  for (const { source, actor, entries } of groups.values()) {
-    const outcome = await processIsolated(deps, actor, source, entries, owner);
-    deps.publisher.publish(outcome.changes);
+  // Submitted together, so one correlation pass takes them all.
+  const outcomes = await Promise.all([...groups.values()].map(({ source, actor, entries }) => processIsolated(deps, actor, source, entries, owner)));
+  for (const outcome of outcomes) {
     processed += outcome.results.filter((r) => r.status !== "pending").length;
     pending += outcome.results.length - outcome.results.filter((r) => r.status !== "pending").length;
   }
-  if (processed) await deps.afterCommit?.().catch((err) => console.error(`after-commit work failed: ${describeError(err)}`));
   return { claimed: rows.length, processed, pending: pending + unreadable.length };
 }
 

@@ -3,10 +3,11 @@ import type { Db } from "../../db/client";
 import type { SourceType } from "../../db/schema";
 import { invalid } from "../errors";
 import { describeError, isDatabaseUnavailable, retryTransient } from "../errorCauses";
-import type { Actor } from "../context";
+import { systemActor, type Actor } from "../context";
 import type { Rule } from "../pipeline/rules";
 import type { Publisher, Change } from "../realtime/publisher";
 import type { TopologyCache } from "../repository/topology";
+import type { SubstationStateCache } from "../repository/stateCache";
 import { writeSourceEvents } from "../repository/sourceEvents";
 import { correlateBatch } from "./correlateBatch";
 import { claimInbox, claimUnfinished, inboxState, lockOwned, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
@@ -19,6 +20,8 @@ export interface IngestDeps {
   publisher: Publisher;
   now(): Date;
   topology: TopologyCache;
+  /** The substations' state this process keeps in memory between batches (none: loaded every batch). */
+  state?: SubstationStateCache;
   activeRule(db: Db): Promise<Rule>;
   /** The utility's time zone, for times written into timeline text. */
   timeZone: string;
@@ -84,13 +87,11 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
   }
 
   const mine = await processIsolated(deps, actor, source, claimed, owner);
-  deps.publisher.publish(mine.changes);
   const others = await awaitOthers(deps, actor, source, [...inFlight, ...mine.lost], owner);
-  if (mine.results.length || others.processedHere) await deps.afterCommit?.().catch((err) => console.error(`after-commit work failed: ${describeError(err)}`));
 
   const results: ItemResult[] = [
     ...mine.results,
-    ...others.results,
+    ...others,
     ...answered.map((d) => answerOf(d, d.status, d.response)),
     ...bad.map((b) => ({ index: b.index, status: "rejected" as const, issues: b.issues })),
   ].sort((a, b) => a.index - b.index);
@@ -116,29 +117,127 @@ function pendingResult(e: InboxEntry, reason: string, duplicate = false): ItemRe
   return { index: e.index, status: "pending", source_event_id: e.sourceEventId, reason, ...(duplicate ? { duplicate } : {}) };
 }
 
-interface Outcome { results: ItemResult[]; changes: Change[]; lost: ClaimedEntry[] }
+interface Outcome { results: ItemResult[]; lost: ClaimedEntry[] }
+
+/** Claimed entries of one request (or retrier pass) to process: its owner, source and key. */
+export interface ProcessJob { actor: Actor; source: SourceType; entries: ClaimedEntry[]; owner: string }
 
 /**
- * Processes claimed entries in one transaction; when that fails for a reason other than a lost
- * database, halves the batch until the failing event is alone, so one event that breaks the
- * pipeline never holds back the others. The failing one is released with its error, to be
- * retried with backoff (and parked as dead after MAX_ATTEMPTS).
+ * Most signals one correlation pass takes: jobs waiting beyond it go to the next pass. A pass
+ * of this size takes a few hundred milliseconds, which bounds what a request waits for the
+ * requests coalesced with it.
  */
-export async function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string): Promise<Outcome> {
+export const PASS_MAX_SIGNALS = 5_000;
+
+interface Waiting { job: ProcessJob; resolve(o: Outcome): void; reject(err: unknown): void }
+
+/**
+ * Group commit: requests that arrive while a correlation pass runs are gathered into the next
+ * pass, one transaction and one run of the pipeline for all of them, instead of queueing one
+ * behind another on the substations' lock. Each request still gets its own per-event answer
+ * when its pass commits. One queue per set of dependencies (one per process for the routes;
+ * a request with its own window or radius, `events/correlate`, has its own).
+ */
+class PassQueue {
+  private waiting: Waiting[] = [];
+  private running = false;
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  submit(job: ProcessJob): Promise<Outcome> {
+    if (!job.entries.length) return Promise.resolve({ results: [], lost: [] });
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ job, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain() {
+    this.running = true;
+    try {
+      while (this.waiting.length) {
+        const pass: Waiting[] = [];
+        let signals = 0;
+        while (this.waiting.length && (pass.length === 0 || signals + countSignals(this.waiting[0].job) <= PASS_MAX_SIGNALS)) {
+          const next = this.waiting.shift()!;
+          signals += countSignals(next.job);
+          pass.push(next);
+        }
+        await this.run(pass).catch((err) => { for (const w of pass) w.reject(err); });
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async run(pass: Waiting[]) {
+    const outcomes: Array<Outcome | undefined> = [];
+    const changes: Change[] = [];
+    try {
+      const done = await retryTransient(() => processJobs(this.deps, pass.map((w) => w.job)));
+      outcomes.push(...done.outcomes);
+      changes.push(...done.changes);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        for (const w of pass) w.reject(err);
+        return;
+      }
+      // Failed for another reason: each job on its own, and within it event by event, so one
+      // bad event costs only itself (a job alone in the pass is halved at once).
+      for (const w of pass) {
+        try {
+          const one = await isolate(this.deps, w.job, w.job.entries, pass.length === 1);
+          changes.push(...one.changes);
+          outcomes.push(one);
+        } catch (e) {
+          outcomes.push(undefined);
+          w.reject(e);
+        }
+      }
+    }
+    this.deps.publisher.publish(changes);
+    if (outcomes.some((o) => o?.results.length)) await this.deps.afterCommit?.().catch((err) => console.error(`after-commit work failed: ${describeError(err)}`));
+    pass.forEach((w, i) => {
+      const o = outcomes[i];
+      if (o) w.resolve({ results: o.results, lost: o.lost });
+    });
+  }
+}
+
+const countSignals = (job: ProcessJob) => job.entries.reduce((n, e) => n + e.signals.length, 0);
+
+const queues = new WeakMap<IngestDeps, PassQueue>();
+
+/**
+ * Processes claimed entries: coalesced with other requests' into the next correlation pass;
+ * its changes are pushed (and storm mode looked at) when that pass commits. A pass that fails
+ * for a reason other than a lost database is retried job by job, and a failing job is halved
+ * until the failing event is alone: it is released with its error, to be retried with backoff
+ * (and parked as dead after MAX_ATTEMPTS).
+ */
+export function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string): Promise<Outcome> {
+  let queue = queues.get(deps);
+  if (!queue) queues.set(deps, (queue = new PassQueue(deps)));
+  return queue.submit({ actor, source, entries, owner });
+}
+
+async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[], failedWhole = false): Promise<Outcome & { changes: Change[] }> {
   if (!entries.length) return { results: [], changes: [], lost: [] };
   try {
-    return await retryTransient(() => processClaimed(deps, actor, source, entries, owner));
+    if (failedWhole && entries.length > 1) throw new Error("the whole job failed");
+    const { outcomes: [one], changes } = await retryTransient(() => processJobs(deps, [{ ...job, entries }]));
+    return { ...one!, changes };
   } catch (err) {
     if (isDatabaseUnavailable(err)) throw err;
     if (entries.length > 1) {
       const half = Math.ceil(entries.length / 2);
-      const a = await processIsolated(deps, actor, source, entries.slice(0, half), owner);
-      const b = await processIsolated(deps, actor, source, entries.slice(half), owner);
+      const a = await isolate(deps, job, entries.slice(0, half));
+      const b = await isolate(deps, job, entries.slice(half));
       return { results: [...a.results, ...b.results], changes: [...a.changes, ...b.changes], lost: [...a.lost, ...b.lost] };
     }
     const message = describeError(err);
-    console.error(`processing ${source} event ${entries[0].sourceEventId} failed (the server retries it): ${message}`);
-    await markFailed(deps.db, [entries[0].inboxId], message, owner).catch(() => {});
+    console.error(`processing ${job.source} event ${entries[0].sourceEventId} failed (the server retries it): ${message}`);
+    await markFailed(deps.db, [entries[0].inboxId], message, job.owner).catch(() => {});
     return { results: [pendingResult(entries[0], "processing failed; the server retries it by itself")], changes: [], lost: [] };
   }
 }
@@ -150,7 +249,6 @@ export async function processIsolated(deps: IngestDeps, actor: Actor, source: So
  */
 async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string) {
   const results: ItemResult[] = [];
-  let processedHere = false;
   let waiting = entries;
   const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
   for (let pause = 20; waiting.length; pause = Math.min(pause * 2, 250)) {
@@ -162,8 +260,6 @@ async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, e
       const firsts = new Map<number, ClaimedEntry>();
       for (const e of waiting) if (taken.has(e.inboxId) && !firsts.has(e.inboxId)) firsts.set(e.inboxId, e);
       const done = await processIsolated(deps, actor, source, [...firsts.values()], owner);
-      deps.publisher.publish(done.changes);
-      processedHere ||= done.results.length > 0;
       results.push(...done.results);
       waiting = waiting.filter((e) => firsts.get(e.inboxId) !== e);
       continue;
@@ -182,53 +278,73 @@ async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, e
     }
     await new Promise((r) => setTimeout(r, pause));
   }
-  return { results, processedHere };
+  return results;
 }
 
-/** One processing transaction over the rows `owner` still owns; rows taken over meanwhile are `lost`. */
-async function processClaimed(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string): Promise<Outcome> {
+/**
+ * One processing transaction for the jobs of a pass, over the rows each job's owner still owns
+ * (rows taken over meanwhile are that job's `lost`): one placement and one run of the pipeline
+ * for all their signals, the raw events written per source, an answer per event.
+ */
+async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outcomes: Outcome[]; changes: Change[] }> {
   const now = deps.now();
   const rule = await deps.activeRule(deps.db);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    const owned = await lockOwned(tx, owner, entries.map((e) => e.inboxId));
-    const items = entries.filter((e) => owned.has(e.inboxId));
-    const lost = entries.filter((e) => !owned.has(e.inboxId));
-    if (!items.length) return { results: [], changes: [], lost };
-    const signals = items.flatMap((i) => i.signals);
-    const placed = await placeSignals(tx, signals, rule.radiusMeters);
-    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, now, rule, actor, timeZone: deps.timeZone });
+    const kept: Array<{ job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[] }> = [];
+    for (const job of jobs) {
+      const owned = await lockOwned(tx, job.owner, job.entries.map((e) => e.inboxId));
+      kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)) });
+    }
+    const items = kept.flatMap((k) => k.items);
+    if (!items.length) return { outcomes: kept.map((k) => ({ results: [], lost: k.lost })), changes: [] };
+    const placed = await placeSignals(tx, items.flatMap((i) => i.signals), rule.radiusMeters);
+    // What the pipeline itself decides is recorded under the pass's key, or the system's when
+    // the pass gathered several keys' requests.
+    const actors = new Set(kept.filter((k) => k.items.length).map((k) => `${k.job.actor.kind}:${k.job.actor.id}`));
+    const actor = actors.size === 1 ? kept.find((k) => k.items.length)!.job.actor : systemActor;
+    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone });
     const placementOf = new Map(placed.map((p) => [p.signal, p.placement]));
     const outcomeOf = (s: Signal) => decisions.outcomes.get(s) ?? { status: "recorded" as const };
     const outageOf = (s: Signal) => { const o = outcomeOf(s); return o.status === "correlated" ? o.outageId : null; };
 
-    const scadaIds = await writeSourceEvents(tx, source, items.map((i) => ({
-      inboxId: i.inboxId, signal: i.signals[0], placement: placementOf.get(i.signals[0])!, outageId: outageOf(i.signals[0]),
-    })));
-    const outages = new Map(decisions.outages.map((o) => [o.id, o]));
-    const results: ItemResult[] = [];
-    for (const item of items) {
-      const signal = item.signals[0];
-      const outcome = outcomeOf(signal);
-      const outage = outcome.status === "correlated" ? outages.get(outcome.outageId) : undefined;
-      const result: ItemResult = {
-        index: item.index,
-        status: outcome.status,
-        source_event_id: item.sourceEventId,
-        outage_event_id: outcome.status === "correlated" ? outcome.outageId : null,
-        event_id: outage?.eventId ?? null,
-        outage_status: outage?.status ?? null,
-        confidence: outage ? Number(outage.confidence.toFixed(3)) : null,
-        ...(outcome.status === "unmatched" ? { reason: outcome.reason } : {}),
-      };
-      const scadaId = scadaIds.get(item.inboxId);
-      if (scadaId && signal.kind === "power_off") Object.assign(result, await checkMetersUnder(tx, scadaId, placementOf.get(signal)!, result.outage_event_id ?? null));
-      else if (scadaId) result.scada_event_id = scadaId;
-      results.push(result);
+    const scadaIds = new Map<number, string>();
+    const sources = new Map<SourceType, ClaimedEntry[]>();
+    for (const k of kept) if (k.items.length) sources.set(k.job.source, [...(sources.get(k.job.source) ?? []), ...k.items]);
+    for (const [source, list] of sources) {
+      const ids = await writeSourceEvents(tx, source, list.map((i) => ({
+        inboxId: i.inboxId, signal: i.signals[0], placement: placementOf.get(i.signals[0])!, outageId: outageOf(i.signals[0]),
+      })));
+      for (const [inboxId, id] of ids) scadaIds.set(inboxId, id);
     }
-    await markProcessed(tx, results.map((r, i) => ({
-      inboxId: items[i].inboxId, status: r.status === "unmatched" ? "unmatched" : "processed", response: { ...r, index: undefined },
-    })), now);
-    return { results, changes, lost };
+    const outages = new Map(decisions.outages.map((o) => [o.id, o]));
+    const outcomes: Outcome[] = [];
+    const processed: Array<{ inboxId: number; status: string; response: unknown }> = [];
+    for (const k of kept) {
+      const results: ItemResult[] = [];
+      for (const item of k.items) {
+        const signal = item.signals[0];
+        const outcome = outcomeOf(signal);
+        const outage = outcome.status === "correlated" ? outages.get(outcome.outageId) : undefined;
+        const result: ItemResult = {
+          index: item.index,
+          status: outcome.status,
+          source_event_id: item.sourceEventId,
+          outage_event_id: outcome.status === "correlated" ? outcome.outageId : null,
+          event_id: outage?.eventId ?? null,
+          outage_status: outage?.status ?? null,
+          confidence: outage ? Number(outage.confidence.toFixed(3)) : null,
+          ...(outcome.status === "unmatched" ? { reason: outcome.reason } : {}),
+        };
+        const scadaId = scadaIds.get(item.inboxId);
+        if (scadaId && signal.kind === "power_off") Object.assign(result, await checkMetersUnder(tx, scadaId, placementOf.get(signal)!, result.outage_event_id ?? null));
+        else if (scadaId) result.scada_event_id = scadaId;
+        results.push(result);
+        processed.push({ inboxId: item.inboxId, status: result.status === "unmatched" ? "unmatched" : "processed", response: { ...result, index: undefined } });
+      }
+      outcomes.push({ results, lost: k.lost });
+    }
+    await markProcessed(tx, processed, now);
+    return { outcomes, changes };
   });
 }

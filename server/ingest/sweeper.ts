@@ -31,7 +31,7 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
         WHERE am.meter_id = m.id AND am.state <> 'restored' AND ${LIVE_OUTAGE})`);
   if (!due.length) return 0;
   const { changes } = await deps.db.transaction((tx) =>
-    correlateBatch(tx as unknown as Db, [], { topology: deps.topology, now, rule, actor: systemActor, timeZone: deps.timeZone }, due.map((d) => d.id)));
+    correlateBatch(tx as unknown as Db, [], { topology: deps.topology, state: deps.state, now, rule, actor: systemActor, timeZone: deps.timeZone }, due.map((d) => d.id)));
   deps.publisher.publish(changes);
   return due.length;
 }

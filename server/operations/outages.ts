@@ -2,18 +2,11 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
 import type { OutageStatus } from "../../db/schema";
 import { notFound } from "../errors";
-import { SUBSTATION_LOCK_KEY } from "../ingest/correlateBatch";
+import { lockSubstations } from "../ingest/correlateBatch";
 
 /** The statuses of an outage that still has customers dark and can take crews. */
 export const OPEN_STATUSES: readonly OutageStatus[] = ["detected", "confirmed", "in_progress"];
 export const isOpenStatus = (status: OutageStatus) => OPEN_STATUSES.includes(status);
-
-/**
- * Must equal the key correlateBatch (server/ingest) locks a substation with: a verb that
- * changes an outage takes the same lock, so the pipeline never writes back a snapshot of the
- * outage it loaded before the verb committed.
- */
-const SUBSTATION_LOCK = SUBSTATION_LOCK_KEY;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,7 +44,9 @@ export async function findOutage(db: DbOrTx, ref: string, forUpdate = false): Pr
 export async function lockOutage(tx: DbOrTx, ref: string): Promise<OutageRow> {
   const seen = await findOutage(tx, ref);
   if (seen.substation_id != null) {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK}::int, ${seen.substation_id}::int)`);
+    // The pipeline's lock: it never writes back a snapshot of the outage it loaded before this
+    // verb committed, and its state cache of the substation is stale from here on.
+    await lockSubstations(tx, [seen.substation_id]);
   }
   return findOutage(tx, seen.id, true);
 }

@@ -17,12 +17,15 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export interface ApplyContext {
   topology: Topology;
   evidence: Evidence;
-  touchedMeterIds: number[];
+  /** The batch's meters, and those the pipeline itself moved (taken as back after a momentary): their power is written. */
+  writtenMeterIds: number[];
   substationIds: number[];
   now: Date;
   actor: Actor;
   /** The rule's momentary window: a device's momentaries that close within it of each other are one. */
   momentaryMs: number;
+  /** false: the caller refreshes the devices' energized state itself (from the state cache). */
+  refreshDevices?: boolean;
   /** Each loaded outage's meters as they were (`state@since`): unchanged ones are not rewritten. */
   before?: Map<string, Map<number, string>>;
 }
@@ -30,8 +33,7 @@ export interface ApplyContext {
 export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext) {
   await writeOutages(tx, d.outages, ctx.topology, ctx.now);
   await writeAffectedMeters(tx, d.outages, ctx.before ?? new Map());
-  // The batch's meters, and those the pipeline itself moved (taken as back after a momentary).
-  await writeMeterPower(tx, ctx.evidence, [...new Set([...ctx.touchedMeterIds, ...d.meterChanges.map((c) => c.meterId)])], ctx.now);
+  await writeMeterPower(tx, ctx.evidence, ctx.writtenMeterIds, ctx.now);
   await writeTimeline(tx, d, ctx.actor);
   await writeMeterStatusEvents(tx, d);
   if (d.momentaries.length) {
@@ -53,7 +55,8 @@ export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext
   }
   await writeNotifications(tx, d);
   await carryOverToNested(tx, d, ctx.now);
-  await refreshDeviceState(tx, ctx.substationIds);
+  // With the state cache the devices are refreshed from memory (stateCache.ts refreshDevices).
+  if (ctx.refreshDevices !== false) await refreshDeviceState(tx, ctx.substationIds);
 }
 
 /**
@@ -262,20 +265,9 @@ async function writeNotifications(tx: DbOrTx, d: Decisions) {
  */
 export async function refreshDeviceState(tx: DbOrTx, substationIds: number[]) {
   if (!substationIds.length) return;
-  const subs = arrayParam(substationIds, "int4");
   const state = sql`CASE WHEN c.dark = 0 THEN 'energized' WHEN c.dark = c.total THEN 'de_energized' ELSE 'partial' END`;
-  // Dark in the view's terms (state off or assumed) is: held by a live outage, or its own last word
-  // was off. Read set-wise from the outages of these substations and their meters that are off,
-  // rather than meter by meter through the view; one statement for the three levels.
   await tx.execute(sql`
-    WITH dark AS MATERIALIZED (
-      SELECT am.meter_id FROM oms_outage_events o JOIN oms_outage_affected_meters am ON am.outage_event_id = o.id
-      WHERE o.substation_id = ANY(${subs}) AND am.state <> 'restored' AND ${LIVE_OUTAGE}
-      UNION
-      SELECT id FROM oms_meters WHERE substation_id = ANY(${subs}) AND power_status = 'off'),
-    m AS MATERIALIZED (
-      SELECT m.dp_id, m.feeder_id, m.substation_id, (d.meter_id IS NOT NULL)::int AS dark
-      FROM oms_meters m LEFT JOIN dark d ON d.meter_id = m.id WHERE m.substation_id = ANY(${subs})),
+    WITH ${darkMeters(substationIds)},
     dps AS (
       UPDATE network_distribution_points dp SET status = ${state}
       FROM (SELECT dp_id AS id, SUM(dark) AS dark, COUNT(*) AS total FROM m GROUP BY dp_id) c
@@ -287,4 +279,39 @@ export async function refreshDeviceState(tx: DbOrTx, substationIds: number[]) {
     UPDATE network_substations s SET status = ${state}
     FROM (SELECT substation_id AS id, SUM(dark) AS dark, COUNT(*) AS total FROM m GROUP BY substation_id) c
     WHERE s.id = c.id AND s.status <> ${state}`);
+}
+
+/** Devices of these substations whose stored state is not what their meters say (a check for the state cache). */
+export async function deviceStateDrift(tx: DbOrTx, substationIds: number[]): Promise<string[]> {
+  if (!substationIds.length) return [];
+  const state = sql`CASE WHEN c.dark = 0 THEN 'energized' WHEN c.dark = c.total THEN 'de_energized' ELSE 'partial' END`;
+  const rows = await queryRows<{ what: string }>(tx, sql`
+    WITH ${darkMeters(substationIds)}
+    SELECT 'dp ' || dp.id || ' stored ' || dp.status || ', meters say ' || ${state} AS what
+    FROM network_distribution_points dp JOIN (SELECT dp_id AS id, SUM(dark) AS dark, COUNT(*) AS total FROM m GROUP BY dp_id) c ON dp.id = c.id WHERE dp.status <> ${state}
+    UNION ALL
+    SELECT 'feeder ' || f.id || ' stored ' || f.status || ', meters say ' || ${state}
+    FROM network_feeders f JOIN (SELECT feeder_id AS id, SUM(dark) AS dark, COUNT(*) AS total FROM m GROUP BY feeder_id) c ON f.id = c.id WHERE f.status <> ${state}
+    UNION ALL
+    SELECT 'substation ' || s.id || ' stored ' || s.status || ', meters say ' || ${state}
+    FROM network_substations s JOIN (SELECT substation_id AS id, SUM(dark) AS dark, COUNT(*) AS total FROM m GROUP BY substation_id) c ON s.id = c.id WHERE s.status <> ${state}`);
+  return rows.map((r) => r.what);
+}
+
+/**
+ * The meters of these substations, each marked dark or not. Dark in the view's terms (state off
+ * or assumed) is: held by a live outage, or its own last word was off. Read set-wise from the
+ * outages of these substations and their meters that are off, rather than meter by meter
+ * through the view.
+ */
+function darkMeters(substationIds: number[]) {
+  const subs = arrayParam(substationIds, "int4");
+  return sql`dark AS MATERIALIZED (
+      SELECT am.meter_id FROM oms_outage_events o JOIN oms_outage_affected_meters am ON am.outage_event_id = o.id
+      WHERE o.substation_id = ANY(${subs}) AND am.state <> 'restored' AND ${LIVE_OUTAGE}
+      UNION
+      SELECT id FROM oms_meters WHERE substation_id = ANY(${subs}) AND power_status = 'off'),
+    m AS MATERIALIZED (
+      SELECT m.dp_id, m.feeder_id, m.substation_id, (d.meter_id IS NOT NULL)::int AS dark
+      FROM oms_meters m LEFT JOIN dark d ON d.meter_id = m.id WHERE m.substation_id = ANY(${subs}))`;
 }

@@ -17,9 +17,16 @@ const date = (v: Date | string | null): Date | null => (v === null ? null : new 
  * those still in a verification window, and for off meters the closed outage that last held them.
  */
 export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds: number[], now: Date, rule: Rule): Promise<Evidence> {
+  const evidence = emptyEvidence();
+  await loadPowerAndBreakers(db, substationIds, meterIds, evidence);
+  await loadReports(db, substationIds, now, rule, evidence);
+  return evidence;
+}
+
+/** Meter power (not plainly "on", or named by the batch) and breakers, with meters back under open ones. */
+export async function loadPowerAndBreakers(db: DbOrTx, substationIds: number[], meterIds: number[], evidence: Evidence) {
   const subs = arrayParam(substationIds, "int4");
   const meters = arrayParam(meterIds, "int4");
-  const since = new Date(now.getTime() - rule.windowMinutes * 60_000);
   // One after another: they share the transaction's single connection.
   const power = await queryRows<{ id: number; status: PowerStatus; at: Date | string | null; st: SourceType | null; se: string | null }>(db, sql`
       SELECT id, power_status AS status, last_power_change AS at, power_source_type AS st, power_source_event_id AS se
@@ -35,6 +42,22 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
         CASE WHEN s.breaker_state = 'open' THEN (SELECT COUNT(*)::int FROM oms_meters m WHERE m.substation_id = s.id AND m.power_status = 'on'
           AND m.last_power_change > s.breaker_changed_at AND NOT m.id = ANY(${meters})) ELSE 0 END AS back
       FROM network_substations s WHERE s.id = ANY(${subs})`);
+  for (const p of power) {
+    evidence.meterPower.set(p.id, { status: p.status, changedAt: date(p.at), source: p.st && p.se ? { sourceType: p.st, sourceEventId: p.se } : undefined });
+  }
+  for (const [level, rows] of [["feeder", feeders], ["substation", substations]] as const) {
+    for (const b of rows) {
+      const key = breakerKey(level, b.id);
+      evidence.breakers.set(key, { state: b.state, changedAt: date(b.at), inferred: b.inferred });
+      if (b.state === "open") evidence.poweredSinceOpen.set(key, Number(b.back));
+    }
+  }
+}
+
+/** What counts for a while: recent meter momentaries, and calls within the rule's window not yet answered. */
+export async function loadReports(db: DbOrTx, substationIds: number[], now: Date, rule: Rule, evidence: Evidence) {
+  const subs = arrayParam(substationIds, "int4");
+  const since = new Date(now.getTime() - rule.windowMinutes * 60_000);
   // Meter momentaries recent enough to be one device momentary with this batch's.
   const momentaries = await queryRows<{ meterId: number; offAt: Date | string; onAt: Date | string; source: SourceType }>(db, sql`
       SELECT mi.meter_id AS "meterId", mi.off_at AS "offAt", mi.on_at AS "onAt", mi.source_type AS source
@@ -54,9 +77,21 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
       ORDER BY t.meter_id, t.event_timestamp DESC`);
   // Calls with only a place, at the nearest point of these substations within the rule's radius:
   // a later call or power-off there may corroborate them (clustering.ts).
+  // Only calls inside the box of these substations' points, widened by more than the radius
+  // (under 100 km a degree of latitude is more than 100,000 m, a degree of longitude more than
+  // 100,000 m × cos latitude): no call outside it has a point of theirs within the radius, and
+  // the nearest-point search, the costly part, runs for the calls that can have one.
   const placeCalls = await queryRows<{ dpId: number; at: Date | string; ticket: string }>(db, sql`
+      WITH e AS (
+        SELECT ST_Extent(dp.location) AS e FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
+        WHERE f.substation_id = ANY(${subs})),
+      box AS (
+        SELECT ST_XMin(e) AS x0, ST_XMax(e) AS x1, ST_YMin(e) - ${rule.radiusMeters}::float8 / 100000 AS y0, ST_YMax(e) + ${rule.radiusMeters}::float8 / 100000 AS y1 FROM e),
+      lng AS (
+        SELECT x0 - d AS x0, x1 + d AS x1, y0, y1 FROM box,
+          LATERAL (SELECT ${rule.radiusMeters}::float8 / (100000 * GREATEST(cos(radians(LEAST(89.9, GREATEST(abs(y0), abs(y1))))), 1e-6)) AS d) w)
       SELECT DISTINCT ON (d.id) d.id AS "dpId", t.event_timestamp AS at, t.ticket_id AS ticket
-      FROM callcenter_tickets t
+      FROM lng b JOIN callcenter_tickets t ON t.lat BETWEEN b.y0 AND b.y1 AND t.lng BETWEEN b.x0 AND b.x1
       CROSS JOIN LATERAL (
         SELECT dp.id FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
         WHERE f.substation_id = ANY(${subs})
@@ -64,24 +99,10 @@ export async function loadEvidence(db: DbOrTx, substationIds: number[], meterIds
         ORDER BY dp.location <-> ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326) LIMIT 1) d
       WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}
       ORDER BY d.id, t.event_timestamp DESC`);
-  const meterPower = new Map<number, MeterPower>();
-  for (const p of power) {
-    meterPower.set(p.id, { status: p.status, changedAt: date(p.at), source: p.st && p.se ? { sourceType: p.st, sourceEventId: p.se } : undefined });
-  }
-  const evidence = emptyEvidence();
-  evidence.meterPower = meterPower;
-  for (const [level, rows] of [["feeder", feeders], ["substation", substations]] as const) {
-    for (const b of rows) {
-      const key = breakerKey(level, b.id);
-      evidence.breakers.set(key, { state: b.state, changedAt: date(b.at), inferred: b.inferred });
-      if (b.state === "open") evidence.poweredSinceOpen.set(key, Number(b.back));
-    }
-  }
   const call = (at: Date | string, ticket: string) => ({ at: new Date(at), source: { sourceType: "call_center" as const, sourceEventId: ticket } });
   for (const c of calls) evidence.reports.set(c.meterId, call(c.at, c.ticket));
   for (const c of placeCalls) evidence.dpCalls.set(c.dpId, call(c.at, c.ticket));
   evidence.recentMomentaries = momentaries.map((m) => ({ meterId: m.meterId, offAt: new Date(m.offAt), onAt: new Date(m.onAt), source: m.source }));
-  return evidence;
 }
 
 export async function loadOutages(db: DbOrTx, substationIds: number[]): Promise<OutageSnapshot[]> {
