@@ -99,6 +99,19 @@ describe(`the pipeline's state in memory on ${runtimeName}`, () => {
     expect(power.on).toBe(2);
   });
 
+  it("forgets what it holds when the network model changes (a meter added or moved)", async () => {
+    const meters = feederMeters(0, 16).slice(12);
+    await postTo(a.url, [gasp("MODEL", meters[0], 600)]);
+    const before = stats();
+    await postTo(a.url, [gasp("MODEL", meters[1], 601)]);
+    expect(stats().loads - before.loads).toBe(0);
+    // An operator's statement on the model (here touching a meter's status) draws a new token.
+    await a.rows(sql`UPDATE oms_meters SET status = status WHERE id = ${network.meters[meters[2]].id}`);
+    const answer = await postTo(a.url, [gasp("MODEL", meters[2], 602)]);
+    expect(answer.body.results[0].status).toBe("correlated");
+    expect(stats().loads - before.loads).toBe(1);
+  });
+
   it("finds calls placed only by a location exactly as the search over every call did", async () => {
     // Calls all around the network, near and far, some just inside and some just outside the
     // radius of a point; the restricted search must find the same point for each as the plain one.

@@ -118,6 +118,9 @@ export interface SubstationState {
  */
 export async function loadSubstations(tx: DbOrTx, substationIds: number[], touchedMeterIds: number[], deps: CorrelateBatchDeps): Promise<SubstationState> {
   const versions = await lockSubstations(tx, substationIds);
+  // A network model changed since (meters added or moved: migration 0011's token) makes what
+  // memory holds of every substation, its topology included, stale.
+  if (deps.state) await deps.state.followModel(tx, deps.topology);
   const topology = await deps.topology.load(tx, substationIds);
   let evidence: Evidence;
   let outages: OutageSnapshot[];

@@ -6,6 +6,8 @@ import { breakerKey, type Evidence } from "../pipeline/evidence";
 import { isOpen } from "../pipeline/outageState";
 import type { Breaker, Decisions, MeterPower, OutageSnapshot, PowerStatus } from "../pipeline/types";
 import { loadOutages } from "./loadState";
+import type { TopologyCache } from "./topology";
+import { networkModelToken } from "../../db/queries/networkIdentities";
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
@@ -166,6 +168,19 @@ export class SubstationStateCache {
       await tx.execute(sql`UPDATE ${sql.raw(DEVICE_TABLES[kind])} d SET status = t.status
         FROM ${unnestRows([["id", "int4", rows.map(([id]) => id)], ["status", "text", rows.map(([, st]) => st)]])} WHERE d.id = t.id`);
     }
+  }
+
+  /** The network model's token this cache (and the topology it was used with) was loaded under. */
+  private model: string | null | undefined;
+
+  /** Forgets everything, the topology's too, when the network model changed since the last batch. */
+  async followModel(tx: DbOrTx, topology: TopologyCache) {
+    const token = await networkModelToken(tx);
+    if (this.model !== undefined && token !== this.model) {
+      this.clear();
+      topology.clear();
+    }
+    this.model = token;
   }
 
   /** Forget everything (the network model was reloaded). */
