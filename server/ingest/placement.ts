@@ -123,8 +123,8 @@ async function resolveMeters(db: DbOrTx, signals: Signal[]): Promise<MeterKeys> 
   const keys = { byNumber: new Map<string, number>(), byAsset: new Map<string, number>(), byUsagePoint: new Map<string, number>(), byOnuId: new Map<number, number>(), byOnuSerial: new Map<string, number>(), byPhone: new Map<string, number>() };
   if (texts.size + onuIds.size > 0) {
     // One indexed lookup per identifier kind, united: an OR across columns would scan every meter.
-    // Ordered so that where an ONU serves several meters the last, the highest id, wins: the
-    // in-memory copy (db/queries/networkIdentities.ts) picks the same one.
+    // Ordered so that where an ONU serves several meters the last, the highest id, wins, as the
+    // in-memory copy (db/queries/networkIdentities.ts) picks; unordered it was the plan's choice.
     const t = arrayParam([...texts], "text");
     const rows = await queryRows<{ id: number; num: string; asset: string | null; up: string | null; onu: number | string | null; serial: string | null }>(db, sql`
       SELECT m.id, m.meter_number AS num, m.asset_mrid AS asset, m.usage_point_mrid AS up, m.onu_id AS onu, o.onu_serial_no AS serial
@@ -146,8 +146,10 @@ async function resolveMeters(db: DbOrTx, signals: Signal[]): Promise<MeterKeys> 
   }
   if (phones.size > 0) {
     // Phones are stored as +9627XXXXXXXX; compare digits only. A phone shared by customers, or a
-    // customer with several meters, names the last row in this order, the one the phone index
-    // returns them in on a loaded network: the highest customer id, then its highest meter id.
+    // customer with several meters, names the last row. Unordered, that row was the plan's
+    // choice (the newest customer once the tables have statistics, the oldest on a table just
+    // loaded); ordered, it is the newest customer, then its newest meter: a recycled mobile
+    // number most likely belongs to whoever gave it last.
     const rows = await queryRows<{ id: number; phone: string }>(db, sql`
       SELECT m.id, regexp_replace(c.phone, '\\D', '', 'g') AS phone FROM oms_customers c JOIN oms_meters m ON m.customer_id = c.id
       WHERE regexp_replace(c.phone, '\\D', '', 'g') = ANY(${jsonArray([...phones])})
