@@ -28,6 +28,8 @@ export interface DbHandle {
   kind: "postgres" | "pglite";
   /** Where the data lives, for logs: the folder or the URL without its password. */
   location: string;
+  /** PostgreSQL's connection string, password included (never logged): for a dedicated LISTEN connection. */
+  connectionString?: string;
   close(): Promise<void>;
 }
 
@@ -90,7 +92,7 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
   const db = drizzle(pool, { schema }) as unknown as Db;
   const url = new URL(config.databaseUrl!);
   url.password = url.password ? "***" : "";
-  return { db, kind: "postgres", location: url.toString(), close: () => pool.end() };
+  return { db, kind: "postgres", location: url.toString(), connectionString: config.databaseUrl, close: () => pool.end() };
 }
 
 /**

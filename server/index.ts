@@ -11,6 +11,8 @@ import { createRealtime, type Realtime } from "./realtime/hub";
 import { createServices } from "./services";
 import { startSweeper } from "./ingest/sweeper";
 import { startRetrier } from "./ingest/retrier";
+import { SubstationLeases } from "./ingest/leases";
+import { startHandoffReceiver } from "./ingest/handoff";
 import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
 import { startStormFeed } from "./demo/stormFeed";
 import { issueDemoKeys, provisionDemoIntegrations } from "./demo/demoKeys";
@@ -31,6 +33,12 @@ export interface ServerOptions {
   log?: (message: string) => void;
   /** The clock of the pipeline and its sweeps (a storm replay runs it at the storm's pace). */
   now?: () => Date;
+  /**
+   * Split the substations with the other processes on the database through leases, handing
+   * signals to the process that holds their substation (default: on with PostgreSQL; PGlite has
+   * one process). Off only for tests of a second writer that does not take part.
+   */
+  substationLeases?: boolean;
 }
 
 export interface RunningServer {
@@ -96,6 +104,10 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       services, auth, pageHandler,
     }));
     const realtime = (hub = await createRealtime(httpServer, database.db, auth, config.redisUrl));
+    // Several processes on one PostgreSQL split the substations (server/ingest/leases.ts).
+    const leases = database.kind === "postgres" && options.substationLeases !== false ? new SubstationLeases(database.db, log).start() : undefined;
+    services.ingest.leases = leases;
+    const handoff = leases ? startHandoffReceiver(services.ingest, leases, database.connectionString, log) : undefined;
     const sweeper = startSweeper(services.ingest, log);
     // What was accepted but left unfinished (a crash, a lost database) is finished here.
     const retrier = startRetrier(services.ingest, log);
@@ -113,6 +125,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
       sweeper.stop();
+      await handoff?.stop();
       await retrier.stop();
       await feed?.stop();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -120,6 +133,8 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       httpServer.closeIdleConnections();
       await closed;
       await closeNext?.();
+      // After the last request: the others take the substations on their next signal.
+      await leases?.stop();
       services.release();
       if (options.closeDatabase !== false) await database.close();
     })());

@@ -43,7 +43,7 @@ describe(`the pipeline's state in memory on ${runtimeName}`, () => {
       ? await createDb({ databaseUrl: (await queryRows<{ url: string }>(a.server.database.db, sql`SELECT 'postgres://postgres@127.0.0.1:5432/' || current_database() AS url`))[0].url, dataDir: "unused", poolSize: 4 })
       : undefined;
     b = await startServer({ ...loadConfig({ PORT: "0", HOST: "127.0.0.1" }), seedOnEmpty: false },
-      { pages: false, database: second ?? a.server.database, closeDatabase: !!second, log: () => {} });
+      { pages: false, database: second ?? a.server.database, closeDatabase: !!second, log: () => {}, substationLeases: false });
   });
   afterAll(async () => {
     await b?.stop();

@@ -171,3 +171,14 @@ export const omsSubstationState = pgTable("oms_substation_state", {
   substationId: integer("substation_id").primaryKey(),
   version: bigint("version", { mode: "number" }).notNull().default(0),
 });
+
+/**
+ * Which app process correlates each substation when several share the database: taken when a
+ * signal of it arrives and the lease is free, expired or the process's own, renewed every second,
+ * lapsing 5 s after its owner stops renewing (server/ingest/leases.ts).
+ */
+export const omsSubstationLeases = pgTable("oms_substation_leases", {
+  substationId: integer("substation_id").primaryKey(),
+  owner: text("owner").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+}, (t) => [index("idx_oms_substation_leases_owner").on(t.owner)]);

@@ -16,6 +16,8 @@ export async function correlateEvent(deps: IngestDeps, actor: Actor, input: Corr
   const signal = signalFromRequest(input);
   const withOverrides: IngestDeps = {
     ...deps,
+    // Only this process knows the request's rule: never handed to another process.
+    handOff: false,
     activeRule: async (db) => {
       const rule = await deps.activeRule(db);
       return {

@@ -49,6 +49,39 @@ async function substationsOf(tx: DbOrTx, placed: PlacedSignal[], extra: number[]
   return [...ids].sort((a, b) => a - b);
 }
 
+/**
+ * The substations each placed signal touches (none for an unmatched one or one placed on an
+ * outage): where several processes share the database, who correlates it (server/ingest/leases.ts).
+ */
+export async function substationsOfEach(tx: DbOrTx, placed: PlacedSignal[]): Promise<Map<PlacedSignal, number[]>> {
+  const meters = new Set<number>();
+  const dps = new Set<number>();
+  const feeders = new Set<number>();
+  for (const { placement: p } of placed) {
+    if (p.level === "meter") for (const m of p.meterIds) meters.add(m);
+    else if (p.level === "distribution_point") dps.add(p.dpId);
+    else if (p.level === "feeder") feeders.add(p.feederId);
+  }
+  const of = { m: new Map<number, number>(), d: new Map<number, number>(), f: new Map<number, number>() };
+  if (meters.size + dps.size + feeders.size) {
+    const rows = await queryRows<{ kind: "m" | "d" | "f"; id: number; substation: number | null }>(tx, sql`
+      SELECT 'm' AS kind, id, substation_id AS substation FROM oms_meters WHERE id = ANY(${arrayParam([...meters], "int4")})
+      UNION ALL SELECT 'd', dp.id, f.substation_id FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id WHERE dp.id = ANY(${arrayParam([...dps], "int4")})
+      UNION ALL SELECT 'f', id, substation_id FROM network_feeders WHERE id = ANY(${arrayParam([...feeders], "int4")})`);
+    for (const r of rows) if (r.substation != null) of[r.kind].set(r.id, r.substation);
+  }
+  const each = new Map<PlacedSignal, number[]>();
+  for (const ps of placed) {
+    const p = ps.placement;
+    const ids = p.level === "meter" ? p.meterIds.map((m) => of.m.get(m))
+      : p.level === "distribution_point" ? [of.d.get(p.dpId)]
+      : p.level === "feeder" ? [of.f.get(p.feederId)]
+      : p.level === "substation" ? [p.substationId] : [];
+    each.set(ps, [...new Set(ids.filter((id): id is number => id !== undefined))]);
+  }
+  return each;
+}
+
 export interface CorrelateBatchDeps {
   topology: TopologyCache;
   now: Date;

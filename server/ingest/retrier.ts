@@ -23,6 +23,17 @@ export async function retryUnfinished(deps: IngestDeps, ids?: number[]): Promise
   const owner = newOwner("retrier");
   const rows = await claimUnfinished(deps.db, owner, { limit: ROWS_PER_PASS, ...(ids ? { ids, due: false } : {}) });
   if (!rows.length) return { claimed: 0, processed: 0, pending: 0 };
+  return { claimed: rows.length, ...await processClaimedRows(deps, rows, owner) };
+}
+
+/** Inbox rows `owner` has claimed, as `claimUnfinished` returns them. */
+export type ClaimedRow = Awaited<ReturnType<typeof claimUnfinished>>[number];
+
+/**
+ * Processes rows claimed by `owner` outside any request (the retrier, a hand-off from another
+ * process), each as its sender's key would have, here: never handed on.
+ */
+export async function processClaimedRows(deps: IngestDeps, rows: ClaimedRow[], owner: string) {
   const actors = await actorsOf(deps.db, rows.map((r) => r.api_key_id));
   const groups = new Map<string, { source: SourceType; actor: Actor; entries: ClaimedEntry[] }>();
   const unreadable: number[] = [];
@@ -47,7 +58,7 @@ export async function retryUnfinished(deps: IngestDeps, ids?: number[]): Promise
     processed += outcome.results.filter((r) => r.status !== "pending").length;
     pending += outcome.results.length - outcome.results.filter((r) => r.status !== "pending").length;
   }
-  return { claimed: rows.length, processed, pending: pending + unreadable.length };
+  return { processed, pending: pending + unreadable.length };
 }
 
 /** The integration each row came from, as the actor its processing is recorded under. */

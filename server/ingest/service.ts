@@ -12,6 +12,8 @@ import { writeSourceEvents } from "../repository/sourceEvents";
 import { correlateBatch } from "./correlateBatch";
 import { claimInbox, claimUnfinished, inboxState, lockOwned, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
 import { placeSignals } from "./placement";
+import { routeByLease } from "./handoff";
+import type { SubstationLeases } from "./leases";
 import { checkMetersUnder, type MeterCheck } from "./scadaMeterCheck";
 import type { ParsedItem, ParseIssue, Signal } from "./signal";
 
@@ -27,6 +29,16 @@ export interface IngestDeps {
   timeZone: string;
   /** Runs after a batch commits (storm-mode auto-activation). */
   afterCommit?(): Promise<void>;
+  /**
+   * The substations this process correlates when several share PostgreSQL (server/ingest/leases.ts);
+   * none with PGlite (one process).
+   */
+  leases?: SubstationLeases;
+  /**
+   * False for requests whose rule only this process knows (`events/correlate` with its own
+   * window or radius): they are correlated here even when another process holds the substation.
+   */
+  handOff?: boolean;
 }
 
 /**
@@ -86,8 +98,11 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
       bad.slice(0, 50).flatMap((b) => b.issues));
   }
 
-  const mine = await processIsolated(deps, actor, source, claimed, owner);
-  const others = await awaitOthers(deps, actor, source, [...inFlight, ...mine.lost], owner);
+  // Only this first processing may hand events to the process holding their substation: what is
+  // taken over later (a lapsed hand-off, the retrier) is processed where it is, so nothing loops.
+  const mine = await processIsolated(deps, actor, source, claimed, owner, deps.handOff !== false);
+  if (deps.leases) deps.leases.counts.handedOff += mine.handedOff.length;
+  const others = await awaitOthers(deps, actor, source, [...inFlight, ...mine.lost], owner, mine.handedOff);
 
   const results: ItemResult[] = [
     ...mine.results,
@@ -106,21 +121,27 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
 }
 
 /** The answer for a copy of an event from its row: the first delivery's, or why it is pending. */
-function answerOf(e: InboxEntry, status: string, response: unknown): ItemResult {
-  if ((status === "processed" || status === "unmatched") && response) return { ...(response as ItemResult), index: e.index, duplicate: true };
+function answerOf(e: InboxEntry, status: string, response: unknown, duplicate = true): ItemResult {
+  if ((status === "processed" || status === "unmatched") && response) return { ...(response as ItemResult), index: e.index, ...(duplicate ? { duplicate } : {}) };
   return pendingResult(e, status === "dead"
     ? "processing failed repeatedly; the event is parked for a supervisor to retry"
-    : "the first delivery of this event is still being processed; it is counted once", true);
+    : duplicate ? "the first delivery of this event is still being processed; it is counted once" : HANDED_OFF_PENDING, duplicate);
 }
+
+const HANDED_OFF_PENDING = "handed to the process that correlates its substation, still being processed; it is counted once";
 
 function pendingResult(e: InboxEntry, reason: string, duplicate = false): ItemResult {
   return { index: e.index, status: "pending", source_event_id: e.sourceEventId, reason, ...(duplicate ? { duplicate } : {}) };
 }
 
-interface Outcome { results: ItemResult[]; lost: ClaimedEntry[] }
+/** `lost`: rows taken over by another owner meanwhile; `handedOff`: given to the process holding their substation. */
+interface Outcome { results: ItemResult[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }
 
-/** Claimed entries of one request (or retrier pass) to process: its owner, source and key. */
-export interface ProcessJob { actor: Actor; source: SourceType; entries: ClaimedEntry[]; owner: string }
+/**
+ * Claimed entries of one request (or retrier pass) to process: its owner, source and key;
+ * `handOff` when entries of a substation another process holds may be handed to it.
+ */
+export interface ProcessJob { actor: Actor; source: SourceType; entries: ClaimedEntry[]; owner: string; handOff?: boolean }
 
 /**
  * Most signals one correlation pass takes: jobs waiting beyond it go to the next pass. A pass
@@ -145,7 +166,7 @@ class PassQueue {
   constructor(private readonly deps: IngestDeps) {}
 
   submit(job: ProcessJob): Promise<Outcome> {
-    if (!job.entries.length) return Promise.resolve({ results: [], lost: [] });
+    if (!job.entries.length) return Promise.resolve({ results: [], lost: [], handedOff: [] });
     return new Promise((resolve, reject) => {
       this.waiting.push({ job, resolve, reject });
       if (!this.running) void this.drain();
@@ -199,7 +220,7 @@ class PassQueue {
     if (outcomes.some((o) => o?.results.length)) await this.deps.afterCommit?.().catch((err) => console.error(`after-commit work failed: ${describeError(err)}`));
     pass.forEach((w, i) => {
       const o = outcomes[i];
-      if (o) w.resolve({ results: o.results, lost: o.lost });
+      if (o) w.resolve({ results: o.results, lost: o.lost, handedOff: o.handedOff });
     });
   }
 }
@@ -215,14 +236,14 @@ const queues = new WeakMap<IngestDeps, PassQueue>();
  * until the failing event is alone: it is released with its error, to be retried with backoff
  * (and parked as dead after MAX_ATTEMPTS).
  */
-export function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string): Promise<Outcome> {
+export function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string, handOff = false): Promise<Outcome> {
   let queue = queues.get(deps);
   if (!queue) queues.set(deps, (queue = new PassQueue(deps)));
-  return queue.submit({ actor, source, entries, owner });
+  return queue.submit({ actor, source, entries, owner, handOff });
 }
 
 async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[], failedWhole = false): Promise<Outcome & { changes: Change[] }> {
-  if (!entries.length) return { results: [], changes: [], lost: [] };
+  if (!entries.length) return { results: [], changes: [], lost: [], handedOff: [] };
   try {
     if (failedWhole && entries.length > 1) throw new Error("the whole job failed");
     const { outcomes: [one], changes } = await retryTransient(() => processJobs(deps, [{ ...job, entries }]));
@@ -233,12 +254,12 @@ async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[
       const half = Math.ceil(entries.length / 2);
       const a = await isolate(deps, job, entries.slice(0, half));
       const b = await isolate(deps, job, entries.slice(half));
-      return { results: [...a.results, ...b.results], changes: [...a.changes, ...b.changes], lost: [...a.lost, ...b.lost] };
+      return { results: [...a.results, ...b.results], changes: [...a.changes, ...b.changes], lost: [...a.lost, ...b.lost], handedOff: [...a.handedOff, ...b.handedOff] };
     }
     const message = describeError(err);
     console.error(`processing ${job.source} event ${entries[0].sourceEventId} failed (the server retries it): ${message}`);
     await markFailed(deps.db, [entries[0].inboxId], message, job.owner).catch(() => {});
-    return { results: [pendingResult(entries[0], "processing failed; the server retries it by itself")], changes: [], lost: [] };
+    return { results: [pendingResult(entries[0], "processing failed; the server retries it by itself")], changes: [], lost: [], handedOff: [] };
   }
 }
 
@@ -246,10 +267,13 @@ async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[
  * Copies whose row another owner holds: waits for that owner's answer, and takes the row over
  * (processing it here) if the owner gave it up or its lease ran out. After IN_FLIGHT_WAIT_MS
  * the copy is answered `pending`: the row is stored, and its owner or the retrier finishes it.
+ * Entries this request handed to another process (`handedOff`) are waited for the same way, but
+ * answered first-hand: that process processed them for this request.
  */
-async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string) {
+async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string, handedOff: ClaimedEntry[] = []) {
   const results: ItemResult[] = [];
-  let waiting = entries;
+  const firstHand = new Set(handedOff);
+  let waiting = [...handedOff, ...entries];
   const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
   for (let pause = 20; waiting.length; pause = Math.min(pause * 2, 250)) {
     const ids = [...new Set(waiting.map((e) => e.inboxId))];
@@ -261,19 +285,19 @@ async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, e
       for (const e of waiting) if (taken.has(e.inboxId) && !firsts.has(e.inboxId)) firsts.set(e.inboxId, e);
       const done = await processIsolated(deps, actor, source, [...firsts.values()], owner);
       results.push(...done.results);
-      waiting = waiting.filter((e) => firsts.get(e.inboxId) !== e);
+      waiting = [...waiting.filter((e) => firsts.get(e.inboxId) !== e), ...done.lost];
       continue;
     }
     const still: ClaimedEntry[] = [];
     for (const e of waiting) {
       const row = state.get(e.inboxId);
-      if (row && row.status !== "received" && row.status !== "failed") results.push(answerOf(e, row.status, row.response));
+      if (row && row.status !== "received" && row.status !== "failed") results.push(answerOf(e, row.status, row.response, !firstHand.has(e)));
       else still.push(e);
     }
     waiting = still;
     if (!waiting.length) break;
     if (Date.now() >= deadline) {
-      results.push(...waiting.map((e) => pendingResult(e, "the first delivery of this event is still being processed; it is counted once", true)));
+      results.push(...waiting.map((e) => (firstHand.has(e) ? pendingResult(e, HANDED_OFF_PENDING) : pendingResult(e, "the first delivery of this event is still being processed; it is counted once", true))));
       break;
     }
     await new Promise((r) => setTimeout(r, pause));
@@ -291,14 +315,27 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
   const rule = await deps.activeRule(deps.db);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    const kept: Array<{ job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[] }> = [];
+    const kept: Array<{ job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }> = [];
     for (const job of jobs) {
       const owned = await lockOwned(tx, job.owner, job.entries.map((e) => e.inboxId));
-      kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)) });
+      kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)), handedOff: [] });
     }
-    const items = kept.flatMap((k) => k.items);
-    if (!items.length) return { outcomes: kept.map((k) => ({ results: [], lost: k.lost })), changes: [] };
-    const placed = await placeSignals(tx, items.flatMap((i) => i.signals), rule.radiusMeters);
+    const none = () => ({ outcomes: kept.map((k) => ({ results: [], lost: k.lost, handedOff: k.handedOff })), changes: [] });
+    if (!kept.some((k) => k.items.length)) return none();
+    let placed = await placeSignals(tx, kept.flatMap((k) => k.items).flatMap((i) => i.signals), rule.radiusMeters);
+    if (deps.leases) {
+      // Several processes share the database: signals of substations another one holds go to it.
+      const away = await routeByLease(tx, deps.leases, kept.map((k) => ({ owner: k.job.owner, handOff: !!k.job.handOff, entries: k.items })), placed);
+      if (away.size) {
+        for (const k of kept) {
+          k.handedOff = k.items.filter((e) => away.has(e));
+          k.items = k.items.filter((e) => !away.has(e));
+        }
+        const here = new Set(kept.flatMap((k) => k.items).flatMap((i) => i.signals));
+        placed = placed.filter((p) => here.has(p.signal));
+        if (!placed.length) return none();
+      }
+    }
     // What the pipeline itself decides is recorded under the pass's key, or the system's when
     // the pass gathered several keys' requests.
     const actors = new Set(kept.filter((k) => k.items.length).map((k) => `${k.job.actor.kind}:${k.job.actor.id}`));
@@ -342,7 +379,7 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
         results.push(result);
         processed.push({ inboxId: item.inboxId, status: result.status === "unmatched" ? "unmatched" : "processed", response: { ...result, index: undefined } });
       }
-      outcomes.push({ results, lost: k.lost });
+      outcomes.push({ results, lost: k.lost, handedOff: k.handedOff });
     }
     await markProcessed(tx, processed, now);
     return { outcomes, changes };

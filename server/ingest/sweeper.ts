@@ -30,10 +30,21 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
         SELECT 1 FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
         WHERE am.meter_id = m.id AND am.state <> 'restored' AND ${LIVE_OUTAGE})`);
   if (!due.length) return 0;
-  const { changes } = await deps.db.transaction((tx) =>
-    correlateBatch(tx as unknown as Db, [], { topology: deps.topology, state: deps.state, now, rule, actor: systemActor, timeZone: deps.timeZone }, due.map((d) => d.id)));
-  deps.publisher.publish(changes);
-  return due.length;
+  const swept = await deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    let ids = due.map((d) => d.id);
+    // With several processes, each sweeps the due substations it holds or can take (a dead
+    // process's, once its leases lapse), so every window still ends, swept by one process.
+    if (deps.leases) {
+      const { mine } = await deps.leases.acquire(tx, ids);
+      ids = ids.filter((id) => mine.has(id));
+      if (!ids.length) return { ids, changes: [] };
+    }
+    const { changes } = await correlateBatch(tx, [], { topology: deps.topology, state: deps.state, now, rule, actor: systemActor, timeZone: deps.timeZone }, ids);
+    return { ids, changes };
+  });
+  deps.publisher.publish(swept.changes);
+  return swept.ids.length;
 }
 
 export function startSweeper(deps: IngestDeps, log: (m: string) => void, everyMs = 15_000) {

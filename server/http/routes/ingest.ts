@@ -50,12 +50,14 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
 
 /**
  * `GET /api/ingest/stats`: what arrived and what matched, for the control room (not for
- * integrations). `GET /api/ingest/parked` and `POST /api/ingest/parked/retry` (body `{ ids? }`):
+ * integrations); with several processes on PostgreSQL, `process` says which one answered and
+ * how many events it handed to others and took up from them since it started. `GET /api/ingest/parked` and `POST /api/ingest/parked/retry` (body `{ ids? }`):
  * events whose processing failed repeatedly, for supervisors.
  */
 export const ingestStatsRoutes = (deps: IngestDeps): RestRoute[] => [
   { method: "get", path: "/stats", access: "outages.read", handle: async (_req, res) => {
-    res.json(await ingestStats(deps.db, deps.now()));
+    const leases = deps.leases;
+    res.json({ ...await ingestStats(deps.db, deps.now()), ...(leases ? { process: { id: leases.id, handed_off: leases.counts.handedOff, taken_up: leases.counts.takenUp } } : {}) });
   } },
   { method: "get", path: "/parked", access: "ingest.manage", handle: async (_req, res) => {
     res.json({ events: await listParked(deps.db) });
