@@ -105,6 +105,7 @@ export function startHandoffReceiver(deps: IngestDeps, leases: SubstationLeases,
 
   let client: pg.Client | undefined;
   let reconnect: NodeJS.Timeout | undefined;
+  let failing = false;
   const listen = async () => {
     if (stopped || !connectionString) return;
     const c = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
@@ -122,9 +123,12 @@ export function startHandoffReceiver(deps: IngestDeps, leases: SubstationLeases,
     try {
       await c.connect();
       await c.query(`LISTEN ${CHANNEL}`);
+      failing = false;
       look();
     } catch (err) {
-      log(`handoff: LISTEN failed (looking every ${HANDOFF_POLL_MS / 1000} s meanwhile): ${describeError(err)}`);
+      // Once per outage of the database, not at every reconnection attempt.
+      if (!failing) log(`handoff: LISTEN failed, trying again every second (looking every ${HANDOFF_POLL_MS / 1000} s meanwhile): ${describeError(err)}`);
+      failing = true;
       retry();
     }
   };

@@ -35,6 +35,8 @@ export class SubstationLeases {
   readonly counts = { handedOff: 0, takenUp: 0 };
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;
+  /** Logged once per outage of the database, not every second. */
+  private failing = false;
 
   constructor(private readonly db: Db, private readonly log: (m: string) => void = () => {}) {}
 
@@ -65,7 +67,11 @@ export class SubstationLeases {
   start() {
     this.timer ??= setInterval(() => {
       this.renewing ??= this.renew()
-        .catch((err) => this.log(`substation lease renewal failed (leases last ${SUBSTATION_LEASE_TTL_MS / 1000} s): ${describeError(err)}`))
+        .then(() => { this.failing = false; })
+        .catch((err) => {
+          if (!this.failing) this.log(`substation lease renewal failed (retried every ${SUBSTATION_LEASE_RENEW_MS / 1000} s; leases last ${SUBSTATION_LEASE_TTL_MS / 1000} s): ${describeError(err)}`);
+          this.failing = true;
+        })
         .finally(() => { this.renewing = undefined; });
     }, SUBSTATION_LEASE_RENEW_MS);
     this.timer.unref();
