@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +10,7 @@ import { loadNetwork } from "../db/seed/load";
 import { createApiKey } from "../server/auth/apiKeys";
 import { systemActor } from "../server/context";
 import { createTestDb, runtimeName } from "./helpers/db";
+import { exited, startServerProcess } from "./helpers/serverProcess";
 
 const network = generateNetwork({ meters: 3_000, seed: 5 });
 
@@ -17,26 +18,7 @@ const network = generateNetwork({ meters: 3_000, seed: 5 });
 type Store = { databaseUrl: string } | { dataDir: string };
 
 /** Starts the API server in its own process on the store; resolves with it once it listens. */
-function startProcess(store: Store): Promise<{ child: ChildProcess; url: string; log: string[] }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "tests", "fixtures", "apiServer.ts")], {
-    env: {
-      ...process.env, PORT: "0", HOST: "127.0.0.1", SEED_ON_EMPTY: "false", NODE_ENV: "production",
-      ...("databaseUrl" in store ? { DATABASE_URL: store.databaseUrl } : { DATABASE_URL: "", DATA_DIR: store.dataDir }),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const log: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join("")}`)), 60_000);
-    child.stderr!.on("data", (d) => log.push(String(d)));
-    child.stdout!.on("data", (d) => {
-      log.push(String(d));
-      const ready = /READY (\S+)/.exec(String(d));
-      if (ready) { clearTimeout(timer); resolve({ child, url: ready[1], log }); }
-    });
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${log.join("")}`)); });
-  });
-}
+const startProcess = (store: Store) => startServerProcess("databaseUrl" in store ? { DATABASE_URL: store.databaseUrl } : { DATABASE_URL: "", DATA_DIR: store.dataDir });
 
 /** Starts the server again after a crash; PGlite's folder lock of the killed process goes stale within 30 s. */
 async function restartProcess(store: Store) {
@@ -49,9 +31,6 @@ async function restartProcess(store: Store) {
     }
   }
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 
 // The server runs in its own process, killed with SIGKILL mid-stream; its database outlives it
 // (PostgreSQL, or the embedded PGlite's folder, which only one process may open at a time).
