@@ -7,7 +7,7 @@ import type { Rule } from "../pipeline/rules";
 import type { Decisions, OutageSnapshot, PlacedSignal, Topology } from "../pipeline/types";
 import type { Evidence } from "../pipeline/evidence";
 import type { Settlement } from "../pipeline/reconcile";
-import { isOpen } from "../pipeline/outageState";
+import { isLive } from "../pipeline/outageState";
 import { meterPowerStates } from "../../db/queries/powerState";
 import { applyDecisions, deviceStateDrift } from "../repository/applyDecisions";
 import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements } from "../repository/loadState";
@@ -26,28 +26,6 @@ export const outageIds = {
   /** `OMS_<epoch seconds>_<8 hex>`, the seed's event id format. */
   eventId: (at: Date) => `OMS_${Math.floor(at.getTime() / 1000)}_${randomBytes(4).toString("hex")}`,
 };
-
-/** Substations holding these placements (a batch is serialised per substation). */
-async function substationsOf(tx: DbOrTx, placed: PlacedSignal[], extra: number[]): Promise<number[]> {
-  const ids = new Set(extra);
-  const meters: number[] = [];
-  const dps: number[] = [];
-  const feeders: number[] = [];
-  for (const { placement: p } of placed) {
-    if (p.level === "meter") meters.push(...p.meterIds);
-    else if (p.level === "distribution_point") dps.push(p.dpId);
-    else if (p.level === "feeder") feeders.push(p.feederId);
-    else if (p.level === "substation") ids.add(p.substationId);
-  }
-  if (meters.length + dps.length + feeders.length) {
-    const rows = await queryRows<{ id: number }>(tx, sql`
-      SELECT substation_id AS id FROM oms_meters WHERE id = ANY(${arrayParam(meters, "int4")})
-      UNION SELECT f.substation_id FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id WHERE dp.id = ANY(${arrayParam(dps, "int4")})
-      UNION SELECT substation_id FROM network_feeders WHERE id = ANY(${arrayParam(feeders, "int4")})`);
-    for (const r of rows) if (r.id != null) ids.add(r.id);
-  }
-  return [...ids].sort((a, b) => a - b);
-}
 
 /**
  * The substations each placed signal touches (none for an unmatched one or one placed on an
@@ -80,6 +58,13 @@ export async function substationsOfEach(tx: DbOrTx, placed: PlacedSignal[]): Pro
     each.set(ps, [...new Set(ids.filter((id): id is number => id !== undefined))]);
   }
   return each;
+}
+
+/** Substations holding these placements, and `extra` (a batch is serialised per substation). */
+async function substationsOf(tx: DbOrTx, placed: PlacedSignal[], extra: number[]): Promise<number[]> {
+  const ids = new Set(extra);
+  for (const each of (await substationsOfEach(tx, placed)).values()) for (const id of each) ids.add(id);
+  return [...ids].sort((a, b) => a - b);
 }
 
 export interface CorrelateBatchDeps {
@@ -217,8 +202,6 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
   return recordChanges(tx, decisions, [...meters]);
 }
 
-/** Open, or restored and still being verified: an outage that holds its meters dark. */
-const isLive = (o: OutageSnapshot) => isOpen(o) || (o.status === "restored" && o.verificationDueAt !== null);
 
 async function recordChanges(tx: DbOrTx, d: Decisions, meterIds: number[]): Promise<Change[]> {
   const changes: Change[] = [];

@@ -5,6 +5,8 @@ import type { OutageSnapshot, Topology } from "./types";
 
 export const OPEN_STATUSES = new Set(["detected", "confirmed", "in_progress"]);
 export const isOpen = (o: OutageSnapshot) => OPEN_STATUSES.has(o.status);
+/** Open, or restored and still being verified: an outage that holds its meters dark (LIVE_OUTAGE in SQL). */
+export const isLive = (o: OutageSnapshot) => isOpen(o) || (o.status === "restored" && o.verificationDueAt !== null);
 
 export const levelRank: Record<DeviceLevel, number> = { meter: 0, distribution_point: 1, feeder: 2, substation: 3 };
 

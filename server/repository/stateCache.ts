@@ -3,7 +3,7 @@ import { queryRows, type DbOrTx } from "../../db/client";
 import { arrayParam, unnestRows } from "../../db/arrays";
 import type { SourceType } from "../../db/schema";
 import { breakerKey, type Evidence } from "../pipeline/evidence";
-import { isOpen } from "../pipeline/outageState";
+import { isLive, isOpen } from "../pipeline/outageState";
 import type { Breaker, Decisions, MeterPower, OutageSnapshot, PowerStatus } from "../pipeline/types";
 import { loadOutages } from "./loadState";
 import type { TopologyCache } from "./topology";
@@ -34,7 +34,6 @@ interface Entry {
   notOn: Set<number>;
   /** By `breakerKey`: the substation's own breaker and its feeders'. */
   breakers: Map<string, Breaker>;
-  feeders: number[];
   outages: OutageSnapshot[];
   /** The stored energized state of the substation, its feeders and points (`dp:1`, `feeder:2`, `substation:3`). */
   devices: Map<string, EnergizedState>;
@@ -42,8 +41,6 @@ interface Entry {
 
 /** What `loadOutages` loads: open, or with a verification window set. */
 const isLoaded = (o: OutageSnapshot) => isOpen(o) || o.verificationDueAt !== null;
-/** Live (LIVE_OUTAGE): open, or restored and still in its verification window; it holds its meters dark. */
-const isLive = (o: OutageSnapshot) => isOpen(o) || (o.status === "restored" && o.verificationDueAt !== null);
 
 /**
  * The state of substations as the pipeline needs it, held in memory by the process that
@@ -228,7 +225,7 @@ export const outagesOf = (entries: Map<number, Entry>) => [...entries.values()].
 
 async function loadEntries(tx: DbOrTx, substationIds: number[]): Promise<Map<number, Entry>> {
   const subs = arrayParam(substationIds, "int4");
-  const entries = new Map<number, Entry>(substationIds.map((id) => [id, { version: 0, meters: new Map(), notOn: new Set(), breakers: new Map(), feeders: [], outages: [], devices: new Map() }]));
+  const entries = new Map<number, Entry>(substationIds.map((id) => [id, { version: 0, meters: new Map(), notOn: new Set(), breakers: new Map(), outages: [], devices: new Map() }]));
   const meters = await queryRows<{ id: number; sub: number; dp: number | null; feeder: number | null; status: PowerStatus; at: Date | string | null; st: SourceType | null; se: string | null }>(tx, sql`
     SELECT id, substation_id AS sub, dp_id AS dp, feeder_id AS feeder, power_status AS status, last_power_change AS at, power_source_type AS st, power_source_event_id AS se
     FROM oms_meters WHERE substation_id = ANY(${subs})`);
@@ -246,7 +243,6 @@ async function loadEntries(tx: DbOrTx, substationIds: number[]): Promise<Map<num
     const e = entries.get(b.sub)!;
     e.breakers.set(breakerKey(b.level, b.id), { state: b.state, changedAt: date(b.at), inferred: b.inferred });
     e.devices.set(`${b.level}:${b.id}`, b.status);
-    if (b.level === "feeder") e.feeders.push(b.id);
   }
   const dps = await queryRows<{ id: number; sub: number; status: EnergizedState }>(tx, sql`
     SELECT dp.id, f.substation_id AS sub, dp.status FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
