@@ -8,7 +8,7 @@ import { type AdapterContext, compact, location, optionalId, optionalText, parse
  * records an unmatched ticket rather than losing a customer's call; only the ticket id and the
  * time are required.
  */
-function callCenterTicketSchema(now: Date) {
+export function callCenterTicketSchema(now: Date) {
   return z
     .looseObject({
       ticketId: requiredId,

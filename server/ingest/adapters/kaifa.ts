@@ -74,7 +74,7 @@ const kaifaPayload = z.looseObject({
   location,
 });
 
-function kaifaEventSchema(ctx: AdapterContext) {
+export function kaifaEventSchema(ctx: AdapterContext) {
   return z
     .looseObject({
       message_type: optionalText,

@@ -16,7 +16,7 @@ const onuId = z.preprocess(
   z.number({ error: "must be a whole number" }).int("must be a whole number").nonnegative("must be a whole number").optional(),
 );
 
-function onuEventSchema(now: Date) {
+export function onuEventSchema(now: Date) {
   return z
     .looseObject({
       eventId: requiredId,

@@ -63,7 +63,7 @@ const severity = z.preprocess(
   caseInsensitiveChoice("severity", SEVERITIES).optional(),
 );
 
-function scadaEventSchema(now: Date) {
+export function scadaEventSchema(now: Date) {
   return z
     .looseObject({
       eventId: optionalId,
