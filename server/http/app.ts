@@ -7,9 +7,10 @@ import { apiNotFound, jsonErrorHandler } from "./errors";
 import type { createServices } from "../services";
 import type { Auth } from "../auth/auth";
 import { sessionActor } from "../auth/session";
-import { createIngestRouter, ingestStatsRoutes } from "./routes/ingest";
+import { createIngestRouter, ingestStatsRoutes, INGEST_ROUTES } from "./routes/ingest";
 import { omsRoutes } from "./routes/oms";
 import { omsEventRoutes } from "./routes/omsEvents";
+import { reliabilityRoutes } from "./routes/reliability";
 import { createAuthRouter } from "./routes/auth";
 import { requestActor } from "./authorize";
 import { sameOrigin } from "./origin";
@@ -17,6 +18,9 @@ import { routerFor, type RestRoute } from "./routeTable";
 import { pageGate } from "./pageGate";
 import { BODY_LIMITS } from "./limits";
 import { answeredAlready, bodyLimit } from "./bodyLimit";
+import { openApiDocument } from "./openapi/document";
+import { apiDocsRouter } from "./openapi/docsPage";
+import { APP_VERSION } from "../version";
 
 /** Whether a path is under one of the bases with a limit of its own. */
 const limitedBase = (path: string) => Object.keys(BODY_LIMITS).some((base) => path === base || path.startsWith(`${base}/`));
@@ -33,7 +37,7 @@ export interface HttpDeps {
 export function guardedRestRoutes(deps: Pick<HttpDeps, "services">): { base: string; routes: RestRoute[] }[] {
   return [
     { base: "/api/ingest", routes: ingestStatsRoutes(deps.services.ingest) },
-    { base: "/api/oms", routes: [...omsEventRoutes(deps.services.ingest, requestActor), ...omsRoutes(deps.services)] },
+    { base: "/api/oms", routes: [...omsEventRoutes(deps.services.ingest, requestActor), ...omsRoutes(deps.services), ...reliabilityRoutes(deps.services)] },
   ];
 }
 
@@ -61,7 +65,12 @@ export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps
   api.get("/health", (_req, res) => {
     res.json({ status: "ok", time: new Date().toISOString() });
   });
-  for (const { base, routes } of guardedRestRoutes({ services })) {
+  const tables = guardedRestRoutes({ services });
+  // Built once from the same route tables and schemas that serve the requests.
+  const description = openApiDocument(tables, Object.keys(INGEST_ROUTES), APP_VERSION);
+  api.get("/openapi.json", (_req, res) => void res.json(description));
+  api.use("/docs", apiDocsRouter());
+  for (const { base, routes } of tables) {
     api.use(base.replace(/^\/api/, ""), routerFor(routes, authDeps, BODY_LIMITS[base as keyof typeof BODY_LIMITS] ?? BODY_LIMITS.other));
   }
   // Ingestion takes its source's key, checked before the body is read.

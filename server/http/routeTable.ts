@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from "express";
+import type { z } from "zod";
 import type { Access } from "../auth/permissions";
 import { authorize, type AuthorizeDeps } from "./authorize";
 import { inspectRequest } from "./validate";
@@ -9,6 +10,13 @@ export interface RestRoute {
   /** Relative to where the table is mounted, e.g. `/storm-mode/activate`. */
   path: string;
   access: Access;
+  /** One line for the API description (GET /api/openapi.json). */
+  summary?: string;
+  /** The schema the handler validates its body or query with: the OpenAPI document shows it. */
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** The status of a success (default 200). */
+  ok?: number;
   handle(req: Request, res: Response): Promise<void>;
 }
 

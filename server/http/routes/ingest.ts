@@ -10,7 +10,8 @@ import { requestActor, requireApiKey } from "../authorize";
 import { parseRequest } from "../validate";
 import { listParked, retryParked } from "../../ingest/parked";
 
-const routes: Record<string, SourceType> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
+/** Each ingestion route (under /api/ingest) and the source, and key scope, it takes. */
+export const INGEST_ROUTES: Record<string, SourceType> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
 const xmlTypes = ["text/xml", "application/xml", "application/soap+xml"];
 const rawBodies = new WeakMap<object, Buffer>();
 
@@ -25,7 +26,7 @@ export interface IngestRouteDeps extends IngestDeps {
  */
 export function createIngestRouter(deps: IngestRouteDeps): Router {
   const router = Router();
-  for (const [path, source] of Object.entries(routes)) {
+  for (const [path, source] of Object.entries(INGEST_ROUTES)) {
     // The key is checked before the body is even parsed: an unauthenticated post writes nothing.
     // The body's bytes are kept for the request's life: a rejection stores them once, capped.
     const keep = (req: unknown, _res: unknown, buf: Buffer) => void rawBodies.set(req as object, buf);
@@ -55,14 +56,14 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
  * events whose processing failed repeatedly, for supervisors.
  */
 export const ingestStatsRoutes = (deps: IngestDeps): RestRoute[] => [
-  { method: "get", path: "/stats", access: "outages.read", handle: async (_req, res) => {
+  { method: "get", path: "/stats", access: "outages.read", summary: "What arrived and what matched, per source", handle: async (_req, res) => {
     const leases = deps.leases;
     res.json({ ...await ingestStats(deps.db, deps.now()), ...(leases ? { process: { id: leases.id, handed_off: leases.counts.handedOff, taken_up: leases.counts.takenUp } } : {}) });
   } },
-  { method: "get", path: "/parked", access: "ingest.manage", handle: async (_req, res) => {
+  { method: "get", path: "/parked", access: "ingest.manage", summary: "Events whose processing failed repeatedly", handle: async (_req, res) => {
     res.json({ events: await listParked(deps.db) });
   } },
-  { method: "post", path: "/parked/retry", access: "ingest.manage", handle: async (req, res) => {
+  { method: "post", path: "/parked/retry", access: "ingest.manage", summary: "Process parked events again (all, or the ids given)", body: retryInput, handle: async (req, res) => {
     const { ids } = parseRequest(retryInput, req.body ?? {});
     res.json(await retryParked(deps.db, requestActor(req), ids));
   } },

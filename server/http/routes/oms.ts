@@ -32,37 +32,37 @@ export function omsRoutes(deps: OmsRouterDeps): RestRoute[] {
   const ctx = (req: Request) => serviceContextFor(req, deps);
   const clock = deps.now ?? (() => new Date());
   return [
-    { method: "get", path: "/storm-mode", access: "storm.read", handle: async (_req, res) => {
+    { method: "get", path: "/storm-mode", access: "storm.read", summary: "Storm mode: on or off, the rule in force, events in the last hour", handle: async (_req, res) => {
       res.json(await stormModeStatus(deps.db, clock()));
     } },
-    { method: "post", path: "/storm-mode/activate", access: "storm.switch", handle: async (req, res) => {
+    { method: "post", path: "/storm-mode/activate", access: "storm.switch", summary: "Switch storm mode on, with a reason", body: activateStormModeInput, handle: async (req, res) => {
       res.json(await activateStormMode(ctx(req), parseRequest(activateStormModeInput, req.body)));
     } },
-    { method: "post", path: "/storm-mode/deactivate", access: "storm.switch", handle: async (req, res) => {
+    { method: "post", path: "/storm-mode/deactivate", access: "storm.switch", summary: "Switch storm mode off, with a reason", body: deactivateStormModeInput, handle: async (req, res) => {
       res.json(await deactivateStormMode(ctx(req), parseRequest(deactivateStormModeInput, req.body)));
     } },
-    { method: "post", path: "/events/restore", access: "outages.act", handle: async (req, res) => {
+    { method: "post", path: "/events/restore", access: "outages.act", summary: "Restore an outage (cause, time, notes)", body: restoreOutageInput, handle: async (req, res) => {
       res.json(await restoreOutage(ctx(req), parseRequest(restoreOutageInput, req.body)));
     } },
-    { method: "post", path: "/events/etr", access: "outages.act", handle: async (req, res) => {
+    { method: "post", path: "/events/etr", access: "outages.act", summary: "Set an outage's estimated time of restoration", body: setEtrInput, handle: async (req, res) => {
       res.json(await setEtr(ctx(req), parseRequest(setEtrInput, req.body)));
     } },
-    { method: "post", path: "/crew/dispatch", access: "crews.dispatch", handle: async (req, res) => {
+    { method: "post", path: "/crew/dispatch", access: "crews.dispatch", summary: "Dispatch a crew to an outage (201; 200 when it was already assigned)", body: dispatchCrewInput, ok: 201, handle: async (req, res) => {
       const result = await dispatchCrew(ctx(req), parseRequest(dispatchCrewInput, req.body));
       res.status(result.already_assigned ? 200 : 201).json(result);
     } },
-    { method: "get", path: "/crew/suggest", access: "crews.dispatch", handle: async (req, res) => {
+    { method: "get", path: "/crew/suggest", access: "crews.dispatch", summary: "Crews nearest an outage, available first", query: suggestQuery, handle: async (req, res) => {
       const { outage_event_id } = parseRequest(suggestQuery, req.query, "query");
       res.json(await suggestCrews(deps.db, outage_event_id));
     } },
     // A crew may move only its own assignments on: updateAssignment checks the actor's crew.
-    { method: "post", path: "/crew/assignments/:id", access: "assignments.update", handle: async (req, res) => {
+    { method: "post", path: "/crew/assignments/:id", access: "assignments.update", summary: "Move a crew assignment on (en route, on site, restored); a crew only its own", body: updateAssignmentInput, handle: async (req, res) => {
       res.json(await updateAssignment(ctx(req), parseRequest(updateAssignmentInput, withPathId(req, "assignment_id"))));
     } },
-    { method: "post", path: "/notifications/send", access: "outages.act", handle: async (req, res) => {
+    { method: "post", path: "/notifications/send", access: "outages.act", summary: "Send an outage's customer notifications (once per customer per outage)", body: sendNotificationsInput, handle: async (req, res) => {
       res.json(await sendNotifications(ctx(req), parseRequest(sendNotificationsInput, req.body)));
     } },
-    { method: "get", path: "/dashboard/active-outages", access: "outages.read", handle: async (_req, res) => {
+    { method: "get", path: "/dashboard/active-outages", access: "outages.read", summary: "Active outages with their counts, for a dashboard", handle: async (_req, res) => {
       res.json(await activeOutagesDashboard(deps.db));
     } },
   ];
