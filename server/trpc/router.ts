@@ -8,6 +8,7 @@ import { crewRouter } from "./routers/crew";
 import { stormRouter } from "./routers/storm";
 import { rulesRouter } from "./routers/rules";
 import { crewsRouter } from "./routers/crews";
+import { reliabilityRouter } from "./routers/reliability";
 
 export const appRouter = router({
   system: systemRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   crews: crewsRouter,
   crew: crewRouter,
   admin: adminRouter,
+  reliability: reliabilityRouter,
 });
 
 export type AppRouter = typeof appRouter;
