@@ -17,6 +17,8 @@ import { StormBanner } from "./storm/StormBanner";
 import { StormControl } from "./storm/StormControl";
 import { formatCount } from "./format";
 import type { FeatureCollection } from "geojson";
+import type { ChangePayloads } from "../server/realtime/events";
+import { applyOutagePush } from "./live/applyOutagePush";
 
 /** How often, at most, a burst of pushed changes refreshes what the screen shows. */
 const REFRESH_MS = 400;
@@ -71,27 +73,37 @@ export function ControlRoom() {
     return () => clearInterval(t);
   }, []);
 
-  // In a storm pushes arrive many times a second: gather what they touched, refetch once per tick.
-  const pending = useRef<{ timer: ReturnType<typeof setTimeout> | null; outages: boolean; crews: boolean; storm: boolean }>({ timer: null, outages: false, crews: false, storm: false });
+  // A push patches the cached list, markers, feeders and substations with what it carries (no
+  // refetch); what it does not carry (the top bar's figures, the outage areas, an open outage's
+  // details) is fetched again, once per tick however many pushes a storm sends in it.
+  const pending = useRef<{ timer: ReturnType<typeof setTimeout> | null; outages: boolean; details: Set<string>; crews: boolean; storm: boolean }>(
+    { timer: null, outages: false, details: new Set(), crews: false, storm: false });
   const live = useLiveChanges((changes) => {
     const p = pending.current;
     for (const c of changes) {
       if (c.topic === "meter:status") {
         const meters = (c.payload as { meters: MeterUpdate[] }).meters;
         for (const fn of meterListeners.current) fn(meters);
-      } else if (c.topic.startsWith("outage:")) p.outages = true;
-      else if (c.topic === "crew:updated") p.crews = true;
+      } else if (c.topic.startsWith("outage:")) {
+        const payload = c.payload as ChangePayloads["outage:updated"];
+        if (!applyOutagePush(queryClient, trpc, payload)) p.outages = true;
+        for (const o of payload.outages) p.details.add(o.id);
+      } else if (c.topic === "crew:updated") p.crews = true;
       else if (c.topic === "storm:changed") p.storm = true;
     }
-    if (p.timer || !(p.outages || p.crews || p.storm)) return;
+    if (p.timer || !(p.outages || p.details.size || p.crews || p.storm)) return;
     p.timer = setTimeout(() => {
-      const { outages: o, crews: c, storm: s } = p;
-      Object.assign(p, { timer: null, outages: false, crews: false, storm: false });
-      if (o || c) void queryClient.invalidateQueries({ queryKey: trpc.outages.pathKey() });
+      const { outages: o, details, crews: c, storm: s } = p;
+      Object.assign(p, { timer: null, outages: false, details: new Set(), crews: false, storm: false });
+      // Distribution points and meters in view take their state from the database again.
+      if (o || details.size) setNetworkVersion((v) => v + 1);
       if (o) {
-        setNetworkVersion((v) => v + 1);
-        void queryClient.invalidateQueries({ queryKey: trpc.network.feeders.queryKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.network.substations.queryKey() });
+        // A change recorded before pushes carried the list's fields (replayed after a reconnect).
+        for (const key of [trpc.outages.pathKey(), trpc.network.feeders.queryKey(), trpc.network.substations.queryKey()]) void queryClient.invalidateQueries({ queryKey: key });
+      } else if (details.size || c) {
+        // (Momentary interruptions end as cancelled outages; only a shown tab's query is fetched.)
+        for (const key of [trpc.outages.overview.queryKey(), trpc.outages.areas.queryKey(), trpc.outages.momentaries.pathKey()]) void queryClient.invalidateQueries({ queryKey: key });
+        for (const id of details) void queryClient.invalidateQueries({ queryKey: trpc.outages.detail.queryKey({ id }) });
       }
       if (c) void queryClient.invalidateQueries({ queryKey: trpc.crews.pathKey() });
       if (s) void queryClient.invalidateQueries({ queryKey: trpc.storm.pathKey() });

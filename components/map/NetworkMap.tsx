@@ -159,16 +159,21 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     };
   }, [styleUrl]);
 
-  // Push data into the sources whenever it changes; fit the view to the network once.
+  // Push data into each source when it changes, and only that source: a pushed outage change must
+  // not send the feeder lines to the map again. Fit the view to the network once.
+  const setSource = (id: string, data: FeatureCollection) => {
+    const map = mapRef.current;
+    if (ready && map) (map.getSource(id) as GeoJSONSource).setData(data);
+  };
+  useEffect(() => setSource(SOURCES.outages, outages), [ready, outages]);
+  useEffect(() => setSource(SOURCES.crews, crews), [ready, crews]);
+  useEffect(() => setSource(SOURCES.areas, areas), [ready, areas]);
+  useEffect(() => setSource(SOURCES.feeders, feeders), [ready, feeders]);
   const fitted = useRef(false);
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map) return;
     (map.getSource(SOURCES.substations) as GeoJSONSource).setData(substations);
-    (map.getSource(SOURCES.feeders) as GeoJSONSource).setData(feeders);
-    (map.getSource(SOURCES.outages) as GeoJSONSource).setData(outages);
-    (map.getSource(SOURCES.crews) as GeoJSONSource).setData(crews);
-    (map.getSource(SOURCES.areas) as GeoJSONSource).setData(areas);
     if (!fitted.current && substations.features.length > 0) {
       fitted.current = true;
       // Fit the whole network (feeders reach beyond their substations), not just the substations.
@@ -182,7 +187,8 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         padding: 30, duration: 0, maxZoom: 13,
       });
     }
-  }, [ready, substations, feeders, outages, crews, areas]);
+    // The fit reads the feeders of the first render only.
+  }, [ready, substations]);
 
   // Distribution points are many: fetch only those in view, and only when zoomed in; again after
   // a change (networkVersion), never from a cache that predates it (staleTime 0).

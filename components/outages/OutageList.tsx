@@ -1,9 +1,15 @@
 "use client";
 
+import { useEffect, useMemo, useRef } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTRPC } from "../providers/trpc";
 import { arrangeOutages } from "./arrangeOutages";
 import { OutageRow, type OutageRowData } from "./OutageRow";
+import { formatCount } from "../format";
+
+/** A row's height before it is measured (one with a parent line or wrapped sources is taller). */
+const ROW_ESTIMATE_PX = 78;
 
 export interface OutageFilterState {
   substation: string;
@@ -14,7 +20,11 @@ export interface OutageFilterState {
 
 export const NO_FILTER: OutageFilterState = { substation: "", feeder: "", status: "", severity: "" };
 
-/** Outages holding customers dark, most severe and oldest first, then those verifying; nested ones under their parent. */
+/**
+ * Outages holding customers dark, most severe and oldest first, then those verifying; nested ones
+ * under their parent. All of them, with their count: only the rows in view (and a few around them)
+ * are in the page (@tanstack/react-virtual), so thousands scroll smoothly.
+ */
 export function OutageList({ filter, onFilter, selected, onSelect, substations, timeZone, now }: {
   filter: OutageFilterState;
   onFilter: (f: OutageFilterState) => void;
@@ -31,6 +41,23 @@ export function OutageList({ filter, onFilter, selected, onSelect, substations, 
     statuses: filter.status ? [filter.status] : undefined,
     severities: filter.severity ? [filter.severity] : undefined,
   }, { placeholderData: (prev) => prev }));
+  const rows = useMemo(() => arrangeOutages((list.data ?? []) as OutageRowData[]), [list.data]);
+  const verifying = useMemo(() => rows.filter((r) => r.outage.status === "restored").length, [rows]);
+  const open = rows.length - verifying;
+  const filtered = JSON.stringify(filter) !== JSON.stringify(NO_FILTER);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_ESTIMATE_PX,
+    getItemKey: (i) => rows[i]!.outage.id,
+    overscan: 8,
+  });
+  // An outage opened from the map (or a search) is brought into the list's view.
+  const selectedIndex = selected ? rows.findIndex((r) => r.outage.id === selected) : -1;
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
+  }, [selectedIndex, virtualizer]);
 
   return (
     <div className="outage-list">
@@ -55,16 +82,28 @@ export function OutageList({ filter, onFilter, selected, onSelect, substations, 
         </select>
       </div>
       {list.error && <p className="form-error" role="alert">Could not load outages: {list.error.message}</p>}
-      {list.data?.length === 0 && (
-        <p className="empty" data-testid="no-outages">{filter === NO_FILTER || JSON.stringify(filter) === JSON.stringify(NO_FILTER) ? "No active outages. The network is whole." : "No active outage matches the filter."}</p>
+      {list.isPending && <p className="muted list-count" role="status">Loading outages…</p>}
+      {list.data && list.data.length > 0 && (
+        <p className="muted list-count" data-testid="outage-count" role="status">
+          {formatCount(open)} open{verifying > 0 && <> · {formatCount(verifying)} verifying</>}{filtered ? " (filtered)" : ""}
+        </p>
       )}
-      <ul data-testid="outage-list" aria-label="Active outages">
-        {arrangeOutages((list.data ?? []) as OutageRowData[]).map(({ outage: o, depth }) => (
-          <li key={o.id}>
-            <OutageRow o={o} depth={depth} selected={selected === o.id} onSelect={onSelect} timeZone={timeZone} now={now} />
-          </li>
-        ))}
-      </ul>
+      {list.data?.length === 0 && (
+        <p className="empty" data-testid="no-outages">{filtered ? "No active outage matches the filter." : "No active outages. The network is whole."}</p>
+      )}
+      <div className="outage-scroll" ref={scroller}>
+        <ul data-testid="outage-list" aria-label="Active outages" data-count={rows.length} data-verifying={verifying} style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const { outage: o, depth } = rows[item.index]!;
+            return (
+              <li key={o.id} data-index={item.index} ref={virtualizer.measureElement} aria-setsize={rows.length} aria-posinset={item.index + 1}
+                style={{ transform: `translateY(${item.start}px)` }}>
+                <OutageRow o={o} depth={depth} selected={selected === o.id} onSelect={onSelect} timeZone={timeZone} now={now} />
+              </li>
+            );
+          })}
+        </ul>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../client";
 import { LIVE_OUTAGE } from "./powerState";
+import { SOURCE_MIX } from "./outages";
 
 const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOString());
 const num = (v: unknown) => (v == null ? null : Number(v));
@@ -40,7 +41,9 @@ export interface OutageListRow {
 /**
  * The outages holding customers dark, for the list: the open ones, most severe first, then
  * oldest; then the restored ones still verifying that their meters are back. With the mix of
- * sources that found them, and a nested outage's parent.
+ * sources that found them, and a nested outage's parent. All of them, never capped: the list is
+ * virtualised (components/outages/OutageList.tsx) and pushes patch it, so it is fetched once;
+ * measured in the README (control room features).
  */
 export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise<OutageListRow[]> {
   const where = [LIVE_OUTAGE];
@@ -58,14 +61,9 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
     LEFT JOIN network_substations s ON s.id = o.substation_id
     LEFT JOIN network_feeders fd ON fd.id = o.feeder_id
     LEFT JOIN oms_outage_events p ON p.id = o.parent_outage_id
-    -- The source mix in one pass over the outage's signals.
-    CROSS JOIN LATERAL (
-      SELECT COUNT(*) FILTER (WHERE e.source_type = 'scada')::int AS scada, COUNT(*) FILTER (WHERE e.source_type = 'kaifa')::int AS kaifa,
-             COUNT(*) FILTER (WHERE e.source_type = 'onu')::int AS onu, COUNT(*) FILTER (WHERE e.source_type = 'call_center')::int AS calls
-      FROM oms_event_sources e WHERE e.outage_event_id = o.id) src
+    CROSS JOIN LATERAL (${SOURCE_MIX}) src
     WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY (o.status = 'restored'), CASE o.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, o.first_detected_at
-    LIMIT 500`);
+    ORDER BY (o.status = 'restored'), CASE o.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, o.first_detected_at, o.id`);
   return rows.map((r) => ({
     id: String(r.id), eventId: String(r.event_id), status: String(r.status), severity: String(r.severity),
     confidence: Number(r.confidence_score), level: (r.predicted_device_level as string | null) ?? null,

@@ -24,15 +24,38 @@ export interface OutageSummary {
   restoredAt: string | null;
   parentOutageId: string | null;
   mergedIntoId: string | null;
+  /*
+   * What the control room's list and map show of an outage, so that a push updates their cached
+   * data instead of making every page fetch them again (issue 12). Optional: changes recorded
+   * before these were added (replayed by `changes:since`) lack them, and a client refetches then.
+   */
+  /** In the outage list: open, or restored and still verifying (db/queries/powerState.ts LIVE_OUTAGE). */
+  live?: boolean;
+  substation?: string | null;
+  feeder?: string | null;
+  /** Where the map draws it: the centroid of its affected meters. */
+  lat?: number | null;
+  lng?: number | null;
+  etr?: string | null;
+  /** Crew assignments not completed or cancelled. */
+  crews?: number;
+  sources?: { scada: number; kaifa: number; onu: number; call_center: number };
+  parentEventId?: string | null;
+}
+
+/** The state of the feeders and substations under the outages of a change, as the map draws them. */
+export interface DeviceStates {
+  feeders: Array<{ id: number; status: string; breaker: "open" | "closed" | "closed_inferred" }>;
+  substations: Array<{ id: number; status: string }>;
 }
 
 export interface ChangePayloads {
   /** Outages a commit opened. */
-  "outage:created": { outages: OutageSummary[] };
+  "outage:created": { outages: OutageSummary[]; devices?: DeviceStates };
   /** Outages a commit changed while open (grown, merged, confirmed, crew, ETR, severity). */
-  "outage:updated": { outages: OutageSummary[] };
+  "outage:updated": { outages: OutageSummary[]; devices?: DeviceStates };
   /** Outages a commit closed: restored, or cancelled as a momentary interruption. */
-  "outage:restored": { outages: OutageSummary[] };
+  "outage:restored": { outages: OutageSummary[]; devices?: DeviceStates };
   /** Meter power changes of one commit, coalesced. */
   /** Meters whose derived power state (db/queries/powerState.ts) changed: off, assumed, on, unknown. */
   "meter:status": { meters: MeterStateChange[] };

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
-import type { ChangeTopic, ChangePayloads, OutageSummary } from "./events";
-import { outageSummaries } from "../../db/queries/outages";
+import type { ChangeTopic, ChangePayloads, DeviceStates, OutageSummary } from "./events";
+import { deviceStatesOf, outageSummaries } from "../../db/queries/outages";
 
 export interface Change<T extends ChangeTopic = ChangeTopic> {
   seq: number;
@@ -43,7 +43,8 @@ export async function latestSeq(db: DbOrTx): Promise<number> {
 
 /**
  * Records what a commit did to these outages as typed changes: `outage:created` for the ones it
- * opened, `outage:restored` for the ones it closed, `outage:updated` for the rest.
+ * opened, `outage:restored` for the ones it closed, `outage:updated` for the rest. The first of
+ * them also carries the state of the feeders and substations the outages are in.
  */
 export async function recordOutageChanges(tx: DbOrTx, outageIds: string[], createdIds: ReadonlySet<string> = new Set()): Promise<Change[]> {
   const summaries = await outageSummaries(tx, outageIds);
@@ -53,9 +54,14 @@ export async function recordOutageChanges(tx: DbOrTx, outageIds: string[], creat
     "outage:restored": summaries.filter((o) => !createdIds.has(o.id) && closed(o)),
     "outage:updated": summaries.filter((o) => !createdIds.has(o.id) && !closed(o)),
   };
+  // The feeders and substations these outages are in, once per commit (on the first change):
+  // the map patches its lines and substations from it instead of fetching them all again.
+  let devices: DeviceStates | undefined = await deviceStatesOf(tx, [...new Set(summaries.map((o) => o.substationId).filter((id) => id != null))]);
   const changes: Change[] = [];
   for (const [topic, outages] of Object.entries(groups) as [keyof typeof groups, OutageSummary[]][]) {
-    if (outages.length) changes.push(await recordChange(tx, topic, { outages }));
+    if (!outages.length) continue;
+    changes.push(await recordChange(tx, topic, devices ? { outages, devices } : { outages }));
+    devices = undefined;
   }
   return changes;
 }
