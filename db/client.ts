@@ -30,6 +30,8 @@ export interface DbHandle {
   location: string;
   /** PostgreSQL's connection string, password included (never logged): for a dedicated LISTEN connection. */
   connectionString?: string;
+  /** PostgreSQL's pool of this process, for /metrics (PGlite has no pool). */
+  poolUse?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -92,7 +94,8 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
   const db = drizzle(pool, { schema }) as unknown as Db;
   const url = new URL(config.databaseUrl!);
   url.password = url.password ? "***" : "";
-  return { db, kind: "postgres", location: url.toString(), connectionString: config.databaseUrl, close: () => pool.end() };
+  return { db, kind: "postgres", location: url.toString(), connectionString: config.databaseUrl,
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }), close: () => pool.end() };
 }
 
 /**

@@ -28,6 +28,16 @@ const configSchema = z.object({
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(10),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(5),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).optional(),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional()),
+  METRICS_PORT: optionalString.pipe(z.string().regex(/^\d+$/, "must be a port number from 1 to 65535").transform(Number).pipe(z.number().int().min(1, "must be a port number from 1 to 65535").max(65535, "must be a port number from 1 to 65535")).optional()),
+  METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  RETENTION_DAYS_CHANGE_LOG: z.coerce.number().min(0).max(36_500).default(30),
+  RETENTION_DAYS_INBOX: z.coerce.number().min(0).max(36_500).default(90),
+  RETENTION_DAYS_REJECTIONS: z.coerce.number().min(0).max(36_500).default(90),
+  RETENTION_DAYS_RAW_EVENTS: z.coerce.number().min(0).max(36_500).default(365),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(60),
+  RETENTION_BATCH_ROWS: z.coerce.number().int().min(10).max(100_000).default(1000),
 }).refine((c) => c.HTTP_HEADERS_TIMEOUT_SECONDS <= c.HTTP_REQUEST_TIMEOUT_SECONDS, {
   path: ["HTTP_HEADERS_TIMEOUT_SECONDS"], message: "must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS (headers are part of the request)",
 }).refine((c) => !c.OMS_ADMIN_USERNAME === !c.OMS_ADMIN_PASSWORD, {
@@ -35,7 +45,7 @@ const configSchema = z.object({
 });
 
 /** Never echoed back in an error. */
-const SECRET_VARIABLES = new Set(["AUTH_SECRET", "OMS_ADMIN_PASSWORD", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set(["AUTH_SECRET", "OMS_ADMIN_PASSWORD", "DATABASE_URL", "METRICS_TOKEN"]);
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -70,6 +80,15 @@ export type AppConfig = {
   sessionHours: number;
   /** Slow clients are dropped: headers, and the whole request, must arrive within these. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** pino's level; default info (debug in development). */
+  logLevel: string;
+  /** GET /metrics on the main port needs `Authorization: Bearer <token>`; without a token it answers 404 there. */
+  metricsToken?: string;
+  /** /metrics also (without a token) on a port of its own, for a scraper on a private network. */
+  metricsPort?: number;
+  metricsHost: string;
+  /** Days a row is kept (0 = for ever); see server/retention/prune.ts. */
+  retention: { changeLogDays: number; inboxDays: number; rejectionsDays: number; rawEventsDays: number; intervalMs: number; batchRows: number };
 };
 
 export class ConfigError extends Error {
@@ -116,6 +135,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersTimeoutMs: Math.round(c.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
       requestTimeoutMs: Math.round(c.HTTP_REQUEST_TIMEOUT_SECONDS * 1000),
       keepAliveTimeoutMs: Math.round(c.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+    },
+    logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === "development" ? "debug" : "info"),
+    metricsToken: c.METRICS_TOKEN,
+    metricsPort: c.METRICS_PORT,
+    metricsHost: c.METRICS_HOST,
+    retention: {
+      changeLogDays: c.RETENTION_DAYS_CHANGE_LOG, inboxDays: c.RETENTION_DAYS_INBOX, rejectionsDays: c.RETENTION_DAYS_REJECTIONS,
+      rawEventsDays: c.RETENTION_DAYS_RAW_EVENTS, intervalMs: Math.round(c.RETENTION_INTERVAL_MINUTES * 60_000), batchRows: c.RETENTION_BATCH_ROWS,
     },
   };
 }

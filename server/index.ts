@@ -20,6 +20,12 @@ import { provisionDemoUsers } from "./demo/demoUsers";
 import { createAuth, type Auth } from "./auth/auth";
 import { countUsers, ensureSupervisor } from "./auth/users";
 import { systemActor } from "./context";
+import { createMetrics, metricsOnlyApp } from "./observability/metrics";
+
+const listen = (server: http.Server, port: number, host: string) => new Promise<void>((resolve, reject) => {
+  server.once("error", reject);
+  server.listen(port, host, () => resolve());
+});
 
 export const projectRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 
@@ -98,24 +104,30 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // /socket.io/ itself (long-polling included) and hands every other request on. The
     // services get a publisher that forwards to the hub once it exists.
     let hub: Realtime | undefined;
-    const services = createServices(database.db, { publish: (changes) => hub?.publish(changes) }, kaifaEventMap, options.now, config.timeZone);
+    const metrics = createMetrics();
+    const publish = (changes: Parameters<Realtime["publish"]>[0]) => {
+      metrics.observePush(changes);
+      hub?.publish(changes);
+    };
+    const services = createServices(database.db, { publish }, kaifaEventMap, options.now, config.timeZone);
     const httpServer = http.createServer(httpServerOptions(config.http), createHttpApp({
       context: { db: database.db, config, auth, publisher: services.publisher, disconnectUser: (id) => hub?.disconnectUser(id) },
-      services, auth, pageHandler,
+      services, auth, pageHandler, metrics,
     }));
     const realtime = (hub = await createRealtime(httpServer, database.db, auth, config.redisUrl));
     // Several processes on one PostgreSQL split the substations (server/ingest/leases.ts).
     const leases = database.kind === "postgres" && options.substationLeases !== false ? new SubstationLeases(database.db, log).start() : undefined;
     services.ingest.leases = leases;
+    metrics.attach({ database, socketClients: () => realtime.io.engine.clientsCount, leases, now: options.now ?? (() => new Date()) });
     const handoff = leases ? startHandoffReceiver(services.ingest, leases, database.connectionString, log) : undefined;
     const sweeper = startSweeper(services.ingest, log);
     // What was accepted but left unfinished (a crash, a lost database) is finished here.
     const retrier = startRetrier(services.ingest, log);
 
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once("error", reject);
-      httpServer.listen(config.port, config.host, () => resolve());
-    });
+    await listen(httpServer, config.port, config.host);
+    // METRICS_PORT: /metrics alone on a port of its own, without a token (keep that port private).
+    const metricsServer = config.metricsPort ? http.createServer(metricsOnlyApp(metrics)) : undefined;
+    if (metricsServer) await listen(metricsServer, config.metricsPort!, config.metricsHost).catch((err) => { httpServer.close(); throw err; });
     const port = (httpServer.address() as AddressInfo).port;
     const feed = config.demoFeed
       ? startStormFeed({ baseUrl: `http://127.0.0.1:${port}`, db: database.db, keys: await issueDemoKeys(database.db), intensity: config.demoFeedIntensity, log })
@@ -128,6 +140,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       await handoff?.stop();
       await retrier.stop();
       await feed?.stop();
+      metricsServer?.close();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await realtime.close();
       httpServer.closeIdleConnections();

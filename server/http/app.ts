@@ -21,6 +21,7 @@ import { answeredAlready, bodyLimit } from "./bodyLimit";
 import { openApiDocument } from "./openapi/document";
 import { apiDocsRouter } from "./openapi/docsPage";
 import { APP_VERSION } from "../version";
+import { metricsHandler, type Metrics } from "../observability/metrics";
 
 /** Whether a path is under one of the bases with a limit of its own. */
 const limitedBase = (path: string) => Object.keys(BODY_LIMITS).some((base) => path === base || path.startsWith(`${base}/`));
@@ -31,6 +32,8 @@ export interface HttpDeps {
   auth: Auth;
   /** Handles everything that is not an API route (Next.js pages); absent in API-only mode. */
   pageHandler?: RequestHandler;
+  /** Metrics of this server (GET /metrics, for a bearer of METRICS_TOKEN). */
+  metrics?: Metrics;
 }
 
 /** Every REST route that a permission guards, with where it is mounted (for the matrix test and the docs). */
@@ -42,7 +45,7 @@ export function guardedRestRoutes(deps: Pick<HttpDeps, "services">): { base: str
 }
 
 /** The one Express app: auth, tRPC, REST under /api, then Next for every other path. */
-export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps): Express {
+export function createHttpApp({ context, services, auth, pageHandler, metrics }: HttpDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -52,6 +55,9 @@ export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps
   for (const [base, bytes] of Object.entries(BODY_LIMITS)) if (base !== "other") app.use(base, bodyLimit(bytes, base));
   const otherLimit = bodyLimit(BODY_LIMITS.other, "this server");
   app.use((req, res, next) => (limitedBase(req.path) ? next() : otherLimit(req, res, next)));
+
+  // Without a token /metrics is not served here (METRICS_PORT serves it on a port of its own).
+  if (metrics && context.config.metricsToken) app.get("/metrics", metricsHandler(metrics, context.config.metricsToken));
 
   app.use("/api/auth", createAuthRouter(auth));
   app.use("/api/trpc", createExpressMiddleware({
@@ -74,7 +80,7 @@ export function createHttpApp({ context, services, auth, pageHandler }: HttpDeps
     api.use(base.replace(/^\/api/, ""), routerFor(routes, authDeps, BODY_LIMITS[base as keyof typeof BODY_LIMITS] ?? BODY_LIMITS.other));
   }
   // Ingestion takes its source's key, checked before the body is read.
-  api.use("/ingest", createIngestRouter(services.ingest));
+  api.use("/ingest", createIngestRouter(services.ingest, metrics?.observeIngest));
   api.use(apiNotFound);
   app.use("/api", api, answeredAlready, jsonErrorHandler);
 

@@ -3,7 +3,7 @@ import express, { Router } from "express";
 import type { SourceType } from "../../../db/schema";
 import { DomainError, invalid } from "../../errors";
 import { adapters, parseKaifaXml, type KaifaEventMap } from "../../ingest/adapters";
-import { ingest, type IngestDeps } from "../../ingest/service";
+import { ingest, type IngestAnswer, type IngestDeps } from "../../ingest/service";
 import { ingestStats } from "../../../db/queries/ingestStats";
 import type { RestRoute } from "../routeTable";
 import { requestActor, requireApiKey } from "../authorize";
@@ -24,7 +24,7 @@ export interface IngestRouteDeps extends IngestDeps {
  * source's own shape; Kaifa also takes its SOAP `EventMessage` as XML. Answers each event's
  * outcome; a request with some bad events processes the good ones (207) and names the bad ones.
  */
-export function createIngestRouter(deps: IngestRouteDeps): Router {
+export function createIngestRouter(deps: IngestRouteDeps, observe?: (source: SourceType, answer: IngestAnswer, seconds: number) => void): Router {
   const router = Router();
   for (const [path, source] of Object.entries(INGEST_ROUTES)) {
     // The key is checked before the body is even parsed: an unauthenticated post writes nothing.
@@ -40,8 +40,10 @@ export function createIngestRouter(deps: IngestRouteDeps): Router {
         if (type) throw new DomainError("unsupported", `Content-Type ${type} is not accepted: send application/json${source === "kaifa" ? " or the head-end's XML (text/xml)" : ""}`);
         throw invalid("The request has no body", [{ path: "(body)", message: "send a JSON event or array of events" }]);
       }
+      const started = performance.now();
       const items = isXml ? parseKaifaXml(req.body as string, ctx) : adapters[source](req.body, ctx);
       const answer = await ingest(deps, requestActor(req), source, items, { bytes: rawBodies.get(req), contentType: req.get("content-type") });
+      observe?.(source, answer, (performance.now() - started) / 1000);
       const single = !isXml && !Array.isArray(req.body);
       res.status(answer.rejected > 0 ? 207 : 200).json(single ? answer.results[0] : answer);
     });
