@@ -21,11 +21,13 @@ Options:
   --crews N                 crews (default: the number of substations, at least 3)
   --seed N                  random seed; the same seed and sizes give the same network (default 1)
   --reset                   replace the network already in the database (deletes its outages too)
+  --history-days N          also write N days of restored outages, nested outages and momentaries
+                            ending now, straight into the tables (for reliability reports at scale)
   --help                    show this help`;
 
 export type SeedCommand =
   | { kind: "help" }
-  | { kind: "seed"; sizes: Omit<NetworkSizeOptions, "meters"> & { meters?: number }; reset: boolean };
+  | { kind: "seed"; sizes: Omit<NetworkSizeOptions, "meters"> & { meters?: number }; reset: boolean; historyDays?: number };
 
 /** Flag → size field, with the least value that makes a network. */
 const SIZE_FLAGS = {
@@ -48,6 +50,7 @@ export function parseSeedArgs(argv: string[]): SeedCommand {
       options: {
         ...Object.fromEntries(Object.keys(SIZE_FLAGS).map((flag) => [flag, { type: "string" as const }])),
         reset: { type: "boolean" },
+        "history-days": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -67,5 +70,13 @@ export function parseSeedArgs(argv: string[]): SeedCommand {
     }
     sizes[field] = value;
   }
-  return { kind: "seed", sizes, reset: values.reset === true };
+  let historyDays: number | undefined;
+  if (values["history-days"] !== undefined) {
+    const raw = String(values["history-days"]);
+    historyDays = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(historyDays) || historyDays < 1 || historyDays > 3660) {
+      throw new UsageError(`--history-days must be a whole number from 1 to 3660 (got ${JSON.stringify(raw)})`);
+    }
+  }
+  return { kind: "seed", sizes, reset: values.reset === true, historyDays };
 }

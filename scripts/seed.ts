@@ -2,6 +2,7 @@ import cliProgress from "cli-progress";
 import { ConfigError, loadConfig, type AppConfig } from "../server/config";
 import { createDb, DataFolderLockedError, queryRows, sql, type DbHandle } from "../db/client";
 import { generateNetwork, resolveSizes, type NetworkSizes } from "../db/seed/generate";
+import { writeHistory } from "../db/seed/history";
 import { isNetworkEmpty, loadNetwork } from "../db/seed/load";
 import { parseSeedArgs, SEED_USAGE, UsageError, type SeedCommand } from "./seed-args";
 
@@ -55,7 +56,15 @@ async function main(): Promise<number> {
       );
       return 1;
     }
-    return await seed(handle, sizes, command.reset);
+    const code = await seed(handle, sizes, command.reset);
+    if (code !== 0 || !command.historyDays) return code;
+    const started = performance.now();
+    const h = await writeHistory(handle.db, { days: command.historyDays, end: new Date(), seed: sizes.seed });
+    console.log(
+      `History of ${command.historyDays} days: ${h.outages} outages (${h.nested} nested), ${h.customerInterruptions} customer interruptions, ` +
+        `${h.deviceMomentaries} device momentaries, written in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    );
+    return 0;
   } finally {
     await handle.close();
   }
