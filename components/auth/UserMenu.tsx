@@ -15,6 +15,7 @@ export function UserMenu() {
       <span data-testid="signed-in-as">
         {me.data.name} <span className="role-tag" data-testid="role">{me.data.role}</span>
       </span>
+      {(me.data.role === "supervisor" || me.data.role === "dispatcher") && <Link href="/reports">Reports</Link>}
       {me.data.role === "supervisor" && <Link href="/admin">Users &amp; keys</Link>}
       <Link href="/account">Account</Link>
       <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>

@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   "keys.manage": { roles: ["supervisor"], omsApi: false, what: "create, list and revoke integration API keys" },
   "ingest.manage": { roles: ["supervisor"], omsApi: false, what: "see events whose processing failed repeatedly (parked) and retry them" },
   "audit.read": { roles: ["supervisor"], omsApi: false, what: "read the audit log" },
+  "reports.read": { roles: ["dispatcher", "supervisor"], omsApi: false, what: "open the Reports page (reliability indices, IEEE 1366); the figures themselves need outages.read" },
   "account.self": { roles: ["viewer", "crew", "dispatcher", "supervisor"], omsApi: false, what: "see one's own account, change one's own password" },
 } as const satisfies Record<string, { roles: readonly UserRole[]; omsApi: boolean; what: string }>;
 

@@ -12,6 +12,7 @@ export const PAGE_ACCESS: Record<string, Permission> = {
   "/crew": "assignments.own",
   "/admin": "users.manage",
   "/account": "account.self",
+  "/reports": "reports.read",
 };
 
 /** Where a signed-in person lands when the page asked for is not theirs. */
