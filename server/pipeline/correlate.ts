@@ -2,7 +2,7 @@ import type { Rule } from "./rules";
 import { applySignals, type Evidence } from "./evidence";
 import { addLink, notifyDetected, reconcileSubstation, takeAsBack, type IdSource, type Settlement, type SubstationPass } from "./reconcile";
 import { deviceMomentaries } from "./momentaries";
-import { covers, isOpen, rescore } from "./outageState";
+import { isOpen, rescore } from "./outageState";
 import type { Decisions, OutageSnapshot, PlacedSignal, Topology } from "./types";
 
 export interface PipelineInput {
@@ -108,12 +108,16 @@ function substationOf(s: PlacedSignal, topology: Topology, outages: OutageSnapsh
 
 /** Stage 3: every signal is linked to the outage that holds its meter or device. */
 function linkSignals(signals: PlacedSignal[], outages: OutageSnapshot[], topology: Topology, out: Decisions, changed: Map<string, OutageSnapshot>) {
+  // Linking adds links only: no outage's status, start, meters or device moves meanwhile, so
+  // the outages are ranked and indexed once for the batch rather than once per signal.
+  const targets = { open: new TargetIndex(outages, topology, false), restoring: undefined as TargetIndex | undefined };
   for (const { signal, placement } of signals) {
     if (placement.level === "unmatched") {
       out.outcomes.set(signal, { status: "unmatched", reason: placement.reason });
       continue;
     }
-    const target = findTarget(placement, outages, topology, signal.kind === "power_on");
+    const index = signal.kind === "power_on" ? (targets.restoring ??= new TargetIndex(outages, topology, true)) : targets.open;
+    const target = index.find(placement);
     if (!target || signal.kind === "info") {
       out.outcomes.set(signal, { status: "recorded" });
       continue;
@@ -129,19 +133,46 @@ function linkSignals(signals: PlacedSignal[], outages: OutageSnapshot[], topolog
   }
 }
 
-function findTarget(p: PlacedSignal["placement"], outages: OutageSnapshot[], topology: Topology, restoring: boolean) {
-  const live = outages.filter((o) => isOpen(o) || (restoring && (o.status === "restored" || o.status === "cancelled")));
-  // Prefer an open outage; a restore signal may belong to the one it just closed.
-  const ranked = [...live].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.firstDetectedAt.getTime() - a.firstDetectedAt.getTime());
-  switch (p.level) {
-    case "meter": return ranked.find((o) => p.meterIds.some((m) => o.meters.has(m) && covers(topology, o, m)) || p.meterIds.some((m) => o.meters.has(m)));
-    case "distribution_point": {
-      const meters = topology.dps.get(p.dpId)?.meterIds ?? [];
-      return ranked.find((o) => (o.level === "distribution_point" && o.deviceId === p.dpId) || meters.some((m) => o.meters.has(m)));
+/**
+ * The outage a placed signal belongs to: of the outages that hold its meter or device, the first
+ * in rank — open ones first, then the latest detected (a restore may also belong to one it just
+ * closed). Each key (meter, point, feeder, substation, outage id) maps to its best rank.
+ */
+class TargetIndex {
+  private readonly ranked: OutageSnapshot[];
+  private readonly byMeter = new Map<number, number>();
+  private readonly byDevice = new Map<string, number>();
+  private readonly byId = new Map<string, number>();
+
+  constructor(outages: OutageSnapshot[], private readonly topology: Topology, restoring: boolean) {
+    const live = outages.filter((o) => isOpen(o) || (restoring && (o.status === "restored" || o.status === "cancelled")));
+    // A stable sort: outages of equal rank keep their order.
+    this.ranked = live.sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.firstDetectedAt.getTime() - a.firstDetectedAt.getTime());
+    this.ranked.forEach((o, rank) => {
+      for (const m of o.meters.keys()) if (!this.byMeter.has(m)) this.byMeter.set(m, rank);
+      const device = `${o.level}:${o.deviceId}`;
+      if (!this.byDevice.has(device)) this.byDevice.set(device, rank);
+      if (!this.byId.has(o.id)) this.byId.set(o.id, rank);
+    });
+  }
+
+  find(p: PlacedSignal["placement"]): OutageSnapshot | undefined {
+    const best = (...ranks: Array<number | undefined>) => {
+      let min: number | undefined;
+      for (const r of ranks) if (r !== undefined && (min === undefined || r < min)) min = r;
+      return min === undefined ? undefined : this.ranked[min];
+    };
+    const meters = (ids: number[]) => ids.map((m) => this.byMeter.get(m));
+    switch (p.level) {
+      case "meter": return best(...meters(p.meterIds));
+      case "distribution_point": return best(this.byDevice.get(`distribution_point:${p.dpId}`), ...meters(this.topology.dps.get(p.dpId)?.meterIds ?? []));
+      case "feeder": {
+        const substationId = this.topology.feeders.get(p.feederId)?.substationId;
+        return best(this.byDevice.get(`feeder:${p.feederId}`), substationId === undefined ? undefined : this.byDevice.get(`substation:${substationId}`));
+      }
+      case "substation": return best(this.byDevice.get(`substation:${p.substationId}`));
+      case "outage": return best(this.byId.get(p.outageId));
+      default: return undefined;
     }
-    case "feeder": return ranked.find((o) => (o.level === "feeder" && o.deviceId === p.feederId) || (o.level === "substation" && topology.feeders.get(p.feederId)?.substationId === o.deviceId));
-    case "substation": return ranked.find((o) => o.level === "substation" && o.deviceId === p.substationId);
-    case "outage": return ranked.find((o) => o.id === p.outageId);
-    default: return undefined;
   }
 }

@@ -180,6 +180,7 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
     .filter(([meterId, m]) => before.get(o.id)?.get(meterId) !== `${m.state}@${m.since.getTime()}`)
     .map(([meterId, m]) => ({ o: o.id, meterId, m })));
   if (!rows.length) return;
+  const restoredAt = new Map(outages.map((o) => [o.id, o.restoredAt]));
   // The hull only moves when an outage gains meters.
   const grown = new Set(rows.filter((r) => !before.get(r.o)?.has(r.meterId)).map((r) => r.o));
   await tx.execute(sql`
@@ -187,7 +188,7 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
     SELECT t.outage_id, t.meter_id, m.customer_id, t.state, t.since, CASE WHEN t.state = 'restored' THEN t.restored_at END
     FROM ${unnestRows([["outage_id", "uuid", rows.map((r) => r.o)], ["meter_id", "int4", rows.map((r) => r.meterId)],
       ["state", "text", rows.map((r) => r.m.state)], ["since", "timestamptz", rows.map((r) => iso(r.m.since))],
-      ["restored_at", "timestamptz", rows.map((r) => iso(outages.find((o) => o.id === r.o)?.restoredAt))]])}
+      ["restored_at", "timestamptz", rows.map((r) => iso(restoredAt.get(r.o)))]])}
     JOIN oms_meters m ON m.id = t.meter_id
     ON CONFLICT (outage_event_id, meter_id) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since,
       restored_at = COALESCE(oms_outage_affected_meters.restored_at, EXCLUDED.restored_at)`);
