@@ -249,3 +249,14 @@ function figuresOf(r: RawFigures): ReliabilityFigures {
     })),
   };
 }
+
+/** The substations and feeders a report can be asked for, by code (the Reports page's pickers). */
+export async function reportLevels(db: DbOrTx): Promise<{ substations: string[]; feeders: Array<{ feeder: string; substation: string }> }> {
+  const [substations, feeders] = await Promise.all([
+    queryRows<{ code: string }>(db, sql`SELECT substation_id AS code FROM network_substations ORDER BY substation_id`),
+    queryRows<{ feeder: string; substation: string }>(db, sql`
+      SELECT f.feeder_id AS feeder, s.substation_id AS substation FROM network_feeders f JOIN network_substations s ON s.id = f.substation_id
+      ORDER BY f.feeder_id`),
+  ]);
+  return { substations: substations.map((s) => s.code), feeders };
+}
