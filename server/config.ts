@@ -32,6 +32,7 @@ const configSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional()),
   METRICS_PORT: optionalString.pipe(z.string().regex(/^\d+$/, "must be a port number from 1 to 65535").transform(Number).pipe(z.number().int().min(1, "must be a port number from 1 to 65535").max(65535, "must be a port number from 1 to 65535")).optional()),
   METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  SHUTDOWN_DRAIN_SECONDS: optionalString.pipe(z.string().regex(/^\d+(\.\d+)?$/, "must be a number of seconds from 0 to 300").transform(Number).pipe(z.number().max(300, "must be a number of seconds from 0 to 300")).optional()),
   RETENTION_DAYS_CHANGE_LOG: z.coerce.number().min(0).max(36_500).default(30),
   RETENTION_DAYS_INBOX: z.coerce.number().min(0).max(36_500).default(90),
   RETENTION_DAYS_REJECTIONS: z.coerce.number().min(0).max(36_500).default(90),
@@ -87,6 +88,8 @@ export type AppConfig = {
   /** /metrics also (without a token) on a port of its own, for a scraper on a private network. */
   metricsPort?: number;
   metricsHost: string;
+  /** After SIGTERM, /readyz answers 503 this long while requests are still served, then the server stops. */
+  shutdownDrainMs: number;
   /** Days a row is kept (0 = for ever); see server/retention/prune.ts. */
   retention: { changeLogDays: number; inboxDays: number; rejectionsDays: number; rawEventsDays: number; intervalMs: number; batchRows: number };
 };
@@ -140,6 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: c.METRICS_TOKEN,
     metricsPort: c.METRICS_PORT,
     metricsHost: c.METRICS_HOST,
+    // A restart of `npm run dev` (every saved file) need not wait for a load balancer.
+    shutdownDrainMs: Math.round((c.SHUTDOWN_DRAIN_SECONDS ?? (c.NODE_ENV === "development" ? 0 : 5)) * 1000),
     retention: {
       changeLogDays: c.RETENTION_DAYS_CHANGE_LOG, inboxDays: c.RETENTION_DAYS_INBOX, rejectionsDays: c.RETENTION_DAYS_REJECTIONS,
       rawEventsDays: c.RETENTION_DAYS_RAW_EVENTS, intervalMs: Math.round(c.RETENTION_INTERVAL_MINUTES * 60_000), batchRows: c.RETENTION_BATCH_ROWS,

@@ -21,6 +21,8 @@ import { createAuth, type Auth } from "./auth/auth";
 import { countUsers, ensureSupervisor } from "./auth/users";
 import { systemActor } from "./context";
 import { createMetrics, metricsOnlyApp } from "./observability/metrics";
+import { createLogger, type Logger } from "./observability/logger";
+import { createReadiness, type Readiness } from "./observability/readiness";
 
 const listen = (server: http.Server, port: number, host: string) => new Promise<void>((resolve, reject) => {
   server.once("error", reject);
@@ -37,6 +39,8 @@ export interface ServerOptions {
   /** Close that database on stop (default true); false when another server shares it. */
   closeDatabase?: boolean;
   log?: (message: string) => void;
+  /** JSON logs: the access log, request ids (default: stdout at LOG_LEVEL). */
+  logger?: Logger;
   /** The clock of the pipeline and its sweeps (a storm replay runs it at the storm's pace). */
   now?: () => Date;
   /**
@@ -54,13 +58,21 @@ export interface RunningServer {
   realtime: Realtime;
   services: ReturnType<typeof createServices>;
   auth: Auth;
+  readiness: Readiness;
+  /**
+   * The start of a graceful shutdown: /readyz answers 503 from now on while every request is
+   * still served, for `ms`, so a load balancer takes this node out first. Then call stop().
+   */
+  drain(ms: number): Promise<void>;
   /** Stops accepting, lets in-flight requests finish, closes sockets and the database. */
   stop(): Promise<void>;
 }
 
 /** Builds the whole application on one port and starts listening. */
 export async function startServer(config: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? ((m: string) => console.log(m));
+  // An embedder that takes the messages itself (tests, benches) gets only errors as JSON lines.
+  const logger = options.logger ?? createLogger({ level: options.log ? "error" : config.logLevel, dev: config.dev });
+  const log = options.log ?? ((m: string) => logger.info(m));
   const kaifaEventMap = loadKaifaEventMap(config.kaifaEventMapFile);
   const database = options.database ?? (await createDb({
     databaseUrl: config.databaseUrl,
@@ -105,6 +117,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // services get a publisher that forwards to the hub once it exists.
     let hub: Realtime | undefined;
     const metrics = createMetrics();
+    const readiness = createReadiness({ db: database.db, redisUrl: config.redisUrl });
     const publish = (changes: Parameters<Realtime["publish"]>[0]) => {
       metrics.observePush(changes);
       hub?.publish(changes);
@@ -112,7 +125,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const services = createServices(database.db, { publish }, kaifaEventMap, options.now, config.timeZone);
     const httpServer = http.createServer(httpServerOptions(config.http), createHttpApp({
       context: { db: database.db, config, auth, publisher: services.publisher, disconnectUser: (id) => hub?.disconnectUser(id) },
-      services, auth, pageHandler, metrics,
+      services, auth, pageHandler, metrics, logger, readiness,
     }));
     const realtime = (hub = await createRealtime(httpServer, database.db, auth, config.redisUrl));
     // Several processes on one PostgreSQL split the substations (server/ingest/leases.ts).
@@ -135,7 +148,12 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
 
     let stopping: Promise<void> | undefined;
+    const drain = async (ms: number) => {
+      readiness.markShuttingDown();
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    };
     const stop = () => (stopping ??= (async () => {
+      readiness.markShuttingDown();
       sweeper.stop();
       await handoff?.stop();
       await retrier.stop();
@@ -149,10 +167,11 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       // After the last request: the others take the substations on their next signal.
       await leases?.stop();
       services.release();
+      await readiness.close();
       if (options.closeDatabase !== false) await database.close();
     })());
 
-    return { url: `http://${shownHost}:${port}`, port, database, realtime, services, auth, stop };
+    return { url: `http://${shownHost}:${port}`, port, database, realtime, services, auth, readiness, drain, stop };
   } catch (err) {
     if (!options.database) await database.close();
     throw err;

@@ -1,41 +1,32 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, loadConfig } from "./config";
 import { DataFolderLockedError } from "../db/client";
 import { projectRoot, startServer } from "./index";
 import { describeError } from "./errorCauses";
+import { createLogger, routeConsoleTo } from "./observability/logger";
+import { stopOnSignals } from "./shutdown";
+import { APP_VERSION } from "./version";
 
-/** `npm start` / `npm run dev`: validate the environment, build if needed, serve, stop cleanly. */
+/** Said when a production start finds no build: an immutable deployment builds once, before. */
+export class NoBuildError extends Error {
+  constructor(dir: string) {
+    super(`No production build in ${dir}: run \`npm run build\` once (it writes .next/), then \`npm start\`. The server never builds at start.`);
+    this.name = "NoBuildError";
+  }
+}
+
+/** `npm start` / `npm run dev`: validate the environment, check the build, serve, stop cleanly. */
 async function main() {
   const config = loadConfig();
-  if (!config.dev && !fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
-    console.log("No production build found: running `next build` once (about a minute)…");
-    const build = spawnSync(process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "build"], {
-      cwd: projectRoot,
-      stdio: "inherit",
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    if (build.status !== 0) throw new Error("next build failed; see the output above");
-  }
+  // From here every line the process prints is a JSON line (pretty in development).
+  const logger = createLogger({ level: config.logLevel, dev: config.dev });
+  routeConsoleTo(logger);
+  if (!config.dev && !fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) throw new NoBuildError(path.join(projectRoot, ".next"));
 
-  const server = await startServer(config);
-  console.log(`OMS Control Room is ready at ${server.url}`);
-
-  const shutdown = (signal: string) => {
-    console.log(`${signal} received: finishing in-flight work and closing the database…`);
-    const force = setTimeout(() => {
-      console.error("Shutdown took longer than 15 s; exiting anyway");
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    server.stop().then(() => process.exit(0), (err) => {
-      console.error(`Error during shutdown: ${describeError(err, { stack: true })}`);
-      process.exit(1);
-    });
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  const server = await startServer(config, { logger });
+  logger.info(`OMS Control Room ${APP_VERSION} is ready at ${server.url}`);
+  stopOnSignals(server, config.shutdownDrainMs, logger);
 }
 
 /** Start-up failures a person can fix, said in words that name the setting. */
@@ -52,7 +43,7 @@ function explain(err: NodeJS.ErrnoException & { hostname?: string }): string | n
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataFolderLockedError) {
+  if (err instanceof ConfigError || err instanceof DataFolderLockedError || err instanceof NoBuildError) {
     console.error(err.message);
     process.exit(2);
   }

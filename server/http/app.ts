@@ -12,7 +12,8 @@ import { omsRoutes } from "./routes/oms";
 import { omsEventRoutes } from "./routes/omsEvents";
 import { reliabilityRoutes } from "./routes/reliability";
 import { createAuthRouter } from "./routes/auth";
-import { requestActor } from "./authorize";
+import { knownActor, rememberActor, requestActor } from "./authorize";
+import { accessLog, type Logger } from "../observability/logger";
 import { sameOrigin } from "./origin";
 import { routerFor, type RestRoute } from "./routeTable";
 import { pageGate } from "./pageGate";
@@ -22,6 +23,7 @@ import { openApiDocument } from "./openapi/document";
 import { apiDocsRouter } from "./openapi/docsPage";
 import { APP_VERSION } from "../version";
 import { metricsHandler, type Metrics } from "../observability/metrics";
+import { livenessHandler, readinessHandler, type Readiness } from "../observability/readiness";
 
 /** Whether a path is under one of the bases with a limit of its own. */
 const limitedBase = (path: string) => Object.keys(BODY_LIMITS).some((base) => path === base || path.startsWith(`${base}/`));
@@ -34,6 +36,10 @@ export interface HttpDeps {
   pageHandler?: RequestHandler;
   /** Metrics of this server (GET /metrics, for a bearer of METRICS_TOKEN). */
   metrics?: Metrics;
+  /** The access log and every request's `req.log` (with its request id). */
+  logger?: Logger;
+  /** GET /readyz; without it /readyz checks nothing but answers. */
+  readiness?: Readiness;
 }
 
 /** Every REST route that a permission guards, with where it is mounted (for the matrix test and the docs). */
@@ -45,11 +51,15 @@ export function guardedRestRoutes(deps: Pick<HttpDeps, "services">): { base: str
 }
 
 /** The one Express app: auth, tRPC, REST under /api, then Next for every other path. */
-export function createHttpApp({ context, services, auth, pageHandler, metrics }: HttpDeps): Express {
+export function createHttpApp({ context, services, auth, pageHandler, metrics, logger, readiness }: HttpDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const authDeps = { db: context.db, auth };
+  if (logger) app.use(accessLog(logger, knownActor));
+  // For load balancers and orchestrators: alive, and ready for traffic (observability/readiness.ts).
+  app.get("/healthz", livenessHandler);
+  if (readiness) app.get("/readyz", readinessHandler(readiness));
 
   // Every body has a limit, checked before it is read (limits.ts).
   for (const [base, bytes] of Object.entries(BODY_LIMITS)) if (base !== "other") app.use(base, bodyLimit(bytes, base));
@@ -63,7 +73,11 @@ export function createHttpApp({ context, services, auth, pageHandler, metrics }:
   app.use("/api/trpc", createExpressMiddleware({
     router: appRouter,
     maxBodySize: BODY_LIMITS["/api/trpc"],
-    createContext: async ({ req }) => ({ ...context, actor: await sessionActor(auth, req.headers), sameOrigin: sameOrigin(req.headers) }),
+    createContext: async ({ req }) => {
+      const actor = await sessionActor(auth, req.headers);
+      rememberActor(req, actor);
+      return { ...context, actor, sameOrigin: sameOrigin(req.headers) };
+    },
     responseMeta: trpcResponseMeta,
   }));
 

@@ -17,6 +17,12 @@ export function presentedApiKey(req: Request): string | undefined {
 
 const actors = new WeakMap<Request, Actor>();
 
+/** Who a request was authenticated as, if it was (the access log names the actor). */
+export const knownActor = (req: object): Actor | undefined => actors.get(req as Request);
+
+/** Records who a request is (tRPC authenticates in its own context builder). */
+export const rememberActor = (req: object, actor: Actor | null | undefined) => void (actor && actors.set(req as Request, actor));
+
 /** Who a request was authenticated as (set by `requireApiKey` or `authorize`). */
 export function requestActor(req: Request): Actor {
   const actor = actors.get(req);

@@ -34,7 +34,11 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error, message, issues: [{ path: "(body)", message }] });
     return;
   }
-  console.error(`${req.method} ${req.baseUrl}${req.path} failed: ${describeError(err, { stack: true })}`);
+  // req.log (the access log's, server/observability/logger.ts) carries the request id.
+  const log = (req as { log?: { error(msg: string): void } }).log;
+  const line = `${req.method} ${req.baseUrl}${req.path} failed: ${describeError(err, { stack: true })}`;
+  if (log) log.error(line);
+  else console.error(line);
   res.status(500).json({ error: "internal", message: "Internal error" });
 };
 

@@ -10,7 +10,7 @@ export interface ServerProcess { child: ChildProcess; url: string; log: string[]
  */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "tests", "fixtures", "apiServer.ts")], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", SEED_ON_EMPTY: "false", NODE_ENV: "production", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", SEED_ON_EMPTY: "false", NODE_ENV: "production", SHUTDOWN_DRAIN_SECONDS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log: string[] = [];
