@@ -23,6 +23,7 @@ import { systemActor } from "./context";
 import { createMetrics, metricsOnlyApp } from "./observability/metrics";
 import { createLogger, type Logger } from "./observability/logger";
 import { createReadiness, type Readiness } from "./observability/readiness";
+import { startRetention } from "./retention/prune";
 
 const listen = (server: http.Server, port: number, host: string) => new Promise<void>((resolve, reject) => {
   server.once("error", reject);
@@ -136,6 +137,8 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const sweeper = startSweeper(services.ingest, log);
     // What was accepted but left unfinished (a crash, a lost database) is finished here.
     const retrier = startRetrier(services.ingest, log);
+    // Change log, inbox, rejections and raw events past their RETENTION_DAYS_* (one process at a time).
+    const retention = startRetention(database.db, config.retention, options.now ?? (() => new Date()), log, metrics.observePruned);
 
     await listen(httpServer, config.port, config.host);
     // METRICS_PORT: /metrics alone on a port of its own, without a token (keep that port private).
@@ -157,6 +160,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       sweeper.stop();
       await handoff?.stop();
       await retrier.stop();
+      await retention.stop();
       await feed?.stop();
       metricsServer?.close();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
