@@ -6,7 +6,7 @@ import { useTRPC } from "./providers/trpc";
 import { NetworkMap, type FlyTarget, type MeterUpdate } from "./map/NetworkMap";
 import { pointsToGeoJson } from "./map/geojson";
 import { Legend } from "./map/Legend";
-import { SubstationList } from "./SubstationList";
+import { SubstationList, type SelectedDevice } from "./SubstationList";
 import { ConnectionBadge } from "./live/ConnectionBadge";
 import { useLiveChanges } from "./live/useLiveChanges";
 import { UserMenu } from "./auth/UserMenu";
@@ -36,6 +36,10 @@ export function ControlRoom() {
   const overview = useQuery(trpc.outages.overview.queryOptions(undefined, { refetchInterval: 60_000 }));
   const crews = useQuery(trpc.crews.list.queryOptions());
   const areas = useQuery(trpc.outages.areas.queryOptions());
+  const [tab, setTab] = useState<"outages" | "momentary" | "substations">("outages");
+  // The Substations tab's figures, ready before it is opened; fetched again after outage pushes only while it is shown.
+  useEffect(() => { void queryClient.prefetchQuery(trpc.network.summary.queryOptions()); }, [queryClient, trpc]);
+  const [chosen, setChosen] = useState<SelectedDevice>(null);
   // Meter changes go straight to the map (no refetch): listeners get each push's meters.
   const meterListeners = useRef(new Set<(m: MeterUpdate[]) => void>());
   const subscribeMeters = useCallback((fn: (m: MeterUpdate[]) => void) => {
@@ -44,7 +48,6 @@ export function ControlRoom() {
   }, []);
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
   const [networkVersion, setNetworkVersion] = useState(0);
-  const [tab, setTab] = useState<"outages" | "momentary" | "substations">("outages");
   const momentaries = useMomentaries();
   const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
   const [selected, setSelected] = useState<string | null>(null);
@@ -99,10 +102,10 @@ export function ControlRoom() {
       if (o || details.size) setNetworkVersion((v) => v + 1);
       if (o) {
         // A change recorded before pushes carried the list's fields (replayed after a reconnect).
-        for (const key of [trpc.outages.pathKey(), trpc.network.feeders.queryKey(), trpc.network.substations.queryKey()]) void queryClient.invalidateQueries({ queryKey: key });
+        for (const key of [trpc.outages.pathKey(), trpc.network.feeders.queryKey(), trpc.network.substations.queryKey(), trpc.network.summary.queryKey()]) void queryClient.invalidateQueries({ queryKey: key });
       } else if (details.size || c) {
         // (Momentary interruptions end as cancelled outages; only a shown tab's query is fetched.)
-        for (const key of [trpc.outages.overview.queryKey(), trpc.outages.areas.queryKey(), trpc.outages.momentaries.pathKey()]) void queryClient.invalidateQueries({ queryKey: key });
+        for (const key of [trpc.outages.overview.queryKey(), trpc.outages.areas.queryKey(), trpc.outages.momentaries.pathKey(), trpc.network.summary.queryKey()]) void queryClient.invalidateQueries({ queryKey: key });
         for (const id of details) void queryClient.invalidateQueries({ queryKey: trpc.outages.detail.queryKey({ id }) });
       }
       if (c) void queryClient.invalidateQueries({ queryKey: trpc.crews.pathKey() });
@@ -110,7 +113,7 @@ export function ControlRoom() {
     }, REFRESH_MS);
   }, () => {
     // Live from here on: fetch again whatever may have changed while the page was connecting.
-    for (const key of [trpc.outages.pathKey(), trpc.crews.pathKey(), trpc.storm.pathKey(), trpc.network.feeders.queryKey(), trpc.network.substations.queryKey()]) {
+    for (const key of [trpc.outages.pathKey(), trpc.crews.pathKey(), trpc.storm.pathKey(), trpc.network.feeders.queryKey(), trpc.network.substations.queryKey(), trpc.network.summary.queryKey()]) {
       void queryClient.invalidateQueries({ queryKey: key });
     }
   });
@@ -124,6 +127,13 @@ export function ControlRoom() {
     () => pointsToGeoJson((crews.data ?? []).filter((c) => c.lat != null && c.lng != null).map((c) => ({ ...c, lat: Number(c.lat), lng: Number(c.lng), code: c.code }))),
     [crews.data],
   );
+  // The substation or feeder chosen in the Substations tab, outlined on the map.
+  const highlight = useMemo<FeatureCollection>(() => {
+    const none: FeatureCollection = { type: "FeatureCollection", features: [] };
+    if (!chosen) return none;
+    if (chosen.level === "feeder") return { ...none, features: (feeders.data?.features ?? []).filter((f) => f.properties.code === chosen.code) as FeatureCollection["features"] };
+    return pointsToGeoJson((substations.data ?? []).filter((s) => s.code === chosen.code).map((s) => ({ id: s.id, code: s.code, lat: s.lat, lng: s.lng })));
+  }, [chosen, feeders.data, substations.data]);
   const loadError = [config, totals, substations, feeders, outages].find((q) => q.error)?.error;
   const role = me.data?.role;
   const canAct = role === "dispatcher" || role === "supervisor";
@@ -170,15 +180,19 @@ export function ControlRoom() {
           ) : (
             <>
               <p className="muted side-note">{formatCount(totals.data?.feeders)} feeders · {formatCount(totals.data?.meters)} meters · {formatCount(totals.data?.crews)} crews</p>
-              <SubstationList substations={substations.data} loading={substations.isPending}
-                onSelect={(s) => setFlyTo({ lng: s.lng, lat: s.lat, zoom: 13.5 })} />
+              <SubstationList selected={chosen}
+                onSelectSubstation={(s) => { setChosen({ level: "substation", code: s.code }); setFlyTo({ lng: s.lng, lat: s.lat, zoom: 13.5 }); }}
+                onSelectFeeder={(f, s) => {
+                  setChosen({ level: "feeder", code: f.code });
+                  setFlyTo(f.bounds ? { lng: (f.bounds[0] + f.bounds[2]) / 2, lat: (f.bounds[1] + f.bounds[3]) / 2, bounds: f.bounds } : { lng: s.lng, lat: s.lat, zoom: 13.5 });
+                }} />
             </>
           )}
         </aside>
         <section className="mapwrap" ref={mapwrap}>
           {config.data && feeders.data && (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
-              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
+              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
           )}
           <Legend />
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}

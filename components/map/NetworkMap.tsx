@@ -18,6 +18,8 @@ export interface FlyTarget {
   rightInset?: number;
   /** Move only when the target is hidden (under the panel or out of view), and keep the zoom. */
   onlyIfHidden?: boolean;
+  /** [west, south, east, north] to fit instead of a centre and zoom (a feeder's route). */
+  bounds?: [number, number, number, number];
 }
 export interface MeterUpdate { id: number; status: string }
 
@@ -28,6 +30,8 @@ interface Props {
   outages: FeatureCollection;
   crews?: FeatureCollection;
   areas?: FeatureCollection;
+  /** What is chosen outside the map (a substation, a feeder, a meter found by search), outlined in white. */
+  highlight?: FeatureCollection;
   /** Live meter power changes: the map applies them to the meters it draws, once per frame. */
   subscribeMeters?: (listener: (meters: MeterUpdate[]) => void) => () => void;
   flyTo?: FlyTarget | null;
@@ -65,7 +69,7 @@ function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: num
  * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`, the
  * selected outage's screen point to `data-selected-point`), so tests read what a person sees.
  */
-export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, subscribeMeters, flyTo, onSelectOutage, networkVersion = 0 }: Props) {
+export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, highlight = EMPTY, subscribeMeters, flyTo, onSelectOutage, networkVersion = 0 }: Props) {
   const selectRef = useRef(onSelectOutage);
   selectRef.current = onSelectOutage;
   const outagesRef = useRef(outages);
@@ -112,6 +116,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         map.addSource(SOURCES.crews, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.meters, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.areas, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.highlight, { type: "geojson", data: EMPTY });
         for (const layer of networkLayers) map.addLayer(layer);
         // One click, one popup: the topmost element under the pointer (outage over substation over
         // distribution point over feeder), with a few pixels of slack for thin lines.
@@ -168,6 +173,12 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
   useEffect(() => setSource(SOURCES.outages, outages), [ready, outages]);
   useEffect(() => setSource(SOURCES.crews, crews), [ready, crews]);
   useEffect(() => setSource(SOURCES.areas, areas), [ready, areas]);
+  useEffect(() => {
+    setSource(SOURCES.highlight, highlight);
+    const codes = highlight.features.map((f) => String(f.properties?.code ?? ""));
+    if (codes.length) container.current?.setAttribute("data-highlight", codes.join(","));
+    else container.current?.removeAttribute("data-highlight");
+  }, [ready, highlight]);
   useEffect(() => setSource(SOURCES.feeders, feeders), [ready, feeders]);
   const fitted = useRef(false);
   useEffect(() => {
@@ -257,6 +268,11 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     if (!ready || !map || !flyTo) return;
     const right = Math.min(flyTo.rightInset ?? 0, map.getContainer().clientWidth / 2);
     if (flyTo.onlyIfHidden && inClearView(map, flyTo.lng, flyTo.lat, right)) return;
+    if (flyTo.bounds) {
+      const [w, s, e, n] = flyTo.bounds;
+      map.fitBounds([[w, s], [e, n]], { padding: { top: 40, bottom: 40, left: 40, right: right + 40 }, maxZoom: 15 });
+      return;
+    }
     map.flyTo({ center: [flyTo.lng, flyTo.lat], zoom: flyTo.onlyIfHidden ? map.getZoom() : flyTo.zoom ?? 13, padding: { top: 0, bottom: 0, left: 0, right } });
   }, [ready, flyTo]);
 

@@ -6,7 +6,7 @@ import { feederCues, matchCue, meterCues, pointCues } from "./powerCues";
 const status = ["get", "status"];
 const byState = matchCue(status, supplyColors, (c) => c, "energized") as unknown as string;
 
-export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews", meters: "meters", areas: "outage-areas" } as const;
+export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews", meters: "meters", areas: "outage-areas", highlight: "highlight" } as const;
 
 export const LAYERS = {
   feeders: "feeders-line",
@@ -19,6 +19,8 @@ export const LAYERS = {
   metersCritical: "meters-critical-halo",
   areas: "outage-areas-fill",
   areasLine: "outage-areas-line",
+  highlightLine: "highlight-line",
+  highlightPoint: "highlight-point",
 } as const;
 
 /** Zoom from which single meters are fetched and drawn. */
@@ -49,6 +51,15 @@ export const networkLayers: LayerSpecification[] = [
     type: "line",
     source: SOURCES.areas,
     paint: { "line-color": bySeverity, "line-width": 1, "line-opacity": 0.6, "line-dasharray": [2, 2] },
+  },
+  {
+    // What was chosen in the Substations tab or found by search: a white casing under its feeder.
+    id: LAYERS.highlightLine,
+    type: "line",
+    source: SOURCES.highlight,
+    filter: ["match", ["geometry-type"], ["LineString", "MultiLineString"], true, false],
+    layout: { "line-cap": "round", "line-join": "round" },
+    paint: { "line-color": "#ffffff", "line-opacity": 0.55, "line-width": ["interpolate", ["linear"], ["zoom"], 9, 6, 14, 12] },
   },
   {
     id: LAYERS.feeders,
@@ -151,6 +162,19 @@ export const networkLayers: LayerSpecification[] = [
         "en_route", crewColors.en_route, "on_site", crewColors.on_site, crewColors.off_duty] as unknown as string,
       "circle-stroke-color": "#0b1320",
       "circle-stroke-width": 2,
+    },
+  },
+  {
+    // A chosen substation or a meter found by search: a white ring around it.
+    id: LAYERS.highlightPoint,
+    type: "circle",
+    source: SOURCES.highlight,
+    filter: ["match", ["geometry-type"], ["Point", "MultiPoint"], true, false],
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 10, 16, 16],
+      "circle-color": "rgba(0,0,0,0)",
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 3,
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { router, procedure } from "../init";
 import { listSubstations, feederLines, distributionPointsInView, metersInView, networkTotals } from "../../../db/queries/map";
+import { networkSummary } from "../../../db/queries/networkSummary";
 
 const bbox = z.object({
   west: z.number().min(-180).max(180),
@@ -13,6 +14,8 @@ export const networkRouter = router({
   totals: procedure("network.read").query(({ ctx }) => networkTotals(ctx.db)),
   substations: procedure("network.read").query(({ ctx }) => listSubstations(ctx.db)),
   feeders: procedure("network.read").query(({ ctx }) => feederLines(ctx.db)),
+  /** Substations and their feeders with customers served and out, worst first (the Substations tab). */
+  summary: procedure("network.read").query(({ ctx }) => networkSummary(ctx.db)),
   distributionPoints: procedure("network.read")
     .input(z.object({ bbox, limit: z.number().int().min(1).max(20_000).default(5_000) }))
     .query(({ ctx, input }) => distributionPointsInView(ctx.db, input.bbox, input.limit)),
