@@ -153,13 +153,15 @@ export async function reliabilityFigures(db: DbOrTx, q: ReliabilityQuery): Promi
       SELECT feeder_id, COUNT(DISTINCT customer_id)::int AS n FROM oms_meters
       WHERE customer_id IS NOT NULL AND feeder_id IN (SELECT id FROM scoped_feeders) GROUP BY feeder_id
     ),
-    dp_customers AS (
-      SELECT dp_id, feeder_id, COUNT(DISTINCT customer_id)::int AS n FROM oms_meters
-      WHERE customer_id IS NOT NULL AND feeder_id IN (SELECT id FROM scoped_feeders) GROUP BY dp_id, feeder_id
-    ),
-    device_momentaries AS (
+    device_momentaries AS MATERIALIZED (
       SELECT dm.level, dm.device_id, (dm.started_at AT TIME ZONE ${tz})::date AS day
       FROM oms_device_momentaries dm WHERE dm.started_at >= ${from} AND dm.started_at < ${to}
+    ),
+    dp_customers AS (
+      SELECT dp_id, feeder_id, COUNT(DISTINCT customer_id)::int AS n FROM oms_meters
+      WHERE customer_id IS NOT NULL AND feeder_id IN (SELECT id FROM scoped_feeders)
+        AND dp_id IN (SELECT device_id FROM device_momentaries WHERE level = 'distribution_point')
+      GROUP BY dp_id, feeder_id
     ),
     momentary_feeder_days AS MATERIALIZED (
       SELECT x.feeder_id, x.day, SUM(x.n)::int AS events FROM (
@@ -175,7 +177,7 @@ export async function reliabilityFigures(db: DbOrTx, q: ReliabilityQuery): Promi
     totals AS (
       SELECT COUNT(*) FILTER (WHERE sustained)::int AS sustained,
              COALESCE(SUM(minutes) FILTER (WHERE sustained), 0) AS customer_minutes,
-             COUNT(DISTINCT customer_id) FILTER (WHERE sustained)::int AS customers_interrupted,
+             (SELECT COUNT(*) FROM (SELECT DISTINCT customer_id FROM scoped WHERE sustained) c)::int AS customers_interrupted,
              COUNT(*) FILTER (WHERE NOT sustained)::int + (SELECT COALESCE(SUM(events), 0)::int FROM momentary_feeder_days) AS momentary_events,
              COUNT(*) FILTER (WHERE sustained AND NOT is_med)::int AS sustained_ex_med,
              COALESCE(SUM(minutes) FILTER (WHERE sustained AND NOT is_med), 0) AS customer_minutes_ex_med
@@ -194,17 +196,18 @@ export async function reliabilityFigures(db: DbOrTx, q: ReliabilityQuery): Promi
     feeders AS (
       SELECT f.id, f.code, f.substation, COALESCE(fc.n, 0) AS customers_served,
              COALESCE(p.sustained, 0) AS sustained, COALESCE(p.customer_minutes, 0) AS customer_minutes,
-             COALESCE(p.customers_interrupted, 0) AS customers_interrupted,
+             COALESCE(ci.n, 0) AS customers_interrupted,
              COALESCE(p.short, 0) + COALESCE((SELECT SUM(events) FROM momentary_feeder_days mf WHERE mf.feeder_id = f.id), 0)::int AS momentary_events,
              COALESCE(p.sustained_ex_med, 0) AS sustained_ex_med, COALESCE(p.customer_minutes_ex_med, 0) AS customer_minutes_ex_med
       FROM scoped_feeders f
       LEFT JOIN feeder_customers fc ON fc.feeder_id = f.id
       LEFT JOIN (SELECT feeder_id, COUNT(*) FILTER (WHERE sustained)::int AS sustained, SUM(minutes) FILTER (WHERE sustained) AS customer_minutes,
-                        COUNT(DISTINCT customer_id) FILTER (WHERE sustained)::int AS customers_interrupted,
                         COUNT(*) FILTER (WHERE NOT sustained)::int AS short,
                         COUNT(*) FILTER (WHERE sustained AND NOT is_med)::int AS sustained_ex_med,
                         SUM(minutes) FILTER (WHERE sustained AND NOT is_med) AS customer_minutes_ex_med
                  FROM scoped GROUP BY feeder_id) p ON p.feeder_id = f.id
+      LEFT JOIN (SELECT feeder_id, COUNT(*)::int AS n FROM (SELECT DISTINCT feeder_id, customer_id FROM scoped WHERE sustained) d
+                 GROUP BY feeder_id) ci ON ci.feeder_id = f.id
     )
     SELECT json_build_object(
       'served', (SELECT row_to_json(served) FROM served),
