@@ -1,5 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
+import { assertProductionBuild, NoBuildError } from "./build";
 import { ConfigError, loadConfig } from "./config";
 import { DataFolderLockedError } from "../db/client";
 import { projectRoot, startServer } from "./index";
@@ -8,21 +7,13 @@ import { createLogger, routeConsoleTo } from "./observability/logger";
 import { stopOnSignals } from "./shutdown";
 import { APP_VERSION } from "./version";
 
-/** Said when a production start finds no build: an immutable deployment builds once, before. */
-export class NoBuildError extends Error {
-  constructor(dir: string) {
-    super(`No production build in ${dir}: run \`npm run build\` once (it writes .next/), then \`npm start\`. The server never builds at start.`);
-    this.name = "NoBuildError";
-  }
-}
-
 /** `npm start` / `npm run dev`: validate the environment, check the build, serve, stop cleanly. */
 async function main() {
   const config = loadConfig();
   // From here every line the process prints is a JSON line (pretty in development).
   const logger = createLogger({ level: config.logLevel, dev: config.dev });
   routeConsoleTo(logger);
-  if (!config.dev && !fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) throw new NoBuildError(path.join(projectRoot, ".next"));
+  if (!config.dev) assertProductionBuild(projectRoot);
 
   const server = await startServer(config, { logger });
   logger.info(`OMS Control Room ${APP_VERSION} is ready at ${server.url}`);
