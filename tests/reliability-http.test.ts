@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { generateNetwork } from "../db/seed/generate";
+import { sweepVerifications } from "../server/ingest/sweeper";
 import { runtimeName } from "./helpers/db";
 import { callTrpc, startTestServer, type TestServer } from "./helpers/server";
 
@@ -63,6 +65,32 @@ describe(`GET /api/oms/reliability after SCADA trips and closes posted with past
     const substation = await test.get(`/api/oms/reliability?${october}&level=substation&id=${substationOf(feederB)}`);
     expect(substation.status).toBe(200);
     expect(substation.body.customers_served).toBe(new Set(network.meters.filter((m) => m.substationId === feederB.substationId).map((m) => m.customerId)).size);
+  });
+
+  it("a meter still dark after its outage's restoration, split off as a nested outage, is one interruption (Kaifa, 12 November)", async () => {
+    // A distribution point of feeder D whose meters all gasp at 08:00; all but one are back at 09:00; the
+    // last is split off into a nested outage when the verification window ends, and is back at 10:30.
+    const feederD = network.feeders[3];
+    const dp = network.distributionPoints.find((p) => p.feederId === feederD.id && network.meters.filter((m) => m.dpId === p.id).length >= 3)!;
+    const [dark, ...back] = network.meters.filter((m) => m.dpId === dp.id);
+    const kaifa = (id: string, meter: string, at: string, reason: string) =>
+      ({ message_type: "EndDeviceEvent", timestamp: at, payload: { event_id: id, reason, assets: { mrid: meter } } });
+    const post = async (events: unknown[]) => expect((await test.post("/api/ingest/kaifa", events)).status).toBe(200);
+    await post([dark, ...back].map((m, i) => kaifa(`N-OFF-${i}`, m.meterNumber, "2026-11-12T08:00:00Z", "Last gasp signal detected")));
+    await post(back.map((m, i) => kaifa(`N-ON-${i}`, m.meterNumber, "2026-11-12T09:00:00Z", "Power restored")));
+    await sweepVerifications(test.server.services.ingest);
+    const nested = await test.rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM oms_outage_events WHERE parent_outage_id IS NOT NULL`);
+    expect(nested[0].n).toBe(1);
+    await post([kaifa("N-ON-DARK", dark.meterNumber, "2026-11-12T10:30:00Z", "Power restored")]);
+
+    const n = back.length + 1;
+    const { body } = await test.get(`/api/oms/reliability?from=2026-11-12T00:00:00%2B03:00&to=2026-11-13T00:00:00%2B03:00&level=feeder&id=${feederD.feederId}`);
+    const served = customersOf(feederD.id);
+    expect(body.customers_served).toBe(served);
+    expect(body.saifi).toBeCloseTo(n / served, 9);
+    expect(body.saidi).toBeCloseTo(((n - 1) * 60 + 150) / served, 6);
+    expect(body.caidi).toBeCloseTo(((n - 1) * 60 + 150) / n, 6);
+    expect(body.caifi).toBe(1);
   });
 
   it("people who may see outages get it, through REST and tRPC; others are refused; bad queries name the field", async () => {
