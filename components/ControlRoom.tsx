@@ -19,6 +19,9 @@ import { formatCount } from "./format";
 import type { FeatureCollection } from "geojson";
 import type { ChangePayloads } from "../server/realtime/events";
 import { applyOutagePush } from "./live/applyOutagePush";
+import { SearchBox } from "./search/SearchBox";
+import { FoundNote } from "./search/FoundNote";
+import type { SearchHit } from "../db/queries/search";
 
 /** How often, at most, a burst of pushed changes refreshes what the screen shows. */
 const REFRESH_MS = 400;
@@ -40,6 +43,8 @@ export function ControlRoom() {
   // The Substations tab's figures, ready before it is opened; fetched again after outage pushes only while it is shown.
   useEffect(() => { void queryClient.prefetchQuery(trpc.network.summary.queryOptions()); }, [queryClient, trpc]);
   const [chosen, setChosen] = useState<SelectedDevice>(null);
+  /** What the search box found last: outlined on the map, its state in a note. */
+  const [found, setFound] = useState<SearchHit | null>(null);
   // Meter changes go straight to the map (no refetch): listeners get each push's meters.
   const meterListeners = useRef(new Set<(m: MeterUpdate[]) => void>());
   const subscribeMeters = useCallback((fn: (m: MeterUpdate[]) => void) => {
@@ -127,13 +132,26 @@ export function ControlRoom() {
     () => pointsToGeoJson((crews.data ?? []).filter((c) => c.lat != null && c.lng != null).map((c) => ({ ...c, lat: Number(c.lat), lng: Number(c.lng), code: c.code }))),
     [crews.data],
   );
-  // The substation or feeder chosen in the Substations tab, outlined on the map.
+  // The substation or feeder chosen in the Substations tab, or what the search found, outlined on the map.
   const highlight = useMemo<FeatureCollection>(() => {
     const none: FeatureCollection = { type: "FeatureCollection", features: [] };
+    if (found?.kind === "feeder") return { ...none, features: (feeders.data?.features ?? []).filter((f) => f.properties.code === found.code) as FeatureCollection["features"] };
+    if (found) return found.lat == null || found.lng == null ? none : pointsToGeoJson([{ id: 1, code: found.code, state: found.state, lat: found.lat, lng: found.lng }]);
     if (!chosen) return none;
     if (chosen.level === "feeder") return { ...none, features: (feeders.data?.features ?? []).filter((f) => f.properties.code === chosen.code) as FeatureCollection["features"] };
     return pointsToGeoJson((substations.data ?? []).filter((s) => s.code === chosen.code).map((s) => ({ id: s.id, code: s.code, lat: s.lat, lng: s.lng })));
-  }, [chosen, feeders.data, substations.data]);
+  }, [chosen, found, feeders.data, substations.data]);
+  // A hit opens its live outage (and shows where the customer or meter is in it), or centres its place.
+  const chooseHit = useCallback((hit: SearchHit) => {
+    setChosen(null);
+    setFound(hit);
+    if (hit.outageId) setSelected(hit.outageId);
+    if (hit.lat == null || hit.lng == null) return;
+    const target: FlyTarget = hit.bounds ? { lat: hit.lat, lng: hit.lng, bounds: hit.bounds }
+      : { lat: hit.lat, lng: hit.lng, zoom: hit.kind === "meter" || hit.kind === "customer" ? 16 : 14.5 };
+    // After the details panel has opened (and after the list's own flight to the outage's marker).
+    requestAnimationFrame(() => requestAnimationFrame(() => setFlyTo({ ...target, rightInset: panelInset() })));
+  }, []);
   const loadError = [config, totals, substations, feeders, outages].find((q) => q.error)?.error;
   const role = me.data?.role;
   const canAct = role === "dispatcher" || role === "supervisor";
@@ -166,6 +184,7 @@ export function ControlRoom() {
       <StormBanner />
       <div className="main">
         <aside className="side" aria-label="Outages and network">
+          <SearchBox onChoose={chooseHit} />
           <div className="tabs" role="tablist">
             <button type="button" role="tab" aria-selected={tab === "outages"} onClick={() => setTab("outages")}>Outages ({formatCount(activeCount)})</button>
             <button type="button" role="tab" aria-selected={tab === "momentary"} onClick={() => setTab("momentary")}
@@ -181,8 +200,9 @@ export function ControlRoom() {
             <>
               <p className="muted side-note">{formatCount(totals.data?.feeders)} feeders · {formatCount(totals.data?.meters)} meters · {formatCount(totals.data?.crews)} crews</p>
               <SubstationList selected={chosen}
-                onSelectSubstation={(s) => { setChosen({ level: "substation", code: s.code }); setFlyTo({ lng: s.lng, lat: s.lat, zoom: 13.5 }); }}
+                onSelectSubstation={(s) => { setFound(null); setChosen({ level: "substation", code: s.code }); setFlyTo({ lng: s.lng, lat: s.lat, zoom: 13.5 }); }}
                 onSelectFeeder={(f, s) => {
+                  setFound(null);
                   setChosen({ level: "feeder", code: f.code });
                   setFlyTo(f.bounds ? { lng: (f.bounds[0] + f.bounds[2]) / 2, lat: (f.bounds[1] + f.bounds[3]) / 2, bounds: f.bounds } : { lng: s.lng, lat: s.lat, zoom: 13.5 });
                 }} />
@@ -195,6 +215,7 @@ export function ControlRoom() {
               crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
           )}
           <Legend />
+          {found && <FoundNote hit={found} onClose={() => setFound(null)} />}
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
           {selected && (
             <OutageDetails key={selected} id={selected} canAct={canAct} timeZone={tz} now={now} onClose={closeDetails} onOpen={setSelected}

@@ -8,6 +8,7 @@ import { crewRouter } from "./routers/crew";
 import { stormRouter } from "./routers/storm";
 import { rulesRouter } from "./routers/rules";
 import { crewsRouter } from "./routers/crews";
+import { searchRouter } from "./routers/search";
 import { reliabilityRouter } from "./routers/reliability";
 
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   storm: stormRouter,
   rules: rulesRouter,
   crews: crewsRouter,
+  search: searchRouter,
   crew: crewRouter,
   admin: adminRouter,
   reliability: reliabilityRouter,
