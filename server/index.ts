@@ -16,7 +16,7 @@ import { startHandoffReceiver } from "./ingest/handoff";
 import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
 import { startStormFeed } from "./demo/stormFeed";
 import { issueDemoKeys, provisionDemoIntegrations } from "./demo/demoKeys";
-import { provisionDemoUsers } from "./demo/demoUsers";
+import { provisionDemoUsers, writeDemoCredentials } from "./demo/demoUsers";
 import { createAuth, type Auth } from "./auth/auth";
 import { countUsers, ensureSupervisor } from "./auth/users";
 import { systemActor } from "./context";
@@ -89,9 +89,13 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     });
     if (config.seedOnEmpty) {
       const seeded = await seedIfEmpty(database.db, { meters: config.seedMeters, log });
-      if (seeded) log(await provisionDemoIntegrations(database.db));
-      if (seeded && (await countUsers(database.db)) === 0) {
-        log(await provisionDemoUsers(auth, database.db, config.databaseUrl ? undefined : config.dataDir));
+      if (seeded) {
+        // The made-up keys and passwords go to a file of the owner's, never to the log.
+        const texts = [await provisionDemoIntegrations(database.db)];
+        const users = (await countUsers(database.db)) === 0;
+        if (users) texts.push(await provisionDemoUsers(auth, database.db));
+        const file = writeDemoCredentials(config.dataDir, texts.join("\n\n"));
+        log(`Demo installation: its integration API keys${users ? " and one user per role with a made-up password" : ""} are in ${file} (readable by you only, shown nowhere else). Delete it once you have changed the passwords.`);
       }
     }
     if (config.bootstrapAdmin) {

@@ -20,12 +20,13 @@ export async function issueDemoKeys(db: Db): Promise<Record<DemoRoute, string>> 
 }
 
 /**
- * A fresh demo installation gets one key per scope, printed once in the start-up log, so a new
+ * A fresh demo installation gets one key per scope, written once to the demo credentials file
+ * (writeDemoCredentials; never to the log), so a new
  * user can post signals at once (on the embedded database the admin command cannot run while
  * the server holds the folder). Production provisioning uses `npm run admin -- create-key`.
  */
 export async function provisionDemoIntegrations(db: Db): Promise<string> {
-  const lines = ["The demo network is ready. Integration API keys for it (shown only this once):"];
+  const lines = ["The demo network is ready. Integration API keys for it (kept in clear only in this file):"];
   for (const scope of API_KEY_SCOPES) {
     const { key } = await createApiKey(db, systemActor, { name: `Demo integration (${scope})`, scope });
     lines.push(`  ${scope.padEnd(12)} ${key}`);
