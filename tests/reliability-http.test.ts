@@ -113,7 +113,7 @@ describe(`GET /api/oms/reliability after SCADA trips and closes posted with past
     expect(report.feeders.find((f: { feeder: string }) => f.feeder === feederA.feederId).saidi).toBe(90);
 
     for (const [query, path] of [
-      ["from=2026-10-01&to=2026-11-01T00:00:00Z", "from"],
+      ["from=1.10.2026&to=2026-11-01T00:00:00Z", "from"],
       [`${october}&level=region`, "level"],
       [`${october}&level=feeder`, "id"],
       [`${october}&level=feeder&id=NO-SUCH-FEEDER`, "id"],

@@ -106,6 +106,11 @@ describe(`IEEE 1366 indices on a hand-built history (${runtimeName})`, () => {
     expect(second.indices).toMatchObject({ saifi: 0.1, saidi: 1, caidi: 10 });
     const first = await report({ from: "2026-03-01T00:00:00+03:00", to: "2026-03-02T00:00:00+03:00" });
     expect(first.indices).toMatchObject({ saifi: 0, saidi: 0, caidi: null, caifi: null, maifi_e: 0 });
+    // A date alone is that day's midnight in the utility's zone; a time without an offset is UTC (as on the ingestion routes).
+    const byDates = await report({ from: "2026-03-02", to: "2026-03-03" });
+    expect(byDates.indices).toMatchObject({ from: "2026-03-01T21:00:00.000Z", to: "2026-03-02T21:00:00.000Z", saifi: 0.1 });
+    const utc = await report({ from: "2026-03-02T00:00:00", to: "2026-03-03T00:00:00" });
+    expect(utc.indices).toMatchObject({ from: "2026-03-02T00:00:00.000Z", saifi: 0 });
   });
 
   it("no history in the window: no threshold and no major event days; an empty period's ratios are null", async () => {
@@ -121,10 +126,15 @@ describe(`IEEE 1366 indices on a hand-built history (${runtimeName})`, () => {
   it("refuses bad queries naming the field", async () => {
     const issues = (q: Record<string, unknown>) => reliabilityInput.safeParse(q).error?.issues.map((i) => i.path.join("."));
     expect(issues({ from: "yesterday", to: march.to })).toEqual(["from"]);
-    expect(issues({ from: march.to, to: march.from })).toEqual(["to"]);
+    expect(issues({ from: "2026-02-30", to: march.to })).toEqual(["from"]);
     expect(issues({ ...march, level: "feeder" })).toEqual(["id"]);
     expect(issues({ ...march, level: "district", id: "x" })).toEqual(["level"]);
+    expect(issues({ ...march, level: "Feeder", id: "F1" })).toBeUndefined();
+    await expect(report({ from: march.to, to: march.from })).rejects.toMatchObject({ code: "invalid", issues: [{ path: "to" }] });
+    await expect(report({ from: "2016-03-01", to: "2026-04-01" })).rejects.toMatchObject({ code: "invalid", issues: [{ path: "to" }] });
     await expect(report({ ...march, level: "feeder", id: "F9" })).rejects.toMatchObject({ code: "invalid", issues: [{ path: "id" }] });
+    // An id with the whole system is not a question about a part of it: the system's report.
+    expect((await report({ ...march, level: "system", id: "F1" })).indices).toMatchObject({ id: null, customers_served: 10 });
   });
 });
 

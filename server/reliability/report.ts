@@ -3,26 +3,41 @@ import { z } from "zod";
 import { queryRows, type DbOrTx } from "../../db/client";
 import { reliabilityFigures, type InterruptionTotals, type ReliabilityFigures, type ReliabilityScope } from "../../db/queries/reliability";
 import { invalid } from "../errors";
-import { isoTime } from "../operations/schemas";
+import { EARLIEST_TIME, LATEST_TIME, isoTime } from "../operations/schemas";
 
 /** Longest period a report covers: ten years of days is still one fast statement. */
 export const MAX_PERIOD_DAYS = 3660;
 
+/** A calendar day in the utility's zone (`2026-03-01`): resolved to its first instant there. */
+export interface ZonedDay { day: string }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const HAS_OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/**
+ * An ISO 8601 time with its offset; one without an offset is UTC, as on the ingestion routes; a
+ * date alone is that calendar day's midnight in the utility's zone (so `to=2026-04-01` ends March).
+ */
+const reportTime = z.string().trim().max(40).transform((s, ctx): Date | ZonedDay => {
+  if (DAY.test(s)) {
+    const at = new Date(`${s}T00:00:00Z`);
+    if (!Number.isNaN(at.getTime()) && at.toISOString().startsWith(s) && at >= EARLIEST_TIME && at < LATEST_TIME) return { day: s };
+  } else {
+    const parsed = isoTime.safeParse(HAS_OFFSET.test(s) ? s : `${s}Z`);
+    if (parsed.success) return parsed.data;
+  }
+  ctx.issues.push({ code: "custom", input: s, message: "must be an ISO 8601 time (2026-03-01T00:00:00+03:00) or date (2026-03-01) from 1970 to 2099" });
+  return z.NEVER;
+});
+
 /** `from`, `to` (exclusive), `level` and, below the system, the substation's or feeder's code. */
 export const reliabilityInput = z.object({
-  from: isoTime,
-  to: isoTime,
-  level: z.enum(["system", "substation", "feeder"]).default("system"),
-  id: z.string().trim().min(1).max(40).optional(),
+  from: reportTime,
+  to: reportTime,
+  level: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() : v), z.enum(["system", "substation", "feeder"]).default("system")),
+  id: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().min(1).max(40).optional()),
 }).superRefine((v, ctx) => {
-  // zod runs this even when a field failed: only compare times that parsed.
-  if (!(v.from instanceof Date) || !(v.to instanceof Date)) return;
-  if (v.to <= v.from) ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
-  else if (v.to.getTime() - v.from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
-    ctx.addIssue({ code: "custom", path: ["to"], message: `must be at most ${MAX_PERIOD_DAYS} days after from` });
-  }
   if (v.level !== "system" && !v.id) ctx.addIssue({ code: "custom", path: ["id"], message: `is required for level ${v.level} (the ${v.level}'s code)` });
-  if (v.level === "system" && v.id) ctx.addIssue({ code: "custom", path: ["id"], message: "must not be given for level system" });
 });
 export type ReliabilityInput = z.output<typeof reliabilityInput>;
 
@@ -89,13 +104,14 @@ function indicesOf(t: InterruptionTotals, served: number) {
 
 /** The report: figures from one set-based statement (db/queries/reliability.ts), indices from their sums. */
 export async function reliabilityReport(db: DbOrTx, input: ReliabilityInput, opts: { timeZone: string; now: Date }): Promise<ReliabilityReport> {
+  const { from, to } = await periodOf(db, input, opts.timeZone);
   const scope = await scopeOf(db, input);
-  const f: ReliabilityFigures = await reliabilityFigures(db, { from: input.from, to: input.to, scope, timeZone: opts.timeZone, now: opts.now });
+  const f: ReliabilityFigures = await reliabilityFigures(db, { from, to, scope, timeZone: opts.timeZone, now: opts.now });
   const served = f.customersServed;
-  const periodMinutes = (input.to.getTime() - input.from.getTime()) / 60_000;
+  const periodMinutes = (to.getTime() - from.getTime()) / 60_000;
   const med = new Set(f.majorEventDays);
   const indices: ReliabilityIndices = {
-    from: input.from.toISOString(), to: input.to.toISOString(), level: input.level, id: input.id ?? null,
+    from: from.toISOString(), to: to.toISOString(), level: input.level, id: input.level === "system" ? null : input.id ?? null,
     customers_served: served,
     ...indicesOf(f.totals, served),
     asai: served > 0 ? 1 - f.totals.customerMinutes / (served * periodMinutes) : null,
@@ -115,8 +131,22 @@ export async function reliabilityReport(db: DbOrTx, input: ReliabilityInput, opt
   };
 }
 
+/** The period as instants: a date alone is its midnight in the utility's zone (PostgreSQL's zone rules, as the days of the report). */
+async function periodOf(db: DbOrTx, input: ReliabilityInput, timeZone: string): Promise<{ from: Date; to: Date }> {
+  const at = async (t: Date | ZonedDay) => {
+    if (t instanceof Date) return t;
+    const [row] = await queryRows<{ at: string }>(db, sql`SELECT (${t.day}::date::timestamp AT TIME ZONE ${timeZone}::text) AS at`);
+    return new Date(row.at);
+  };
+  const [from, to] = [await at(input.from), await at(input.to)];
+  const problem = to <= from ? "must be after from"
+    : to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000 ? `must be at most ${MAX_PERIOD_DAYS} days after from` : null;
+  if (problem) throw invalid(`The query is not valid: to ${problem}`, [{ path: "to", message: problem }]);
+  return { from, to };
+}
+
 async function scopeOf(db: DbOrTx, input: ReliabilityInput): Promise<ReliabilityScope> {
-  if (input.level === "system") return { level: "system" };
+  if (input.level === "system" || !input.id) return { level: "system" };
   const [row] = input.level === "substation"
     ? await queryRows<{ id: number }>(db, sql`SELECT id FROM network_substations WHERE substation_id = ${input.id!}`)
     : await queryRows<{ id: number }>(db, sql`SELECT id FROM network_feeders WHERE feeder_id = ${input.id!}`);
