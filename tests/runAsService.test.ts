@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
+import net from "node:net";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { createDb, queryRows, type DbHandle } from "../db/client";
@@ -23,6 +24,14 @@ const SECRETS = {
 const WRONG_PASSWORD = "a-wrong-password-typed-by-someone-77";
 const DRAIN_SECONDS = 3;
 
+/** A port nothing listens on now. */
+const freePort = () => new Promise<number>((resolve) => {
+  const probe = net.createServer().listen(0, "127.0.0.1", () => {
+    const { port } = probe.address() as net.AddressInfo;
+    probe.close(() => resolve(port));
+  });
+});
+
 describe(`the server as a service on ${runtimeName}: logs, health, readiness through a shutdown`, () => {
   let database: DbHandle | undefined;
   let env: Record<string, string>;
@@ -30,6 +39,7 @@ describe(`the server as a service on ${runtimeName}: logs, health, readiness thr
   let running: ChildProcess | undefined;
   const keys: Record<string, string> = {};
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oms-service-"));
+  let metricsPort: number;
 
   beforeAll(async () => {
     if (process.env.DATABASE_URL) {
@@ -49,7 +59,9 @@ describe(`the server as a service on ${runtimeName}: logs, health, readiness thr
     } finally {
       if (!database) await handle.close();
     }
+    metricsPort = await freePort();
     proc = await startServerProcess({
+      METRICS_PORT: String(metricsPort),
       ...env, ...SECRETS, OMS_ADMIN_USERNAME: "opsadmin", LOG_LEVEL: "debug", SHUTDOWN_DRAIN_SECONDS: String(DRAIN_SECONDS),
       REDIS_URL: "redis://127.0.0.1:6379",
     });
@@ -86,6 +98,11 @@ describe(`the server as a service on ${runtimeName}: logs, health, readiness thr
     keys.session = cookie.split("=")[1]!;
     expect((await fetch(`${proc.url}/api/oms/storm-mode`, { headers: { cookie, "x-request-id": "log-test-person" } })).status).toBe(200);
     expect((await fetch(`${proc.url}/metrics`, { headers: { authorization: `Bearer ${SECRETS.METRICS_TOKEN}` } })).status).toBe(200);
+    // METRICS_PORT serves /metrics alone, without a token (a private network's scraper).
+    const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain("oms_ingest_events_total");
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/api/oms/storm-mode`)).status).toBe(404);
     // A secret in a query string is censored in the access log.
     expect((await fetch(`${proc.url}/api/openapi.json?api_key=${keys.scada}`)).status).toBe(200);
     // A bad key: refused, and the key it presented is not logged either.
