@@ -6,6 +6,8 @@ import { loadConfig } from "../server/config";
 import { startServer, type RunningServer } from "../server/index";
 import { emptyEvidence } from "../server/pipeline/evidence";
 import { loadReports } from "../server/repository/loadState";
+import { PlaceCallIndex } from "../server/repository/placeCalls";
+import { networkModelToken } from "../db/queries/networkIdentities";
 import { runtimeName } from "./helpers/db";
 import { startTestServer, type TestServer } from "./helpers/server";
 
@@ -128,6 +130,7 @@ describe(`the pipeline's state in memory on ${runtimeName}`, () => {
     const substations = (await queryRows<{ id: number }>(db, sql`SELECT id FROM network_substations ORDER BY id`)).map((r) => r.id);
     const now = new Date(Date.now() - 900_000 + 1_000_000);
     const rule = { windowMinutes: 60, radiusMeters: radius, momentarySeconds: 60 } as never;
+    const index = new PlaceCallIndex();
     expect(substations).toHaveLength(3);
     for (const set of [[substations[0]], substations.slice(1, 3), substations]) {
       const evidence = emptyEvidence();
@@ -143,7 +146,19 @@ describe(`the pipeline's state in memory on ${runtimeName}`, () => {
         WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${new Date(now.getTime() - 3_600_000).toISOString()}
         ORDER BY d.id, t.event_timestamp DESC`);
       expect(plain.length).toBeGreaterThan(0);
-      expect(new Map([...evidence.dpCalls].map(([dp, r]) => [dp, r.source.sourceEventId]))).toEqual(new Map(plain.map((r) => [r.dpId, r.ticket])));
+      const expected = new Map(plain.map((r) => [r.dpId, r.ticket]));
+      expect(new Map([...evidence.dpCalls].map(([dp, r]) => [dp, r.source.sourceEventId]))).toEqual(expected);
+      // The process's index of where each call lies (kept across batches and substation sets) answers the same.
+      const indexed = emptyEvidence();
+      await loadReports(db, set, now, rule, indexed, index);
+      expect(new Map([...indexed.dpCalls].map(([dp, r]) => [dp, r.source.sourceEventId]))).toEqual(expected);
     }
+  });
+
+  it("draws a new model token when a point moves: the calls' index depends on where points are", async () => {
+    const db = a.server.database.db;
+    const before = await networkModelToken(db);
+    await db.execute(sql`UPDATE network_distribution_points SET location_lat = location_lat WHERE id = ${network.distributionPoints[0].id}`);
+    expect(await networkModelToken(db)).not.toBe(before);
   });
 });

@@ -13,7 +13,7 @@ import { applyDecisions, deviceStateDrift } from "../repository/applyDecisions";
 import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements } from "../repository/loadState";
 import { outagesOf, powerAndBreakers, type SubstationStateCache } from "../repository/stateCache";
 import { emptyEvidence } from "../pipeline/evidence";
-import { StateMismatchError, verifyState } from "../repository/verifyState";
+import { StateMismatchError, verifySettlements, verifyState } from "../repository/verifyState";
 import type { TopologyCache } from "../repository/topology";
 import { recordChange, recordOutageChanges, type Change } from "../realtime/publisher";
 import type { Actor } from "../context";
@@ -60,10 +60,14 @@ export async function substationsOfEach(tx: DbOrTx, placed: PlacedSignal[]): Pro
   return each;
 }
 
-/** Substations holding these placements, and `extra` (a batch is serialised per substation). */
-async function substationsOf(tx: DbOrTx, placed: PlacedSignal[], extra: number[]): Promise<number[]> {
+/**
+ * Substations holding these placements (`known`: substationsOfEach's answer for them, when the
+ * caller has it), and `extra` (a batch is serialised per substation).
+ */
+async function substationsOf(tx: DbOrTx, placed: PlacedSignal[], extra: number[], known?: Map<PlacedSignal, number[]>): Promise<number[]> {
   const ids = new Set(extra);
-  for (const each of (await substationsOfEach(tx, placed)).values()) for (const id of each) ids.add(id);
+  const each = known ?? await substationsOfEach(tx, placed);
+  for (const p of placed) for (const id of each.get(p) ?? []) ids.add(id);
   return [...ids].sort((a, b) => a - b);
 }
 
@@ -103,11 +107,12 @@ export async function lockSubstations(tx: DbOrTx, substationIds: number[]): Prom
 
 /**
  * Runs the pipeline for placed signals (or, with `sweep`, for substations whose verification
- * windows ended) inside the caller's transaction: lock the substations, load their state,
+ * windows ended; `substationsOfPlaced`: the signals' substations, when the caller looked them up)
+ * inside the caller's transaction: lock the substations, load their state,
  * decide, write, and record the changes to push once the transaction commits.
  */
-export async function correlateBatch(tx: DbOrTx, placed: PlacedSignal[], deps: CorrelateBatchDeps, sweep: number[] = []) {
-  const substationIds = await substationsOf(tx, placed, sweep);
+export async function correlateBatch(tx: DbOrTx, placed: PlacedSignal[], deps: CorrelateBatchDeps, sweep: number[] = [], substationsOfPlaced?: Map<PlacedSignal, number[]>) {
+  const substationIds = await substationsOf(tx, placed, sweep, substationsOfPlaced);
   const touchedMeterIds = [...new Set(placed.flatMap(({ placement: p }) => (p.level === "meter" ? p.meterIds : [])))];
   const state = await loadSubstations(tx, substationIds, touchedMeterIds, deps);
   const { topology, evidence, outages, settled } = state;
@@ -153,7 +158,7 @@ export async function loadSubstations(tx: DbOrTx, substationIds: number[], touch
       await loadPowerAndBreakers(tx, [], elsewhere, extra);
       for (const [id, p] of extra.meterPower) evidence.meterPower.set(id, p);
     }
-    await loadReports(tx, substationIds, deps.now, deps.rule, evidence);
+    await loadReports(tx, substationIds, deps.now, deps.rule, evidence, deps.state.placeCalls);
     outages = outagesOf(entries);
     cached = { cache: deps.state, entries, versions };
     if (process.env.OMS_VERIFY_STATE === "1") {
@@ -164,7 +169,10 @@ export async function loadSubstations(tx: DbOrTx, substationIds: number[], touch
     outages = await loadOutages(tx, substationIds);
   }
   const offMeters = [...evidence.meterPower].filter(([, p]) => p.status === "off").map(([id]) => id);
-  const settled = await loadSettlements(tx, offMeters);
+  const settled = cached
+    ? await cached.cache.settlements(tx, cached.entries, offMeters)
+    : await loadSettlements(tx, offMeters);
+  if (cached && process.env.OMS_VERIFY_STATE === "1") verifySettlements(substationIds, settled, await loadSettlements(tx, offMeters));
   const before = new Map(outages.map((o) => [o.id, new Map([...o.meters].map(([m, a]) => [m, `${a.state}@${a.since.getTime()}`]))]));
   const wasLive = new Map(outages.map((o) => [o.id, isLive(o)]));
   return { substationIds, touchedMeterIds, topology, evidence, outages, settled, before, wasLive, cached };
@@ -186,7 +194,7 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
   });
   if (state.cached) {
     const { cache, entries, versions } = state.cached;
-    cache.afterWrite(entries, versions, evidence, writtenMeterIds, state.outages, decisions);
+    cache.afterWrite(entries, versions, evidence, writtenMeterIds, state.outages, decisions, deps.now);
     await cache.refreshDevices(tx, entries);
     if (process.env.OMS_VERIFY_STATE === "1") {
       const drift = await deviceStateDrift(tx, substationIds);

@@ -4,7 +4,6 @@ import { queryRows, type DbOrTx } from "../../db/client";
 import type { PlacedSignal } from "../pipeline/types";
 import { describeError } from "../errorCauses";
 import { INBOX_LEASE_MS, type ClaimedEntry } from "./inbox";
-import { substationsOfEach } from "./correlateBatch";
 import type { SubstationLeases } from "./leases";
 import { processClaimedRows, type ClaimedRow } from "./retrier";
 import { newOwner, type IngestDeps } from "./service";
@@ -29,13 +28,12 @@ export interface RoutedJob { owner: string; handOff: boolean; entries: ClaimedEn
 
 /**
  * In a pass's transaction, once its signals are placed: takes the leases of the substations
- * they touch, and hands the entries of a job that may hand off whose substations another live
+ * they touch (`substations`, from substationsOfEach), and hands the entries of a job that may hand off whose substations another live
  * process holds to that process: their rows are claimed in its name for HANDOFF_LEASE_MS and it
  * is told when the transaction commits. Answers the entries handed off; the rest (substations
  * all this process's, or none) are processed here.
  */
-export async function routeByLease(tx: DbOrTx, leases: SubstationLeases, jobs: RoutedJob[], placed: PlacedSignal[]): Promise<Set<ClaimedEntry>> {
-  const substations = await substationsOfEach(tx, placed);
+export async function routeByLease(tx: DbOrTx, leases: SubstationLeases, jobs: RoutedJob[], placed: PlacedSignal[], substations: Map<PlacedSignal, number[]>): Promise<Set<ClaimedEntry>> {
   const ofSignal = new Map(placed.map((p) => [p.signal, substations.get(p) ?? []]));
   const { mine, heldBy } = await leases.acquire(tx, [...substations.values()].flat());
   const away = new Set<ClaimedEntry>();

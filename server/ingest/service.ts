@@ -9,7 +9,7 @@ import type { Publisher, Change } from "../realtime/publisher";
 import type { TopologyCache } from "../repository/topology";
 import type { SubstationStateCache } from "../repository/stateCache";
 import { writeSourceEvents } from "../repository/sourceEvents";
-import { correlateBatch } from "./correlateBatch";
+import { correlateBatch, substationsOfEach } from "./correlateBatch";
 import { claimInbox, claimUnfinished, inboxState, lockOwned, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
 import { placeSignals } from "./placement";
 import { routeByLease } from "./handoff";
@@ -323,9 +323,11 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     const none = () => ({ outcomes: kept.map((k) => ({ results: [], lost: k.lost, handedOff: k.handedOff })), changes: [] });
     if (!kept.some((k) => k.items.length)) return none();
     let placed = await placeSignals(tx, kept.flatMap((k) => k.items).flatMap((i) => i.signals), rule.radiusMeters);
+    // The substations each signal touches: who correlates it, and which the pass locks.
+    const substations = await substationsOfEach(tx, placed);
     if (deps.leases) {
       // Several processes share the database: signals of substations another one holds go to it.
-      const away = await routeByLease(tx, deps.leases, kept.map((k) => ({ owner: k.job.owner, handOff: !!k.job.handOff, entries: k.items })), placed);
+      const away = await routeByLease(tx, deps.leases, kept.map((k) => ({ owner: k.job.owner, handOff: !!k.job.handOff, entries: k.items })), placed, substations);
       if (away.size) {
         for (const k of kept) {
           k.handedOff = k.items.filter((e) => away.has(e));
@@ -340,7 +342,7 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     // the pass gathered several keys' requests.
     const actors = new Set(kept.filter((k) => k.items.length).map((k) => `${k.job.actor.kind}:${k.job.actor.id}`));
     const actor = actors.size === 1 ? kept.find((k) => k.items.length)!.job.actor : systemActor;
-    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone });
+    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone }, [], substations);
     const placementOf = new Map(placed.map((p) => [p.signal, p.placement]));
     const outcomeOf = (s: Signal) => decisions.outcomes.get(s) ?? { status: "recorded" as const };
     const outageOf = (s: Signal) => { const o = outcomeOf(s); return o.status === "correlated" ? o.outageId : null; };

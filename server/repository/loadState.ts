@@ -7,6 +7,7 @@ import { breakerKey, emptyEvidence } from "../pipeline/evidence";
 import { sourceCounts } from "../pipeline/outageState";
 import type { Settlement } from "../pipeline/reconcile";
 import type { Rule } from "../pipeline/rules";
+import type { PlaceCallIndex } from "./placeCalls";
 import { linkKey, type AffectedMeter, type MeterPower, type OutageSnapshot, type PowerStatus } from "../pipeline/types";
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
@@ -54,8 +55,11 @@ export async function loadPowerAndBreakers(db: DbOrTx, substationIds: number[], 
   }
 }
 
-/** What counts for a while: recent meter momentaries, and calls within the rule's window not yet answered. */
-export async function loadReports(db: DbOrTx, substationIds: number[], now: Date, rule: Rule, evidence: Evidence) {
+/**
+ * What counts for a while: recent meter momentaries, and calls within the rule's window not yet
+ * answered (calls with only a place through `places`, the process's index of them, when given).
+ */
+export async function loadReports(db: DbOrTx, substationIds: number[], now: Date, rule: Rule, evidence: Evidence, places?: PlaceCallIndex) {
   const subs = arrayParam(substationIds, "int4");
   const since = new Date(now.getTime() - rule.windowMinutes * 60_000);
   // Meter momentaries recent enough to be one device momentary with this batch's.
@@ -81,7 +85,7 @@ export async function loadReports(db: DbOrTx, substationIds: number[], now: Date
   // (under 100 km a degree of latitude is more than 100,000 m, a degree of longitude more than
   // 100,000 m × cos latitude): no call outside it has a point of theirs within the radius, and
   // the nearest-point search, the costly part, runs for the calls that can have one.
-  const placeCalls = await queryRows<{ dpId: number; at: Date | string; ticket: string }>(db, sql`
+  const placeCalls = places ? await places.dpCalls(db, substationIds, since, rule.radiusMeters) : await queryRows<{ dpId: number; at: Date | string; ticket: string }>(db, sql`
       WITH e AS (
         SELECT ST_Extent(dp.location) AS e FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
         WHERE f.substation_id = ANY(${subs})),
@@ -145,19 +149,40 @@ export async function loadOutages(db: DbOrTx, substationIds: number[]): Promise<
   }));
 }
 
-/** For meters that are off: the latest (non-merged) outage that held them, when it is closed. */
-export async function loadSettlements(db: DbOrTx, offMeterIds: number[]): Promise<Map<number, Settlement>> {
-  if (offMeterIds.length === 0) return new Map();
-  const rows = await queryRows<{ meterId: number; outageId: string; status: OutageStatus; closedAt: Date | string | null; updatedAt: Date | string; due: Date | string | null }>(db, sql`
-    SELECT DISTINCT ON (am.meter_id) am.meter_id AS "meterId", o.id AS "outageId", o.status,
+/** The latest outage (not merged) that holds a meter: by first detection, then by id. */
+export interface Hold { outageId: string; status: OutageStatus; firstDetectedAt: Date; closedAt: Date; verificationDueAt: Date | null }
+
+/** Whether `a` comes after `b` in the order "latest holder" is taken in (as loadHolds' ORDER BY). */
+export const isLaterHold = (a: Pick<Hold, "firstDetectedAt" | "outageId">, b: Pick<Hold, "firstDetectedAt" | "outageId">) =>
+  a.firstDetectedAt.getTime() > b.firstDetectedAt.getTime() || (a.firstDetectedAt.getTime() === b.firstDetectedAt.getTime() && a.outageId > b.outageId);
+
+/** For each of these meters held by an outage: the latest one (not merged) that holds it, open or closed. */
+export async function loadHolds(db: DbOrTx, meterIds: number[]): Promise<Map<number, Hold>> {
+  if (meterIds.length === 0) return new Map();
+  const rows = await queryRows<{ meterId: number; outageId: string; status: OutageStatus; first: Date | string; closedAt: Date | string | null; updatedAt: Date | string; due: Date | string | null }>(db, sql`
+    SELECT DISTINCT ON (am.meter_id) am.meter_id AS "meterId", o.id AS "outageId", o.status, o.first_detected_at AS first,
            o.actual_restoration_time AS "closedAt", o.last_updated_at AS "updatedAt", o.verification_due_at AS due
     FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
-    WHERE am.meter_id = ANY(${arrayParam(offMeterIds, "int4")}) AND o.status <> 'merged'
-    ORDER BY am.meter_id, o.first_detected_at DESC`);
+    WHERE am.meter_id = ANY(${arrayParam(meterIds, "int4")}) AND o.status <> 'merged'
+    ORDER BY am.meter_id, o.first_detected_at DESC, o.id DESC`);
+  return new Map(rows.map((r) => [r.meterId, {
+    outageId: String(r.outageId), status: r.status, firstDetectedAt: new Date(r.first),
+    closedAt: new Date(r.closedAt ?? r.updatedAt), verificationDueAt: date(r.due),
+  }]));
+}
+
+/** A closed latest holder settles its meter: an off meter it left dark is not a new outage on its own. */
+export function settlementOf(h: Hold | null | undefined): Settlement | undefined {
+  if (!h || h.status === "detected" || h.status === "confirmed" || h.status === "in_progress") return undefined;
+  return { outageId: h.outageId, closedAt: h.closedAt, verificationDueAt: h.verificationDueAt };
+}
+
+/** For meters that are off: the latest (non-merged) outage that held them, when it is closed. */
+export async function loadSettlements(db: DbOrTx, offMeterIds: number[]): Promise<Map<number, Settlement>> {
   const settled = new Map<number, Settlement>();
-  for (const r of rows) {
-    if (r.status === "detected" || r.status === "confirmed" || r.status === "in_progress") continue;
-    settled.set(r.meterId, { outageId: r.outageId, closedAt: new Date(r.closedAt ?? r.updatedAt), verificationDueAt: date(r.due) });
+  for (const [meterId, h] of await loadHolds(db, offMeterIds)) {
+    const s = settlementOf(h);
+    if (s) settled.set(meterId, s);
   }
   return settled;
 }

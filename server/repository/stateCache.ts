@@ -5,7 +5,9 @@ import type { SourceType } from "../../db/schema";
 import { breakerKey, type Evidence } from "../pipeline/evidence";
 import { isLive, isOpen } from "../pipeline/outageState";
 import type { Breaker, Decisions, MeterPower, OutageSnapshot, PowerStatus } from "../pipeline/types";
-import { loadOutages } from "./loadState";
+import type { Settlement } from "../pipeline/reconcile";
+import { isLaterHold, loadHolds, loadOutages, settlementOf, type Hold } from "./loadState";
+import { PlaceCallIndex } from "./placeCalls";
 import type { TopologyCache } from "./topology";
 import { networkModelToken } from "../../db/queries/networkIdentities";
 
@@ -37,6 +39,11 @@ interface Entry {
   outages: OutageSnapshot[];
   /** The stored energized state of the substation, its feeders and points (`dp:1`, `feeder:2`, `substation:3`). */
   devices: Map<string, EnergizedState>;
+  /**
+   * For meters asked about since the entry was loaded: the latest outage (not merged) holding
+   * each, or null for none (what `loadHolds` reads). A meter not in it is read when asked.
+   */
+  holds: Map<number, Hold | null>;
 }
 
 /** What `loadOutages` loads: open, or with a verification window set. */
@@ -53,6 +60,8 @@ const isLoaded = (o: OutageSnapshot) => isOpen(o) || o.verificationDueAt !== nul
  */
 export class SubstationStateCache {
   private readonly entries = new Map<number, Entry>();
+  /** Where calls with only a place lie among the points (network model data, cleared with the rest). */
+  readonly placeCalls = new PlaceCallIndex();
   /** Entries loaded from the database, and batches served from memory (for figures and tests). */
   readonly stats = { loads: 0, hits: 0 };
 
@@ -101,11 +110,39 @@ export class SubstationStateCache {
   }
 
   /**
-   * After a batch's writes (same transaction): what it wrote, so the entries equal the database
-   * again, stamped with the version the batch's lock moved them to.
+   * What settles these off meters (loadSettlements' answer): from the outages the entries know
+   * hold them; meters not asked about before are read, and kept.
    */
-  afterWrite(entries: Map<number, Entry>, versions: Map<number, { before: number; after: number }>, evidence: Evidence, writtenMeterIds: number[], outages: OutageSnapshot[], d: Decisions) {
-    const meterEntry = (id: number) => { for (const e of entries.values()) if (e.meters.has(id)) return e; return undefined; };
+  async settlements(tx: DbOrTx, entries: Map<number, Entry>, offMeterIds: number[]): Promise<Map<number, Settlement>> {
+    const settled = new Map<number, Settlement>();
+    const unknown: number[] = [];
+    for (const id of offMeterIds) {
+      const h = entryOf(entries, id)?.holds.get(id);
+      if (h === undefined) unknown.push(id);
+      else {
+        const s = settlementOf(h);
+        if (s) settled.set(id, s);
+      }
+    }
+    if (unknown.length) {
+      const loaded = await loadHolds(tx, unknown);
+      for (const id of unknown) {
+        const h = loaded.get(id) ?? null;
+        entryOf(entries, id)?.holds.set(id, h);
+        const s = settlementOf(h);
+        if (s) settled.set(id, s);
+      }
+    }
+    return settled;
+  }
+
+  /**
+   * After a batch's writes (same transaction; `now` is what it wrote as the outages' last update):
+   * what it wrote, so the entries equal the database again, stamped with the version the batch's
+   * lock moved them to.
+   */
+  afterWrite(entries: Map<number, Entry>, versions: Map<number, { before: number; after: number }>, evidence: Evidence, writtenMeterIds: number[], outages: OutageSnapshot[], d: Decisions, now: Date) {
+    const meterEntry = (id: number) => entryOf(entries, id);
     for (const id of writtenMeterIds) {
       const p = evidence.meterPower.get(id);
       const e = p && p.changedAt ? meterEntry(id) : undefined;
@@ -117,6 +154,23 @@ export class SubstationStateCache {
     for (const b of d.breakerChanges) {
       const key = breakerKey(b.level, b.id);
       for (const e of entries.values()) if (e.breakers.has(key)) e.breakers.set(key, { state: b.state, changedAt: b.at, inferred: b.inferred });
+    }
+    // Who holds each meter, for the meters whose holder the entries know: every outage written
+    // holds all its meters (a merged one holds nothing any more).
+    for (const o of d.outages) {
+      const written: Hold = { outageId: o.id, status: o.status, firstDetectedAt: o.firstDetectedAt, closedAt: o.restoredAt ?? now, verificationDueAt: o.verificationDueAt };
+      for (const meterId of o.meters.keys()) {
+        const e = meterEntry(meterId);
+        const h = e?.holds.get(meterId);
+        if (!e || h === undefined) continue;
+        if (h?.outageId === o.id) {
+          // Detected earlier than it was (a merge): another outage may now be the latest; read it again when asked.
+          if (o.status === "merged" || o.firstDetectedAt.getTime() < h.firstDetectedAt.getTime()) e.holds.delete(meterId);
+          else e.holds.set(meterId, written);
+        } else if (o.status !== "merged" && (h === null || isLaterHold(written, h))) {
+          e.holds.set(meterId, written);
+        }
+      }
     }
     const byId = new Map<string, OutageSnapshot>();
     for (const o of [...outages, ...d.outages]) byId.set(o.id, o);
@@ -183,6 +237,7 @@ export class SubstationStateCache {
   /** Forget everything (the network model was reloaded). */
   clear() {
     this.entries.clear();
+    this.placeCalls.clear();
   }
 }
 
@@ -220,12 +275,18 @@ export function powerAndBreakers(entries: Map<number, Entry>, touchedMeterIds: n
   return touchedMeterIds.filter((id) => !found.has(id));
 }
 
+/** The entry holding this meter. */
+function entryOf(entries: Map<number, Entry>, meterId: number): Entry | undefined {
+  for (const e of entries.values()) if (e.meters.has(meterId)) return e;
+  return undefined;
+}
+
 /** The live outages of these entries. */
 export const outagesOf = (entries: Map<number, Entry>) => [...entries.values()].flatMap((e) => e.outages);
 
 async function loadEntries(tx: DbOrTx, substationIds: number[]): Promise<Map<number, Entry>> {
   const subs = arrayParam(substationIds, "int4");
-  const entries = new Map<number, Entry>(substationIds.map((id) => [id, { version: 0, meters: new Map(), notOn: new Set(), breakers: new Map(), outages: [], devices: new Map() }]));
+  const entries = new Map<number, Entry>(substationIds.map((id) => [id, { version: 0, meters: new Map(), notOn: new Set(), breakers: new Map(), outages: [], devices: new Map(), holds: new Map() }]));
   const meters = await queryRows<{ id: number; sub: number; dp: number | null; feeder: number | null; status: PowerStatus; at: Date | string | null; st: SourceType | null; se: string | null }>(tx, sql`
     SELECT id, substation_id AS sub, dp_id AS dp, feeder_id AS feeder, power_status AS status, last_power_change AS at, power_source_type AS st, power_source_event_id AS se
     FROM oms_meters WHERE substation_id = ANY(${subs})`);

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Evidence } from "../pipeline/evidence";
 import type { OutageSnapshot } from "../pipeline/types";
+import type { Settlement } from "../pipeline/reconcile";
 
 interface State { evidence: Evidence; outages: OutageSnapshot[] }
 
@@ -55,4 +56,11 @@ export async function verifyState(substationIds: number[], cached: State, loaded
     if (!isDeepStrictEqual(x, y)) differences.push(`evidence ${k}: cache ${JSON.stringify(x).slice(0, 300)}, database ${JSON.stringify(y).slice(0, 300)}`);
   }
   if (differences.length) throw new StateMismatchError(substationIds, differences);
+}
+
+/** With OMS_VERIFY_STATE=1: what settles the off meters, from memory, must be what the database says. */
+export function verifySettlements(substationIds: number[], cached: Map<number, Settlement>, loaded: Map<number, Settlement>) {
+  const x = plain(cached);
+  const y = plain(loaded);
+  if (!isDeepStrictEqual(x, y)) throw new StateMismatchError(substationIds, [`settlements: cache ${JSON.stringify(x).slice(0, 300)}, database ${JSON.stringify(y).slice(0, 300)}`]);
 }
