@@ -19,6 +19,7 @@ import { formatCount } from "./format";
 import type { FeatureCollection } from "geojson";
 import type { ChangePayloads } from "../server/realtime/events";
 import { applyOutagePush } from "./live/applyOutagePush";
+import { ringAlert, SOUND_KEY } from "./live/alertSound";
 import { SearchBox } from "./search/SearchBox";
 import { FoundNote } from "./search/FoundNote";
 import type { SearchHit } from "../db/queries/search";
@@ -86,6 +87,23 @@ export function ControlRoom() {
   // details) is fetched again, once per tick however many pushes a storm sends in it.
   const pending = useRef<{ timer: ReturnType<typeof setTimeout> | null; outages: boolean; details: Set<string>; crews: boolean; storm: boolean }>(
     { timer: null, outages: false, details: new Set(), crews: false, storm: false });
+  const [sound, setSound] = useState(false);
+  const soundOn = useRef(false);
+  soundOn.current = sound;
+  useEffect(() => setSound(localStorage.getItem(SOUND_KEY) === "on"), []);
+  const cachedAlerts = (id: string): string[] | undefined => {
+    for (const [, rows] of queryClient.getQueriesData<Array<{ id: string; alerts?: string[] }>>({ queryKey: trpc.outages.list.pathKey() })) {
+      const row = rows?.find((r) => r.id === id);
+      if (row) return row.alerts ?? [];
+    }
+    return undefined;
+  };
+  /** The top bar's count opens the most urgent outage nobody has acknowledged. */
+  const openUnacknowledged = async () => {
+    const rows = await queryClient.fetchQuery(trpc.outages.list.queryOptions({}));
+    const first = rows.find((r) => r.alerts.length > 0);
+    if (first) { setTab("outages"); setSelected(first.id); }
+  };
   const live = useLiveChanges((changes) => {
     const p = pending.current;
     for (const c of changes) {
@@ -94,6 +112,11 @@ export function ControlRoom() {
         for (const fn of meterListeners.current) fn(meters);
       } else if (c.topic.startsWith("outage:")) {
         const payload = c.payload as ChangePayloads["outage:updated"];
+        // A reason for attention the page had not shown yet (a new outage, an escalation): ring, if asked to.
+        if (soundOn.current && payload.outages.some((o) => {
+          const before = cachedAlerts(o.id) ?? (c.topic === "outage:created" ? [] : o.alerts ?? []);
+          return (o.alerts ?? []).some((a) => !before.includes(a));
+        })) ringAlert();
         if (!applyOutagePush(queryClient, trpc, payload)) p.outages = true;
         for (const o of payload.outages) p.details.add(o.id);
       } else if (c.topic === "crew:updated") p.crews = true;
@@ -174,6 +197,17 @@ export function ControlRoom() {
               </span>
             )}
           </span>
+          <button type="button" className={`unack ${ov && ov.unacknowledged > 0 ? "on" : ""}`} onClick={() => void openUnacknowledged()}
+            title="Outages that are new, critical or have critical customers dark, not acknowledged yet: open the most urgent">
+            Unacknowledged <b data-testid="unacknowledged">{formatCount(ov?.unacknowledged)}</b>
+          </button>
+          <label className="sound-toggle" title="Ring when an outage calls for attention">
+            <input type="checkbox" checked={sound} onChange={(e) => {
+              setSound(e.target.checked);
+              localStorage.setItem(SOUND_KEY, e.target.checked ? "on" : "off");
+              if (e.target.checked) ringAlert();
+            }} /> Sound
+          </label>
           <span>Crews busy <b data-testid="crews-busy">{formatCount(ov?.crews.busy)}</b> / available <b>{formatCount(ov?.crews.available)}</b></span>
           <span>Signals <b data-testid="signals-per-minute">{formatCount(ov?.signalsPerMinute)}</b>/min</span>
         </div>

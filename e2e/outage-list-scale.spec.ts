@@ -20,10 +20,11 @@ async function scadaBatch(page: Page, eventType: "breaker_trip" | "breaker_close
 test("the outage list holds every outage with its count, draws only the rows in view, and takes pushed outages without fetching the list, feeders or substations again", async ({ page }) => {
   test.setTimeout(240_000);
   await signInAs(page, "dispatcher");
-  // Four feeders of every substation (all five would make one substation outage of them).
+  // Three feeders of every substation (all of them would make one substation outage of them); never
+  // the network's last two, whose history the Reports test writes with past times.
   const bySubstation = new Map<string, Feeder[]>();
   for (const f of await feeders(page)) bySubstation.set(f.substationCode, [...(bySubstation.get(f.substationCode) ?? []), f]);
-  const tripped = [...bySubstation.values()].flatMap((list) => list.slice(1, 5));
+  const tripped = [...bySubstation.values()].flatMap((list) => list.slice(0, 3));
   expect(tripped.length).toBeGreaterThanOrEqual(40);
 
   await page.goto("/");

@@ -16,6 +16,7 @@ export interface ListRow {
   sources: { scada: number; kaifa: number; onu: number; call_center: number };
   firstDetectedAt: string; etr: string | null; crews: number; verifying: boolean; metersNotBack: number;
   parentOutageId: string | null; parentEventId: string | null;
+  alerts: Array<"new" | "critical" | "critical_customers">;
 }
 
 /** A marker of `outages.active` (db/queries/outages.ts OutageMarker). */
@@ -54,6 +55,7 @@ export function toListRow(o: OutageSummary & Required<Pick<OutageSummary, "sourc
     substation: o.substation ?? null, feeder: o.feeder ?? null, customersOut: o.customersOut, criticalCustomersOut: o.criticalCustomersOut,
     sources: o.sources, firstDetectedAt: o.firstDetectedAt, etr: o.etr ?? null, crews: o.crews ?? 0,
     verifying, metersNotBack: verifying ? o.metersOut : 0, parentOutageId: o.parentOutageId, parentEventId: o.parentEventId ?? null,
+    alerts: o.alerts ?? [],
   };
 }
 

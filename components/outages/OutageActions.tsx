@@ -8,6 +8,8 @@ import type { OutageDetail } from "./outageDetail";
 
 export type ActionResult = { ok: boolean; text: string };
 
+export const ALERT_WORDS: Record<string, string> = { new: "new outage", critical: "critical", critical_customers: "critical customers dark" };
+
 /** The dispatcher's verbs on an open outage; each answers with a short result the panel shows. */
 export function OutageActions({ o, timeZone, onResult }: { o: OutageDetail; timeZone?: string; onResult: (r: ActionResult) => void }) {
   const trpc = useTRPC();
@@ -27,7 +29,15 @@ export function OutageActions({ o, timeZone, onResult }: { o: OutageDetail; time
   const dispatch = useMutation(trpc.crews.dispatch.mutationOptions(handlers("Crew dispatched.")));
   const merge = useMutation(trpc.outages.merge.mutationOptions(handlers("Merged.")));
   const split = useMutation(trpc.outages.split.mutationOptions(handlers("Split off into a new outage.")));
+  const acknowledge = useMutation(trpc.outages.acknowledge.mutationOptions(handlers("Acknowledged.")));
   return (
+    <>
+    {o.alerts.length > 0 && (
+      <div className="alert-bar" data-testid="detail-alerts" role="alert">
+        <span><b>Needs attention:</b> {o.alerts.map((r) => ALERT_WORDS[r]).join(", ")}</span>
+        <button type="button" className="primary" disabled={acknowledge.isPending} onClick={() => acknowledge.mutate({ outage_event_id: o.id })}>Acknowledge</button>
+      </div>
+    )}
     <Actions o={o} timeZone={timeZone} busy={[confirm, note, etr, restore, dispatch, merge, split].some((m) => m.isPending)}
       onConfirm={() => confirm.mutate({ outage_event_id: o.id })}
       onNote={(text) => note.mutate({ outage_event_id: o.id, note: text })}
@@ -36,6 +46,7 @@ export function OutageActions({ o, timeZone, onResult }: { o: OutageDetail; time
       onDispatch={(crew) => dispatch.mutate({ outage_event_id: o.id, crew_data: { crew_id: crew, assignment_type: "repair" } })}
       onMerge={(from) => merge.mutate({ into: o.id, from: [from] })}
       onSplit={(points) => split.mutate({ outage_event_id: o.id, distribution_points: points })} />
+    </>
   );
 }
 

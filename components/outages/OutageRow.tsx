@@ -25,7 +25,11 @@ export interface OutageRowData {
   metersNotBack?: number;
   parentOutageId?: string | null;
   parentEventId?: string | null;
+  /** Reasons for attention nobody has acknowledged: new, critical, critical_customers. */
+  alerts?: string[];
 }
+
+const ALERT_BADGES: Record<string, string> = { new: "New", critical: "Critical", critical_customers: "Critical customers dark" };
 
 export const deviceName = (o: { level: string | null; deviceCode: string | null; eventId: string }) =>
   o.level ? `${o.level.replace("_", " ")} ${o.deviceCode ?? ""}` : o.eventId;
@@ -38,8 +42,10 @@ export function OutageRow({ o, depth, selected, onSelect, timeZone, now }: {
   o: OutageRowData; depth: number; selected: boolean; onSelect: (id: string) => void; timeZone?: string; now: number;
 }) {
   const verifying = isVerifying(o);
+  const alerts = o.alerts ?? [];
   return (
-    <button type="button" className={`outage-row ${selected ? "selected" : ""} ${verifying ? "verifying" : ""}`} aria-pressed={selected}
+    <button type="button" className={`outage-row ${selected ? "selected" : ""} ${verifying ? "verifying" : ""} ${alerts.length ? "alerting" : ""}`} aria-pressed={selected}
+      data-alerts={alerts.join(",") || undefined}
       data-id={o.id} data-event-id={o.eventId} data-status={o.status} data-verifying={verifying || undefined} data-depth={depth}
       style={depth ? ({ "--depth": Math.min(depth, 3) } as CSSProperties) : undefined} onClick={() => onSelect(o.id)}>
       {verifying ? <span className="sev sev-restored">restored</span> : <span className={`sev sev-${o.severity}`}>{o.severity}</span>}
@@ -61,6 +67,11 @@ export function OutageRow({ o, depth, selected, onSelect, timeZone, now }: {
       </span>
       {(o.parentOutageId || o.parentEventId) && (
         <span className="row-parent" data-testid="nested-in">{depth ? "↳ " : ""}nested in {o.parentEventId ?? "an earlier outage"}</span>
+      )}
+      {alerts.length > 0 && (
+        <span className="row-alerts" data-testid="row-alerts" title="Not acknowledged yet">
+          {alerts.map((a) => <span key={a} className={`alert-badge alert-${a}`}>{ALERT_BADGES[a] ?? a}</span>)}
+        </span>
       )}
       <span className="row-sources muted">
         {(Object.keys(SOURCE_LABELS) as Array<keyof typeof SOURCE_LABELS>).filter((k) => o.sources[k] > 0)

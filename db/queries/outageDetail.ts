@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../client";
 import { LIVE_OUTAGE } from "./powerState";
 import { SOURCE_MIX } from "./outages";
+import { alertReasons, UNACKNOWLEDGED, type AlertReason } from "./alerts";
 
 const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOString());
 const num = (v: unknown) => (v == null ? null : Number(v));
@@ -36,6 +37,8 @@ export interface OutageListRow {
   /** A nested outage's parent: the restored outage it stayed dark after. */
   parentOutageId: string | null;
   parentEventId: string | null;
+  /** Reasons for attention nobody has acknowledged (db/queries/alerts.ts). */
+  alerts: AlertReason[];
 }
 
 /**
@@ -55,7 +58,7 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
     SELECT o.id, o.event_id, o.status, o.severity, o.confidence_score, o.predicted_device_level, o.predicted_device_code,
       s.substation_id AS substation, fd.feeder_id AS feeder, o.affected_customers_count, o.critical_customers_count,
       o.first_detected_at, o.estimated_restoration_time, o.affected_meters_count, o.parent_outage_id, p.event_id AS parent_event_id,
-      src.scada, src.kaifa, src.onu, src.calls,
+      src.scada, src.kaifa, src.onu, src.calls, ${UNACKNOWLEDGED} AS alerts,
       (SELECT COUNT(*) FROM oms_crew_assignments a WHERE a.outage_event_id = o.id AND a.status NOT IN ('completed', 'cancelled'))::int AS crews
     FROM oms_outage_events o
     LEFT JOIN network_substations s ON s.id = o.substation_id
@@ -74,6 +77,7 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
     firstDetectedAt: iso(r.first_detected_at)!, etr: iso(r.estimated_restoration_time), crews: Number(r.crews),
     verifying: r.status === "restored", metersNotBack: r.status === "restored" ? Number(r.affected_meters_count) : 0,
     parentOutageId: (r.parent_outage_id as string | null) ?? null, parentEventId: (r.parent_event_id as string | null) ?? null,
+    alerts: alertReasons(r.alerts),
   }));
 }
 
@@ -81,7 +85,7 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
 export async function outageDetail(db: DbOrTx, id: string) {
   const [o] = await queryRows<Record<string, unknown>>(db, sql`
     SELECT o.*, s.substation_id AS substation_code, s.name AS substation_name, fd.feeder_id AS feeder_code, dp.dp_id AS dp_code,
-      ST_Y(o.centroid) AS lat, ST_X(o.centroid) AS lng
+      ST_Y(o.centroid) AS lat, ST_X(o.centroid) AS lng, ${UNACKNOWLEDGED} AS alerts
     FROM oms_outage_events o
     LEFT JOIN network_substations s ON s.id = o.substation_id
     LEFT JOIN network_feeders fd ON fd.id = o.feeder_id
@@ -137,6 +141,8 @@ export async function outageDetail(db: DbOrTx, id: string) {
     /** Restored, still waiting for `metersOut` meters to report power. */
     verifying: o.status === "restored" && o.verification_due_at != null, verificationDueAt: iso(o.verification_due_at),
     lat: num(o.lat), lng: num(o.lng),
+    /** Reasons for attention nobody has acknowledged (db/queries/alerts.ts). */
+    alerts: alertReasons(o.alerts),
     /** The distribution points with customers out, for splitting. */
     points: points.map((p) => ({ code: p.code, metersOut: Number(p.n) })),
     meters: meters.map((m) => ({ meterNumber: String(m.meter_number), state: String(m.state), since: iso(m.since), customer: (m.customer as string | null) ?? null,
@@ -160,6 +166,7 @@ export async function overview(db: DbOrTx, now: Date) {
       (SELECT COUNT(*) FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress') AND severity = 'high')::int AS high,
       (SELECT COUNT(*) FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress') AND severity = 'medium')::int AS medium,
       (SELECT COUNT(*) FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress') AND severity = 'low')::int AS low,
+      (SELECT COUNT(*) FROM oms_outage_events o WHERE o.status IN ('detected','confirmed','in_progress') AND cardinality(${UNACKNOWLEDGED}) > 0)::int AS unacknowledged,
       (SELECT COUNT(*) FROM oms_crews WHERE status = 'available')::int AS crews_available,
       (SELECT COUNT(*) FROM oms_crews WHERE status IN ('assigned','en_route','on_site'))::int AS crews_busy,
       (SELECT COUNT(*) FROM ingest_inbox WHERE received_at > ${new Date(now.getTime() - 5 * 60_000).toISOString()}::timestamptz)::int AS signals_5min`);
@@ -167,6 +174,8 @@ export async function overview(db: DbOrTx, now: Date) {
     customersOut: Number(row.customers_out),
     outages: { critical: Number(row.critical), high: Number(row.high), medium: Number(row.medium), low: Number(row.low) },
     crews: { available: Number(row.crews_available), busy: Number(row.crews_busy) },
+    /** Open outages with a reason for attention nobody has acknowledged. */
+    unacknowledged: Number(row.unacknowledged),
     signalsPerMinute: Math.round(Number(row.signals_5min) / 5),
   };
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../client";
 import type { DeviceStates, OutageSummary } from "../../server/realtime/events";
 import { LIVE_OUTAGE } from "./powerState";
+import { alertReasons, UNACKNOWLEDGED } from "./alerts";
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -15,7 +16,7 @@ export async function outageSummaries(db: DbOrTx, ids: string[]): Promise<Outage
     SELECT o.id, o.event_id, o.status, o.severity, o.confidence_score, o.predicted_device_level, o.predicted_device_code,
            o.substation_id, o.feeder_id, o.dp_id, o.affected_customers_count, o.critical_customers_count,
            o.affected_meters_count, o.first_detected_at, o.actual_restoration_time, o.parent_outage_id, o.merged_into_id,
-           ${LIVE_OUTAGE} AS live, s.substation_id AS substation, fd.feeder_id AS feeder, ST_Y(o.centroid) AS lat, ST_X(o.centroid) AS lng,
+           ${LIVE_OUTAGE} AS live, ${UNACKNOWLEDGED} AS alerts, s.substation_id AS substation, fd.feeder_id AS feeder, ST_Y(o.centroid) AS lat, ST_X(o.centroid) AS lng,
            o.estimated_restoration_time AS etr, p.event_id AS parent_event_id, src.scada, src.kaifa, src.onu, src.calls,
            (SELECT COUNT(*) FROM oms_crew_assignments a WHERE a.outage_event_id = o.id AND a.status NOT IN ('completed', 'cancelled'))::int AS crews
     FROM oms_outage_events o
@@ -51,6 +52,7 @@ export async function outageSummaries(db: DbOrTx, ids: string[]): Promise<Outage
     crews: Number(r.crews),
     sources: { scada: Number(r.scada), kaifa: Number(r.kaifa), onu: Number(r.onu), call_center: Number(r.calls) },
     parentEventId: (r.parent_event_id as string | null) ?? null,
+    alerts: alertReasons(r.alerts),
   }));
 }
 

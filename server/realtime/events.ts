@@ -41,6 +41,8 @@ export interface OutageSummary {
   crews?: number;
   sources?: { scada: number; kaifa: number; onu: number; call_center: number };
   parentEventId?: string | null;
+  /** Why it calls for attention and nobody has acknowledged yet (db/queries/alerts.ts): new, critical, critical_customers. */
+  alerts?: Array<"new" | "critical" | "critical_customers">;
 }
 
 /** The state of the feeders and substations under the outages of a change, as the map draws them. */

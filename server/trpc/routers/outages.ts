@@ -11,6 +11,7 @@ import { restoreOutage, restoreOutageInput } from "../../operations/restoreOutag
 import { mergeOutages } from "../../events/mergeOutages";
 import { outageRef } from "../../operations/schemas";
 import { splitOutage, splitOutageInput } from "../../operations/splitOutage";
+import { acknowledgeOutage, acknowledgeOutageInput } from "../../operations/acknowledgeOutage";
 
 const code = z.string().trim().min(1).max(40);
 const filter = z.object({
@@ -39,6 +40,8 @@ export const outagesRouter = router({
   overview: procedure("outages.read").query(({ ctx }) => overview(ctx.db, new Date())),
 
   confirm: procedure("outages.act").input(confirmOutageInput).mutation(({ ctx, input }) => confirmOutage(serviceContext(ctx), input)),
+  /** Acknowledges what an outage calls attention for (new, critical, critical customers dark); on its timeline with the person. */
+  acknowledge: procedure("outages.act").input(acknowledgeOutageInput).mutation(({ ctx, input }) => acknowledgeOutage(serviceContext(ctx), input)),
   addNote: procedure("outages.act").input(addNoteInput).mutation(({ ctx, input }) => addNote(serviceContext(ctx), input)),
   setEtr: procedure("outages.act").input(setEtrInput).mutation(({ ctx, input }) => setEtr(serviceContext(ctx), input)),
   restore: procedure("outages.act").input(restoreOutageInput).mutation(({ ctx, input }) => restoreOutage(serviceContext(ctx), input)),
