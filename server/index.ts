@@ -50,6 +50,11 @@ export interface ServerOptions {
    * one process). Off only for tests of a second writer that does not take part.
    */
   substationLeases?: boolean;
+  /**
+   * Finish what was accepted and left unfinished, every RETRY_INTERVAL_MS (default on). Off only
+   * for tests that run the retrier's passes themselves and count what each one takes.
+   */
+  inboxRetrier?: boolean;
 }
 
 export interface RunningServer {
@@ -140,7 +145,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const handoff = leases ? startHandoffReceiver(services.ingest, leases, database.connectionString, log) : undefined;
     const sweeper = startSweeper(services.ingest, log);
     // What was accepted but left unfinished (a crash, a lost database) is finished here.
-    const retrier = startRetrier(services.ingest, log);
+    const retrier = options.inboxRetrier === false ? undefined : startRetrier(services.ingest, log);
     // Change log, inbox, rejections and raw events past their RETENTION_DAYS_* (one process at a time).
     const retention = startRetention(database.db, config.retention, options.now ?? (() => new Date()), log, metrics.observePruned);
 
@@ -163,7 +168,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       readiness.markShuttingDown();
       sweeper.stop();
       await handoff?.stop();
-      await retrier.stop();
+      await retrier?.stop();
       await retention.stop();
       await feed?.stop();
       metricsServer?.close();

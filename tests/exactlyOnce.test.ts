@@ -65,12 +65,14 @@ describe(`exactly-once ingestion on ${runtimeName}`, () => {
   }
 
   beforeAll(async () => {
-    a = await startTestServer(network);
+    // The retrier's passes are run by the tests below, which count what each one takes: the
+    // background retrier (every 10 s) would race them on a slow machine.
+    a = await startTestServer(network, {}, { inboxRetrier: false });
     // A second app instance on the same database: on PostgreSQL with its own connection pool,
     // as a second process would have; PGlite has one connection, so it shares the handle.
     second = process.env.DATABASE_URL ? await createDb({ databaseUrl: await databaseUrlOf(a), dataDir: "unused", poolSize: 4 }) : undefined;
     b = await startServer({ ...loadConfig({ PORT: "0", HOST: "127.0.0.1" }), seedOnEmpty: false },
-      { pages: false, database: second ?? a.server.database, closeDatabase: !!second, log: () => {} });
+      { pages: false, database: second ?? a.server.database, closeDatabase: !!second, log: () => {}, inboxRetrier: false });
   });
   afterAll(async () => {
     await b?.stop();

@@ -39,14 +39,14 @@ export interface TestServer {
  * A real server (API only, pages are the end-to-end tests' business) on a free port, over a
  * fresh database holding a generated network: the setup of every HTTP integration test.
  */
-export async function startTestServer(network: GeneratedNetwork, env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestServer> {
+export async function startTestServer(network: GeneratedNetwork, env: Record<string, string> = {}, options: { now?: () => Date; inboxRetrier?: boolean } = {}): Promise<TestServer> {
   const database = await createTestDb();
   await loadNetwork(database.db, network);
   const keys = {} as Record<ApiKeyScope, string>;
   for (const scope of API_KEY_SCOPES) keys[scope] = (await createApiKey(database.db, systemActor, { name: `test ${scope}`, scope })).key;
   // Tests sign in many times from one address; the limit itself has its own test.
   const config = { ...loadConfig({ PORT: "0", HOST: "127.0.0.1", SIGNIN_ATTEMPTS_PER_MINUTE: "10000", ...env }), seedOnEmpty: false };
-  const server = await startServer(config, { pages: false, database, log: () => {}, now: options.now });
+  const server = await startServer(config, { pages: false, database, log: () => {}, now: options.now, inboxRetrier: options.inboxRetrier });
   const crewCode = network.crews[0].crewId;
   for (const [role, username] of Object.entries(TEST_USERS) as [UserRole, string][]) {
     await createUser(server.auth, database.db, systemActor, { username, name: `Test ${role}`, role, password: TEST_PASSWORD, crew: role === "crew" ? crewCode : undefined });
