@@ -85,10 +85,13 @@ export function accessLog(logger: Logger, actorOf: (req: IncomingMessage) => Act
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel(req, res, err) {
+      const path = (req.url ?? "").split("?")[0]!;
+      // A probe's 503 is expected through a drain and says no more than the cause logged elsewhere.
+      if (QUIET.has(path) && !err) return res.statusCode >= 400 ? "warn" : "debug";
       if (err || res.statusCode >= 500) return "error";
       if (res.statusCode >= 400) return "warn";
-      // Probes and scrapes every few seconds: kept out of the info log.
-      return QUIET.has((req.url ?? "").split("?")[0]!) ? "debug" : "info";
+      // The pages' static files: kept out of the info log like probes and scrapes.
+      return path.startsWith("/_next/static/") ? "debug" : "info";
     },
     customSuccessMessage: (req, res, ms) => `${req.method} ${loggedUrl((req as { originalUrl?: string }).originalUrl ?? req.url)} ${res.statusCode} ${ms} ms`,
     customErrorMessage: (req, res) => `${req.method} ${loggedUrl((req as { originalUrl?: string }).originalUrl ?? req.url)} ${res.statusCode}`,
