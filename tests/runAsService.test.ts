@@ -63,7 +63,7 @@ describe(`the server as a service on ${runtimeName}: logs, health, readiness thr
     proc = await startServerProcess({
       METRICS_PORT: String(metricsPort),
       ...env, ...SECRETS, OMS_ADMIN_USERNAME: "opsadmin", LOG_LEVEL: "debug", SHUTDOWN_DRAIN_SECONDS: String(DRAIN_SECONDS),
-      REDIS_URL: "redis://127.0.0.1:6379",
+      REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
     });
     running = proc.child;
   }, 120_000);
