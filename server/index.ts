@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, type DbHandle } from "../db/client";
 import { seedIfEmpty } from "../db/seed/load";
-import type { AppConfig } from "./config";
+import { ConfigError, type AppConfig } from "./config";
 import { createHttpApp } from "./http/app";
 import { httpServerOptions } from "./http/limits";
 import { createRealtime, type Realtime } from "./realtime/hub";
@@ -152,7 +152,12 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     await listen(httpServer, config.port, config.host);
     // METRICS_PORT: /metrics alone on a port of its own, without a token (keep that port private).
     const metricsServer = config.metricsPort ? http.createServer(metricsOnlyApp(metrics)) : undefined;
-    if (metricsServer) await listen(metricsServer, config.metricsPort!, config.metricsHost).catch((err) => { httpServer.close(); throw err; });
+    if (metricsServer) {
+      await listen(metricsServer, config.metricsPort!, config.metricsHost).catch((err: NodeJS.ErrnoException) => {
+        httpServer.close();
+        throw new ConfigError([`METRICS_PORT ${config.metricsPort} on METRICS_HOST ${config.metricsHost}: ${err.code === "EADDRINUSE" ? "the port is already in use" : err.message}`]);
+      });
+    }
     const port = (httpServer.address() as AddressInfo).port;
     const feed = config.demoFeed
       ? startStormFeed({ baseUrl: `http://127.0.0.1:${port}`, db: database.db, keys: await issueDemoKeys(database.db), intensity: config.demoFeedIntensity, log })
