@@ -108,6 +108,26 @@ describe(`OpenAPI description on ${runtimeName}`, () => {
     expect(error(bad.body), ajv.errorsText(error.errors)).toBe(true);
   });
 
+  it("describes the answers it declares as the routes give them", async () => {
+    const full = inline(doc, doc);
+    const answerOf = (path: string, method: string, status = "200") => ajv.compile(full.paths[path][method].responses[status].content["application/json"].schema);
+    // An outage to show: a feeder's breaker trip.
+    const trip = await t.post("/api/ingest/scada", { eventType: "breaker_trip", feederId: t.network.feeders[0]!.feederId, timestamp: new Date(Date.now() - 1000).toISOString(), severity: "critical" });
+    expect(trip.status).toBe(200);
+    const checks: Array<[string, string, { status: number; body: unknown }]> = [
+      ["/api/oms/storm-mode", "get", await t.get("/api/oms/storm-mode")],
+      ["/api/oms/storm-mode/activate", "post", await t.post("/api/oms/storm-mode/activate", { activation_reason: "OpenAPI test" })],
+      ["/api/oms/dashboard/active-outages", "get", await t.get("/api/oms/dashboard/active-outages")],
+      ["/api/oms/storm-mode/deactivate", "post", await t.post("/api/oms/storm-mode/deactivate", { deactivation_reason: "OpenAPI test" })],
+    ];
+    for (const [path, method, res] of checks) {
+      expect(res.status, path).toBe(200);
+      const validate = answerOf(path, method);
+      expect(validate(res.body), `${path}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    expect((checks[2]![2].body as { active_outages: unknown[] }).active_outages.length).toBeGreaterThan(0);
+  });
+
   it("serves a viewer for it from the app itself", async () => {
     const page = await fetch(`${t.url}/api/docs`);
     expect(page.status).toBe(200);

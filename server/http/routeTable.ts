@@ -15,6 +15,8 @@ export interface RestRoute {
   /** The schema the handler validates its body or query with: the OpenAPI document shows it. */
   body?: z.ZodType;
   query?: z.ZodType;
+  /** The shape of a success's body, when one is declared (the description says "an object" otherwise). */
+  answer?: z.ZodType;
   /** The status of a success (default 200). */
   ok?: number;
   handle(req: Request, res: Response): Promise<void>;

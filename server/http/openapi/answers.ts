@@ -51,3 +51,37 @@ export const readinessAnswer = z.object({
   status: z.enum(["ready", "not_ready"]),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
 });
+
+const time = z.string().describe("ISO 8601 time");
+const rule = z.object({
+  rule_name: z.string(), rule_type: z.string(), correlation_window_minutes: z.number(), spatial_radius_meters: z.number(),
+  confidence_threshold: z.number(), parameters: z.unknown(), updated_at: time.nullable(), updated_by: z.string().nullable(),
+});
+
+/** GET /api/oms/storm-mode (server/operations/stormStatus.ts). */
+export const stormModeStatusAnswer = z.object({
+  is_active: z.boolean(),
+  activated_at: time.nullable(), activated_by: z.string().nullable(), activation_reason: z.string().nullable(),
+  deactivated_at: time.nullable(), deactivated_by: z.string().nullable(), deactivation_reason: z.string().nullable(),
+  auto_activation_threshold: z.number().int(),
+  rule,
+  event_rate: z.object({ window_minutes: z.number().int(), outages_detected: z.number().int(), signals_received: z.number().int() }),
+});
+export const stormActivateAnswer = stormModeStatusAnswer.extend({ already_active: z.boolean() });
+export const stormDeactivateAnswer = stormModeStatusAnswer.extend({ already_inactive: z.boolean() });
+
+/** GET /api/oms/dashboard/active-outages (server/operations/dashboard.ts): views oms_active_outages and oms_correlation_summary. */
+export const dashboardAnswer = z.object({
+  active_outages: z.array(z.object({
+    id: z.string(), event_id: z.string(), status: z.string(), severity: z.string(), confidence_score: z.number(),
+    affected_customers_count: z.number().int(), affected_meters_count: z.number().int(), critical_customers_count: z.number().int(),
+    first_detected_at: time, last_updated_at: time, estimated_restoration_time: time.nullable(),
+    predicted_device_level: z.string().nullable(), predicted_device_code: z.string().nullable(),
+    substation_name: z.string().nullable(), feeder_name: z.string().nullable(), source_count: z.number().int(), source_types: z.string().nullable(),
+  })),
+  correlation_summary: z.array(z.object({
+    outage_event_id: z.string(), event_id: z.string(), status: z.string(), confidence_score: z.number(), total_sources: z.number().int(),
+    scada_sources: z.number().int(), kaifa_sources: z.number().int(), onu_sources: z.number().int(), call_center_sources: z.number().int(),
+  })),
+  storm_mode_status: z.object({ is_active: z.boolean(), activated_at: time.nullable(), deactivated_at: time.nullable() }),
+});

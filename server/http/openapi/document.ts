@@ -23,9 +23,9 @@ const accepted = new Map<unknown, Json>([
 ]);
 
 /** A request schema as JSON Schema 2020-12 (what OpenAPI 3.1 uses): what a client may send. */
-export function jsonSchemaOf(schema: z.ZodType): Json {
+export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output" = "input"): Json {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
-    target: "draft-2020-12", io: "input", unrepresentable: "any",
+    target: "draft-2020-12", io, unrepresentable: "any",
     override: (ctx) => {
       const wider = accepted.get(ctx.zodSchema);
       if (!wider) return;
@@ -110,7 +110,7 @@ export function openApiDocument(tables: RouteTable[], ingestRoutes: string[], ve
         parameters: [...pathParams, ...queryParameters(r.query)],
         ...(r.body ? { requestBody: { required: true, content: json(jsonSchemaOf(r.body)) } } : {}),
         responses: {
-          [r.ok ?? 200]: { description: "Done", content: json({ type: "object" }) },
+          [r.ok ?? 200]: { description: "Done", content: json(r.answer ? jsonSchemaOf(r.answer, "output") : { type: "object" }) },
           ...(r.path === "/crew/dispatch" ? { 200: { description: "The crew was already assigned to the outage", content: json({ type: "object" }) } } : {}),
           ...ERRORS,
           404: errorResponse("What the request names does not exist"),

@@ -13,6 +13,7 @@ import { updateAssignment, updateAssignmentInput } from "../../operations/update
 import { serviceContextFor, type ServiceDeps } from "../serviceContext";
 import { parseRequest } from "../validate";
 import type { RestRoute } from "../routeTable";
+import { dashboardAnswer, stormActivateAnswer, stormDeactivateAnswer, stormModeStatusAnswer } from "../openapi/answers";
 
 export type OmsRouterDeps = ServiceDeps;
 
@@ -32,13 +33,13 @@ export function omsRoutes(deps: OmsRouterDeps): RestRoute[] {
   const ctx = (req: Request) => serviceContextFor(req, deps);
   const clock = deps.now ?? (() => new Date());
   return [
-    { method: "get", path: "/storm-mode", access: "storm.read", summary: "Storm mode: on or off, the rule in force, events in the last hour", handle: async (_req, res) => {
+    { method: "get", path: "/storm-mode", access: "storm.read", summary: "Storm mode: on or off, the rule in force, events in the last hour", answer: stormModeStatusAnswer, handle: async (_req, res) => {
       res.json(await stormModeStatus(deps.db, clock()));
     } },
-    { method: "post", path: "/storm-mode/activate", access: "storm.switch", summary: "Switch storm mode on, with a reason", body: activateStormModeInput, handle: async (req, res) => {
+    { method: "post", path: "/storm-mode/activate", access: "storm.switch", summary: "Switch storm mode on, with a reason", body: activateStormModeInput, answer: stormActivateAnswer, handle: async (req, res) => {
       res.json(await activateStormMode(ctx(req), parseRequest(activateStormModeInput, req.body)));
     } },
-    { method: "post", path: "/storm-mode/deactivate", access: "storm.switch", summary: "Switch storm mode off, with a reason", body: deactivateStormModeInput, handle: async (req, res) => {
+    { method: "post", path: "/storm-mode/deactivate", access: "storm.switch", summary: "Switch storm mode off, with a reason", body: deactivateStormModeInput, answer: stormDeactivateAnswer, handle: async (req, res) => {
       res.json(await deactivateStormMode(ctx(req), parseRequest(deactivateStormModeInput, req.body)));
     } },
     { method: "post", path: "/events/restore", access: "outages.act", summary: "Restore an outage (cause, time, notes)", body: restoreOutageInput, handle: async (req, res) => {
@@ -62,7 +63,7 @@ export function omsRoutes(deps: OmsRouterDeps): RestRoute[] {
     { method: "post", path: "/notifications/send", access: "outages.act", summary: "Send an outage's customer notifications (once per customer per outage)", body: sendNotificationsInput, handle: async (req, res) => {
       res.json(await sendNotifications(ctx(req), parseRequest(sendNotificationsInput, req.body)));
     } },
-    { method: "get", path: "/dashboard/active-outages", access: "outages.read", summary: "Active outages with their counts, for a dashboard", handle: async (_req, res) => {
+    { method: "get", path: "/dashboard/active-outages", access: "outages.read", summary: "Active outages with their counts, for a dashboard", answer: dashboardAnswer, handle: async (_req, res) => {
       res.json(await activeOutagesDashboard(deps.db));
     } },
   ];
