@@ -119,6 +119,7 @@ describe(`OpenAPI description on ${runtimeName}`, () => {
       ["/api/oms/storm-mode/activate", "post", await t.post("/api/oms/storm-mode/activate", { activation_reason: "OpenAPI test" })],
       ["/api/oms/dashboard/active-outages", "get", await t.get("/api/oms/dashboard/active-outages")],
       ["/api/oms/storm-mode/deactivate", "post", await t.post("/api/oms/storm-mode/deactivate", { deactivation_reason: "OpenAPI test" })],
+      ["/api/ingest/stats", "get", await t.get("/api/ingest/stats")],
     ];
     for (const [path, method, res] of checks) {
       expect(res.status, path).toBe(200);

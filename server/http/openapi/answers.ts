@@ -85,3 +85,14 @@ export const dashboardAnswer = z.object({
   })),
   storm_mode_status: z.object({ is_active: z.boolean(), activated_at: time.nullable(), deactivated_at: time.nullable() }),
 });
+
+const inboxCounts = z.object({ processed: z.number().int(), unmatched: z.number().int(), rejected: z.number().int(), failed: z.number().int(), received: z.number().int(), dead: z.number().int() });
+
+/** GET /api/ingest/stats (db/queries/ingestStats.ts; `process` with several processes on PostgreSQL). */
+export const ingestStatsAnswer = z.object({
+  at: time,
+  bySource: z.record(z.string(), z.object({ total: inboxCounts, lastHour: inboxCounts })),
+  unfinished: z.number().int(),
+  parked: z.number().int(),
+  process: z.object({ id: z.string(), handed_off: z.number().int(), taken_up: z.number().int() }).optional(),
+});

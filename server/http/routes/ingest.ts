@@ -6,6 +6,7 @@ import { adapters, parseKaifaXml, type KaifaEventMap } from "../../ingest/adapte
 import { ingest, type IngestAnswer, type IngestDeps } from "../../ingest/service";
 import { ingestStats } from "../../../db/queries/ingestStats";
 import type { RestRoute } from "../routeTable";
+import { ingestStatsAnswer } from "../openapi/answers";
 import { requestActor, requireApiKey } from "../authorize";
 import { parseRequest } from "../validate";
 import { listParked, retryParked } from "../../ingest/parked";
@@ -58,7 +59,7 @@ export function createIngestRouter(deps: IngestRouteDeps, observe?: (source: Sou
  * events whose processing failed repeatedly, for supervisors.
  */
 export const ingestStatsRoutes = (deps: IngestDeps): RestRoute[] => [
-  { method: "get", path: "/stats", access: "outages.read", summary: "What arrived and what matched, per source", handle: async (_req, res) => {
+  { method: "get", path: "/stats", access: "outages.read", summary: "What arrived and what matched, per source", answer: ingestStatsAnswer, handle: async (_req, res) => {
     const leases = deps.leases;
     res.json({ ...await ingestStats(deps.db, deps.now()), ...(leases ? { process: { id: leases.id, handed_off: leases.counts.handedOff, taken_up: leases.counts.takenUp } } : {}) });
   } },
