@@ -41,6 +41,8 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     // Every test signs in from 127.0.0.1; the sign-in limit has its own test (tests/auth.test.ts).
-    env: { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", SIGNIN_ATTEMPTS_PER_MINUTE: "1000" },
+    env: { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", SIGNIN_ATTEMPTS_PER_MINUTE: "1000",
+      // The access log's line per request would bury the test output: warnings and errors only.
+      LOG_LEVEL: "warn" },
   },
 });
