@@ -53,11 +53,14 @@ export function OutageList({ filter, onFilter, selected, onSelect, substations, 
     getItemKey: (i) => rows[i]!.outage.id,
     overscan: 8,
   });
-  // An outage opened from the map (or a search) is brought into the list's view.
-  const selectedIndex = selected ? rows.findIndex((r) => r.outage.id === selected) : -1;
+  // An outage opened from the map (or a search) is brought into the list's view: when it is opened,
+  // not whenever a push moves it (that would pull the list away from where the person scrolled).
+  const rowsNow = useRef(rows);
+  rowsNow.current = rows;
   useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
-  }, [selectedIndex, virtualizer]);
+    const index = selected ? rowsNow.current.findIndex((r) => r.outage.id === selected) : -1;
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: "auto" });
+  }, [selected, virtualizer]);
 
   return (
     <div className="outage-list">
