@@ -13,7 +13,7 @@ import { applyDecisions, deviceStateDrift } from "../repository/applyDecisions";
 import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements } from "../repository/loadState";
 import { outagesOf, powerAndBreakers, type SubstationStateCache } from "../repository/stateCache";
 import { emptyEvidence } from "../pipeline/evidence";
-import { StateMismatchError, verifySettlements, verifyState } from "../repository/verifyState";
+import { isWindowDifference, StateMismatchError, verifySettlements, verifyState } from "../repository/verifyState";
 import type { TopologyCache } from "../repository/topology";
 import { recordChange, recordOutageChanges, type Change } from "../realtime/publisher";
 import type { Actor } from "../context";
@@ -161,9 +161,7 @@ export async function loadSubstations(tx: DbOrTx, substationIds: number[], touch
     await loadReports(tx, substationIds, deps.now, deps.rule, evidence, deps.state.placeCalls);
     outages = outagesOf(entries);
     cached = { cache: deps.state, entries, versions };
-    if (process.env.OMS_VERIFY_STATE === "1") {
-      await verifyState(substationIds, { evidence, outages }, { evidence: await loadEvidence(tx, substationIds, touchedMeterIds, deps.now, deps.rule), outages: await loadOutages(tx, substationIds) });
-    }
+    if (process.env.OMS_VERIFY_STATE === "1") await verifyCached(tx, substationIds, touchedMeterIds, deps, { evidence, outages });
   } else {
     evidence = await loadEvidence(tx, substationIds, touchedMeterIds, deps.now, deps.rule);
     outages = await loadOutages(tx, substationIds);
@@ -176,6 +174,28 @@ export async function loadSubstations(tx: DbOrTx, substationIds: number[], touch
   const before = new Map(outages.map((o) => [o.id, new Map([...o.meters].map(([m, a]) => [m, `${a.state}@${a.since.getTime()}`]))]));
   const wasLive = new Map(outages.map((o) => [o.id, isLive(o)]));
   return { substationIds, touchedMeterIds, topology, evidence, outages, settled, before, wasLive, cached };
+}
+
+/**
+ * OMS_VERIFY_STATE=1: the state taken from memory must be what the database holds. Calls and
+ * momentaries are read from the database on both sides, and are not under the substations'
+ * lock: one committed by another transaction between the two reads (a pass inserting a call while
+ * the verification sweep reads) is not the cache's error, so on a difference there alone both are
+ * read once more, back to back, and must then agree.
+ */
+async function verifyCached(tx: DbOrTx, substationIds: number[], touchedMeterIds: number[], deps: CorrelateBatchDeps, cached: { evidence: Evidence; outages: OutageSnapshot[] }) {
+  const loaded = { evidence: await loadEvidence(tx, substationIds, touchedMeterIds, deps.now, deps.rule), outages: await loadOutages(tx, substationIds) };
+  try {
+    await verifyState(substationIds, cached, loaded);
+  } catch (err) {
+    if (!(err instanceof StateMismatchError) || !err.differences.every(isWindowDifference)) throw err;
+    const again = emptyEvidence();
+    await loadReports(tx, substationIds, deps.now, deps.rule, again, deps.state?.placeCalls);
+    const plain = emptyEvidence();
+    await loadReports(tx, substationIds, deps.now, deps.rule, plain);
+    const windowed = (e: Evidence) => ({ ...loaded.evidence, reports: e.reports, dpCalls: e.dpCalls, recentMomentaries: e.recentMomentaries });
+    await verifyState(substationIds, { evidence: windowed(again), outages: loaded.outages }, { evidence: windowed(plain), outages: loaded.outages });
+  }
 }
 
 /** Writes what was decided for these substations and records the changes to push after the commit. */

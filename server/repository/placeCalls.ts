@@ -27,9 +27,15 @@ export class PlaceCallIndex {
       WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}`);
     let known = this.byRadius.get(radiusMeters);
     if (!known) this.byRadius.set(radiusMeters, (known = new Map()));
-    // Calls older than every window asked for now are dropped; a larger window later asks again.
+    // Calls older than this window are dropped (a larger window later asks again). What this
+    // batch uses is taken now: a batch running meanwhile (the sweep) may drop some.
     for (const [id, c] of known) if (c.at < since) known.delete(id);
-    const missing = recent.filter((r) => !known.has(r.id));
+    const have = new Map<string, { at: Date; candidates: Candidate[] }>();
+    for (const r of recent) {
+      const c = known.get(r.id);
+      if (c) have.set(r.id, c);
+    }
+    const missing = recent.filter((r) => !have.has(r.id));
     if (missing.length) {
       const rows = await queryRows<{ id: string; dpId: number; substationId: number; distance: number }>(db, sql`
         SELECT t.id::text AS id, dp.id AS "dpId", f.substation_id AS "substationId",
@@ -43,14 +49,16 @@ export class PlaceCallIndex {
       for (const r of rows) byTicket.get(r.id)!.push({ dpId: r.dpId, substationId: r.substationId, distance: Number(r.distance) });
       for (const r of missing) {
         const candidates = byTicket.get(r.id)!.sort((a, b) => a.distance - b.distance || a.dpId - b.dpId);
-        known.set(r.id, { at: new Date(r.at), candidates });
+        const c = { at: new Date(r.at), candidates };
+        known.set(r.id, c);
+        have.set(r.id, c);
       }
     }
     // Each call at the nearest point of these substations; each point keeps its latest call.
     const subs = new Set(substationIds);
     const latest = new Map<number, PlaceCall>();
     for (const r of recent) {
-      const dp = known.get(r.id)!.candidates.find((c) => subs.has(c.substationId));
+      const dp = have.get(r.id)!.candidates.find((c) => subs.has(c.substationId));
       if (!dp) continue;
       const at = new Date(r.at);
       const held = latest.get(dp.dpId);

@@ -58,6 +58,9 @@ export async function verifyState(substationIds: number[], cached: State, loaded
   if (differences.length) throw new StateMismatchError(substationIds, differences);
 }
 
+/** A difference in what is read from the database every batch (calls, momentaries), not held in memory. */
+export const isWindowDifference = (difference: string) => /^evidence (reports|dpCalls|recentMomentaries):/.test(difference);
+
 /** With OMS_VERIFY_STATE=1: what settles the off meters, from memory, must be what the database says. */
 export function verifySettlements(substationIds: number[], cached: Map<number, Settlement>, loaded: Map<number, Settlement>) {
   const x = plain(cached);
