@@ -72,12 +72,12 @@ export async function pixelsAt(page: Page, x: number, y: number, size = 5): Prom
  * Screen points (page pixels, on a 3-pixel grid) inside `clip` whose colour is within `tolerance`
  * of `hex`: where the map drew something of that colour. At most `max` of them.
  */
-export async function pointsOfColour(page: Page, clip: { x: number; y: number; width: number; height: number }, hex: string, tolerance = 12, max = 30) {
+export async function pointsOfColour(page: Page, clip: { x: number; y: number; width: number; height: number }, hex: string, tolerance = 12, max = 30, step = 3) {
   const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const { width, height, data } = await screenPixels(page, clip);
   const found: Array<{ x: number; y: number }> = [];
-  for (let y = 0; y < height && found.length < max; y += 3) {
-    for (let x = 0; x < width && found.length < max; x += 3) {
+  for (let y = 0; y < height && found.length < max; y += step) {
+    for (let x = 0; x < width && found.length < max; x += step) {
       const i = (y * width + x) * 4;
       if (want.every((v, k) => Math.abs(data[i + k] - v) <= tolerance)) found.push({ x: clip.x + x, y: clip.y + y });
     }

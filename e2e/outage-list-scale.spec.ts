@@ -20,8 +20,8 @@ async function scadaBatch(page: Page, eventType: "breaker_trip" | "breaker_close
 test("the outage list holds every outage with its count, draws only the rows in view, and takes pushed outages without fetching the list, feeders or substations again", async ({ page }) => {
   test.setTimeout(240_000);
   await signInAs(page, "dispatcher");
-  // Three feeders of every substation (all of them would make one substation outage of them); never
-  // the network's last two, whose history the Reports test writes with past times.
+  // Three feeders of every substation, the first three (all of them would make one substation
+  // outage of them): never FD094 and FD095, whose history the Reports test writes with past times.
   const bySubstation = new Map<string, Feeder[]>();
   for (const f of await feeders(page)) bySubstation.set(f.substationCode, [...(bySubstation.get(f.substationCode) ?? []), f]);
   const tripped = [...bySubstation.values()].flatMap((list) => list.slice(0, 3));
