@@ -106,12 +106,17 @@ export function rgb(hex: string): string {
  * it says nothing about where the flight is; a key pressed mid-flight would stop it short.)
  */
 export async function showOnMap(page: Page): Promise<void> {
+  await untilMapSettles(page, "data-center", () => page.getByRole("button", { name: "show on map" }).click());
+}
+
+/** Does `act`, then waits until the map's `attribute` has changed and holds still (the move has ended). */
+export async function untilMapSettles(page: Page, attribute: "data-center" | "data-bounds", act: () => Promise<void>): Promise<void> {
   const map = page.getByTestId("network-map");
-  const before = await map.getAttribute("data-center");
-  await page.getByRole("button", { name: "show on map" }).click();
+  const before = await map.getAttribute(attribute);
+  await act();
   let last: string | null = before;
   await expect.poll(async () => {
-    const now = await map.getAttribute("data-center");
+    const now = await map.getAttribute(attribute);
     const still = now !== before && now === last;
     last = now;
     return still;

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInAs } from "./signIn";
-import { feeders, pointsOfColour, showOnMap, tripFeeder } from "./helpers";
+import { feeders, pointsOfColour, showOnMap, tripFeeder, untilMapSettles } from "./helpers";
 import { meterColors } from "../components/palette";
 import { rewriteTrpc } from "./trpcRewrite";
 
@@ -14,17 +14,7 @@ async function zoomInOnOutage(page: Page, eventId: string) {
   await page.locator(".maplibregl-canvas").focus();
   // One zoom step at a time, each let finish: a second press during the first's animation zooms
   // from the rounded zoom of that moment, which can end a step short of the meters' zoom (15).
-  for (let step = 0; step < 2; step++) {
-    const before = await map.getAttribute("data-bounds");
-    await page.keyboard.press("Equal");
-    let last: string | null = before;
-    await expect.poll(async () => {
-      const now = await map.getAttribute("data-bounds");
-      const still = now !== before && now === last;
-      last = now;
-      return still;
-    }, { timeout: 15_000, intervals: [300] }).toBe(true);
-  }
+  for (let step = 0; step < 2; step++) await untilMapSettles(page, "data-bounds", () => page.keyboard.press("Equal"));
   return map;
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../client";
 import { LIVE_OUTAGE } from "./powerState";
-import { SOURCE_MIX } from "./outages";
+import { ACTIVE_CREWS, OUTAGE_ROWS } from "./outages";
 import { alertReasons, UNACKNOWLEDGED, type AlertReason } from "./alerts";
 
 const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOString());
@@ -59,12 +59,8 @@ export async function listOpenOutages(db: DbOrTx, f: OutageFilter = {}): Promise
       s.substation_id AS substation, fd.feeder_id AS feeder, o.affected_customers_count, o.critical_customers_count,
       o.first_detected_at, o.estimated_restoration_time, o.affected_meters_count, o.parent_outage_id, p.event_id AS parent_event_id,
       src.scada, src.kaifa, src.onu, src.calls, ${UNACKNOWLEDGED} AS alerts,
-      (SELECT COUNT(*) FROM oms_crew_assignments a WHERE a.outage_event_id = o.id AND a.status NOT IN ('completed', 'cancelled'))::int AS crews
-    FROM oms_outage_events o
-    LEFT JOIN network_substations s ON s.id = o.substation_id
-    LEFT JOIN network_feeders fd ON fd.id = o.feeder_id
-    LEFT JOIN oms_outage_events p ON p.id = o.parent_outage_id
-    CROSS JOIN LATERAL (${SOURCE_MIX}) src
+      ${ACTIVE_CREWS} AS crews
+    ${OUTAGE_ROWS}
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY (o.status = 'restored'), CASE o.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, o.first_detected_at, o.id`);
   return rows.map((r) => ({

@@ -18,12 +18,8 @@ export async function outageSummaries(db: DbOrTx, ids: string[]): Promise<Outage
            o.affected_meters_count, o.first_detected_at, o.actual_restoration_time, o.parent_outage_id, o.merged_into_id,
            ${LIVE_OUTAGE} AS live, ${UNACKNOWLEDGED} AS alerts, s.substation_id AS substation, fd.feeder_id AS feeder, ST_Y(o.centroid) AS lat, ST_X(o.centroid) AS lng,
            o.estimated_restoration_time AS etr, p.event_id AS parent_event_id, src.scada, src.kaifa, src.onu, src.calls,
-           (SELECT COUNT(*) FROM oms_crew_assignments a WHERE a.outage_event_id = o.id AND a.status NOT IN ('completed', 'cancelled'))::int AS crews
-    FROM oms_outage_events o
-    LEFT JOIN network_substations s ON s.id = o.substation_id
-    LEFT JOIN network_feeders fd ON fd.id = o.feeder_id
-    LEFT JOIN oms_outage_events p ON p.id = o.parent_outage_id
-    CROSS JOIN LATERAL (${SOURCE_MIX}) src
+           ${ACTIVE_CREWS} AS crews
+    ${OUTAGE_ROWS}
     WHERE o.id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
   return rows.map((r) => ({
     id: String(r.id),
@@ -56,11 +52,24 @@ export async function outageSummaries(db: DbOrTx, ids: string[]): Promise<Outage
   }));
 }
 
+/** How many crews an outage (aliased `o`) has that have not finished or been cancelled. */
+export const ACTIVE_CREWS = sql`(SELECT COUNT(*) FROM oms_crew_assignments a WHERE a.outage_event_id = o.id AND a.status NOT IN ('completed', 'cancelled'))::int`;
+
 /** An outage's mix of sources in one pass over its signals (for `LATERAL`, the outage aliased `o`). */
-export const SOURCE_MIX = sql`
+const SOURCE_MIX = sql`
   SELECT COUNT(*) FILTER (WHERE e.source_type = 'scada')::int AS scada, COUNT(*) FILTER (WHERE e.source_type = 'kaifa')::int AS kaifa,
          COUNT(*) FILTER (WHERE e.source_type = 'onu')::int AS onu, COUNT(*) FILTER (WHERE e.source_type = 'call_center')::int AS calls
   FROM oms_event_sources e WHERE e.outage_event_id = o.id`;
+
+/**
+ * Outages (`o`) with what the list and the pushes show of them: their substation (`s`), feeder
+ * (`fd`), parent (`p`) and mix of sources (`src`).
+ */
+export const OUTAGE_ROWS = sql`FROM oms_outage_events o
+    LEFT JOIN network_substations s ON s.id = o.substation_id
+    LEFT JOIN network_feeders fd ON fd.id = o.feeder_id
+    LEFT JOIN oms_outage_events p ON p.id = o.parent_outage_id
+    CROSS JOIN LATERAL (${SOURCE_MIX}) src`;
 
 /**
  * The state of every feeder and the substation of the substations these outages are in, as the
