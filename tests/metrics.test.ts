@@ -73,6 +73,8 @@ describe(`Prometheus metrics on ${runtimeName}`, () => {
     expect(sum(samples(text, "oms_ingest_batch_size_count"))).toBe(requests);
     expect(sum(samples(text, "oms_ingest_request_duration_seconds_count"))).toBe(requests);
     expect(sum(samples(text, "oms_push_lag_seconds_count"))).toBeGreaterThan(0);
+    // Every correlation pass took its substations' locks, and said how long it waited.
+    expect(sum(samples(text, "oms_substation_lock_wait_seconds_count"))).toBeGreaterThan(0);
     expect(sum(samples(text, "oms_changes_pushed_total"), { topic: "outage:created" })).toBeGreaterThan(0);
 
     const [open] = await t.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress')`);

@@ -79,6 +79,8 @@ export interface CorrelateBatchDeps {
   timeZone: string;
   /** The process's substation state in memory; without it the state is loaded from the database. */
   state?: SubstationStateCache;
+  /** Told how long the pass waited for its substations' locks (the metrics). */
+  observeLockWait?(seconds: number): void;
 }
 
 /**
@@ -140,7 +142,9 @@ export interface SubstationState {
  * loads their state: from the process's state cache where it is current, else from the database.
  */
 export async function loadSubstations(tx: DbOrTx, substationIds: number[], touchedMeterIds: number[], deps: CorrelateBatchDeps): Promise<SubstationState> {
+  const waiting = performance.now();
   const versions = await lockSubstations(tx, substationIds);
+  deps.observeLockWait?.((performance.now() - waiting) / 1000);
   // A network model changed since (meters added or moved: migration 0011's token) makes what
   // memory holds of every substation, its topology included, stale.
   if (deps.state) await deps.state.followModel(tx, deps.topology);

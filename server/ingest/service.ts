@@ -27,6 +27,8 @@ export interface IngestDeps {
   activeRule(db: Db): Promise<Rule>;
   /** The utility's time zone, for times written into timeline text. */
   timeZone: string;
+  /** Told how long each correlation pass waited for its substations' locks (the metrics). */
+  observeLockWait?(seconds: number): void;
   /** Runs after a batch commits (storm-mode auto-activation). */
   afterCommit?(): Promise<void>;
   /**
@@ -342,7 +344,7 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     // the pass gathered several keys' requests.
     const actors = new Set(kept.filter((k) => k.items.length).map((k) => `${k.job.actor.kind}:${k.job.actor.id}`));
     const actor = actors.size === 1 ? kept.find((k) => k.items.length)!.job.actor : systemActor;
-    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone }, [], substations);
+    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone, observeLockWait: deps.observeLockWait }, [], substations);
     const placementOf = new Map(placed.map((p) => [p.signal, p.placement]));
     const outcomeOf = (s: Signal) => decisions.outcomes.get(s) ?? { status: "recorded" as const };
     const outageOf = (s: Signal) => { const o = outcomeOf(s); return o.status === "correlated" ? o.outageId : null; };

@@ -40,7 +40,7 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
       ids = ids.filter((id) => mine.has(id));
       if (!ids.length) return { ids, changes: [] };
     }
-    const { changes } = await correlateBatch(tx, [], { topology: deps.topology, state: deps.state, now, rule, actor: systemActor, timeZone: deps.timeZone }, ids);
+    const { changes } = await correlateBatch(tx, [], { topology: deps.topology, state: deps.state, now, rule, actor: systemActor, timeZone: deps.timeZone, observeLockWait: deps.observeLockWait }, ids);
     return { ids, changes };
   });
   deps.publisher.publish(swept.changes);
