@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -26,7 +27,7 @@ describe(`OpenAPI description on ${runtimeName}`, () => {
   addFormats.default(ajv);
 
   beforeAll(async () => {
-    t = await startTestServer(generateNetwork({ meters: 200, seed: 14 }));
+    t = await startTestServer(generateNetwork({ meters: 200, feeders: 4, seed: 14 }));
     const res = await fetch(`${t.url}/api/openapi.json`);
     expect(res.status).toBe(200);
     doc = await res.json();
@@ -127,6 +128,84 @@ describe(`OpenAPI description on ${runtimeName}`, () => {
       expect(validate(res.body), `${path}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
     expect((checks[2]![2].body as { active_outages: unknown[] }).active_outages.length).toBeGreaterThan(0);
+  });
+
+  it("describes the answers of the outage, crew, event, reliability and parked-event routes as the routes give them", async () => {
+    const full = inline(doc, doc);
+    const checked: string[] = [];
+    const expectDescribed = (path: string, method: string, res: { status: number; body: unknown }, status = 200) => {
+      expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(status);
+      const schema = full.paths[path][method].responses[String(status)].content["application/json"].schema;
+      expect(schema.type, `${method} ${path} is described`).toBe("object");
+      expect(Object.keys(schema.properties ?? {}).length, `${method} ${path} names its fields`).toBeGreaterThan(0);
+      const validate = ajv.compile(schema);
+      expect(validate(res.body), `${method} ${path}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      checked.push(`${method} ${path} ${status}`);
+      return res.body as Json;
+    };
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+    const [feederA, feederB] = [t.network.feeders[2]!, t.network.feeders[3]!];
+
+    // An outage opened by hand, and the same request again (the first answer, marked duplicate).
+    const createBody = { event_type: "outage", source_type: "scada", source_event_id: "OAS-CREATE-1", timestamp: at(120), metadata: { feeder_id: feederA.feederId } };
+    const created = expectDescribed("/api/oms/events/create", "post", await t.post("/api/oms/events/create", createBody), 201);
+    const again = expectDescribed("/api/oms/events/create", "post", await t.post("/api/oms/events/create", createBody), 201);
+    expect(again).toMatchObject({ outage_event_id: created.outage_event_id, duplicate: true });
+    const outage = created.outage_event_id as string;
+
+    // A signal correlated into it: a meter of the same feeder gasping.
+    const meter = t.network.meters.find((m) => m.feederId === feederA.id)!;
+    const correlated = expectDescribed("/api/oms/events/correlate", "post", await t.post("/api/oms/events/correlate", {
+      event_type: "last_gasp", source_type: "kaifa", source_event_id: "OAS-CORR-1", timestamp: at(90), metadata: { meter_number: meter.meterNumber },
+    }));
+    expect(correlated.source_event_id).toBe("OAS-CORR-1");
+    // A second outage, from a breaker trip, for clustering.
+    const trip = await t.post("/api/ingest/scada", { eventType: "breaker_trip", feederId: feederB.feederId, timestamp: at(60), severity: "critical" });
+    expect(trip.status).toBe(200);
+
+    expect(expectDescribed("/api/oms/events/validate", "post", await t.post("/api/oms/events/validate", { outage_event_id: outage })).sources.length).toBeGreaterThan(0);
+    expectDescribed("/api/oms/events/score", "post", await t.post("/api/oms/events/score", { outage_event_id: outage, scoring_parameters: { weight_scada: 0.9 } }));
+    const clustered = expectDescribed("/api/oms/events/cluster", "post", await t.post("/api/oms/events/cluster", { clustering_parameters: { spatial_radius_meters: 50_000, temporal_window_minutes: 60, confidence_threshold: 0 } }));
+    expect(clustered.clusters.length).toBeGreaterThan(0);
+    const still = await t.get(`/api/oms/crew/suggest?outage_event_id=${outage}`);
+    const suggested = expectDescribed("/api/oms/crew/suggest", "get", still);
+    expect(suggested.crews.length).toBeGreaterThan(0);
+
+    // A crew sent (201), sent again (200, already assigned), on its way.
+    const target = suggested.outage_event_id as string;
+    const crew = suggested.crews[0].crew_id as string;
+    const dispatch = { outage_event_id: target, crew_data: { crew_id: crew, estimated_arrival: new Date(Date.now() + 30 * 60_000).toISOString() } };
+    const sent = expectDescribed("/api/oms/crew/dispatch", "post", await t.post("/api/oms/crew/dispatch", dispatch), 201);
+    expect(expectDescribed("/api/oms/crew/dispatch", "post", await t.post("/api/oms/crew/dispatch", dispatch), 200).already_assigned).toBe(true);
+    expectDescribed("/api/oms/crew/assignments/{id}", "post", await t.post(`/api/oms/crew/assignments/${sent.assignment_id}`, { status: "en_route", notes: "OpenAPI test" }));
+    expectDescribed("/api/oms/events/etr", "post", await t.post("/api/oms/events/etr", { outage_event_id: target, estimated_restoration_time: new Date(Date.now() + 2 * 3600_000).toISOString() }));
+    expectDescribed("/api/oms/notifications/send", "post", await t.post("/api/oms/notifications/send", {
+      outage_event_id: target, notification_data: { notification_type: "detected", channel: "sms", message_content: "OpenAPI test" } }));
+    const restored = expectDescribed("/api/oms/events/restore", "post", await t.post("/api/oms/events/restore", {
+      outage_event_id: target, restoration_data: { restoration_time: at(1), restoration_reason: "OpenAPI test", notes: "fuse replaced" } }));
+    expect(restored.completed_assignments).toEqual([sent.assignment_id]);
+
+    const day = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expectDescribed("/api/oms/reliability", "get", await t.get(`/api/oms/reliability?from=${day}&to=${tomorrow}`));
+    expectDescribed("/api/oms/reliability", "get", await t.get(`/api/oms/reliability?from=${day}&to=${tomorrow}&level=feeder&id=${feederA.feederId}`));
+
+    // A parked event (the retrier's end state after repeated failures; tests/exactlyOnce.test.ts reaches it for real), seen and retried by a supervisor.
+    const [{ id: parkedId }] = await t.rows<{ id: number }>(sql`
+      INSERT INTO ingest_inbox (source_type, source_event_id, payload, status, attempts, error)
+      VALUES ('kaifa', 'OAS-PARKED-1', '{}'::jsonb, 'dead', 5, jsonb_build_object('message', 'Invalid time value', 'at', ${at(5)}::text))
+      RETURNING id::int AS id`);
+    const supervisor = await t.signIn("supervisor");
+    const asSupervisor = async (path: string, body?: unknown) => {
+      const res = await fetch(`${t.url}${path}`, body === undefined ? { headers: { cookie: supervisor } }
+        : { method: "POST", headers: { cookie: supervisor, origin: t.url, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    const parked = expectDescribed("/api/ingest/parked", "get", await asSupervisor("/api/ingest/parked"));
+    expect(parked.events).toEqual([expect.objectContaining({ id: parkedId, sourceEventId: "OAS-PARKED-1", error: "Invalid time value" })]);
+    expect(expectDescribed("/api/ingest/parked/retry", "post", await asSupervisor("/api/ingest/parked/retry", { ids: [parkedId] })).queued).toBe(1);
+
+    expect(checked.length).toBe(17);
   });
 
   it("serves a viewer for it from the app itself", async () => {

@@ -96,3 +96,107 @@ export const ingestStatsAnswer = z.object({
   parked: z.number().int(),
   process: z.object({ id: z.string(), handed_off: z.number().int(), taken_up: z.number().int() }).optional(),
 });
+
+const queuedNotifications = z.object({
+  customers: z.number().int().describe("Distinct customers the notification was meant for"),
+  queued: z.number().int().describe("Rows written now"),
+  already_queued: z.number().int().describe("Customers who already had this kind of notification for this outage"),
+});
+const outageStatus = z.enum(["detected", "confirmed", "in_progress", "restored", "merged", "cancelled"]);
+const sourceType = z.enum(["scada", "kaifa", "onu", "call_center"]);
+const countsBySource = z.record(z.string(), z.number().int()).describe("Signals per source type");
+
+/** POST /api/oms/events/restore (server/operations/restoreOutage.ts). */
+export const restoreAnswer = z.object({
+  outage_event_id: z.string(), event_id: z.string(), status: z.literal("restored"),
+  actual_restoration_time: time, restored_by: z.string(), cause: z.string(),
+  meters_restored: z.number().int(), meters_still_off: z.number().int().describe("Meters whose last word was a power-off at or before the restoration"),
+  verification_due_at: time.nullable(),
+  completed_assignments: z.array(z.number().int()).describe("The crew assignments the restoration completed"),
+  notifications: queuedNotifications,
+});
+
+/** POST /api/oms/events/etr (server/operations/setEtr.ts). */
+export const etrAnswer = z.object({
+  outage_event_id: z.string(), event_id: z.string(), status: outageStatus,
+  estimated_restoration_time: time, previous_estimate: time.nullable(), notifications: queuedNotifications,
+});
+
+/** POST /api/oms/crew/dispatch (server/operations/dispatchCrew.ts): 201 when dispatched, 200 when the crew was already on the outage. */
+export const dispatchAnswer = z.object({
+  assignment_id: z.number().int(), outage_event_id: z.string(), event_id: z.string(), crew_id: z.string(), crew_name: z.string(),
+  status: z.enum(["assigned", "en_route", "on_site"]), outage_status: z.literal("in_progress"), estimated_arrival: time.nullable(),
+  already_assigned: z.boolean().describe("The crew was already on this outage: nothing was written (a retried request)"),
+});
+
+/** GET /api/oms/crew/suggest (server/operations/suggestCrews.ts). */
+export const crewSuggestAnswer = z.object({
+  outage_event_id: z.string(), event_id: z.string(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }).nullable().describe("Where the outage is taken to be; null when nothing locates it"),
+  crews: z.array(z.object({
+    id: z.number().int(), crew_id: z.string(), name: z.string(), size: z.number().int(), home_depot: z.string(),
+    latitude: z.number(), longitude: z.number(),
+    distance_meters: z.number().int().nullable().describe("Straight-line metres to the outage; null when the outage has no location"),
+  })).describe("The nearest available crews, nearest first"),
+});
+
+/** POST /api/oms/crew/assignments/{id} (server/operations/updateAssignment.ts). */
+export const assignmentAnswer = z.object({
+  assignment_id: z.number().int(), crew_id: z.string(), outage_event_id: z.string(), event_id: z.string(),
+  status: z.enum(["assigned", "en_route", "on_site", "completed", "cancelled"]), outage_status: outageStatus, updated_at: time,
+});
+
+/** POST /api/oms/notifications/send (server/operations/sendNotifications.ts). */
+export const sendNotificationsAnswer = queuedNotifications.extend({
+  outage_event_id: z.string(), event_id: z.string(), notification_type: z.enum(["detected", "etr", "restored"]), channel: z.string(),
+});
+
+/** POST /api/oms/events/correlate (server/events/correlateEvent.ts): the ingestion result of the one event, with `confidence_score`. */
+export const correlateAnswer = itemResult.omit({ index: true }).extend({ confidence_score: z.number().nullable() });
+
+/** POST /api/oms/events/create (server/events/createEvent.ts); a repeat of the same source event answers the first answer with `duplicate`. */
+export const createEventAnswer = z.object({
+  status: z.literal("created"), outage_event_id: z.string(), event_id: z.string(), outage_status: outageStatus,
+  confidence_score: z.number(), severity: z.string(), predicted_device_level: z.enum(["meter", "distribution_point", "feeder", "substation"]),
+  affected_meters: z.number().int(), duplicate: z.literal(true).optional(),
+});
+
+/** POST /api/oms/events/validate (server/events/validateEvent.ts). */
+export const validateEventAnswer = z.object({
+  outage_event_id: z.string(), event_id: z.string(), validation_type: z.literal("neighbor_check"), validated: z.boolean(),
+  window: z.object({ from: time, to: time }), spatial_radius_meters: z.number().int(), source_counts: countsBySource,
+  sources: z.array(z.object({ source_type: sourceType, source_event_id: z.string(), detected_at: time, correlation_weight: z.number() })),
+  neighbors: z.array(z.object({ source_type: sourceType, source_event_id: z.string(), detected_at: time, meter_number: z.string(), distance_m: z.number().int() })),
+});
+
+/** POST /api/oms/events/score (server/events/scoreEvent.ts). */
+export const scoreEventAnswer = z.object({
+  outage_event_id: z.string(), event_id: z.string(), confidence_score: z.number(), severity: z.string(), status: outageStatus,
+  source_counts: countsBySource, weights: z.record(z.string(), z.number()).describe("The weight of each source type used"),
+});
+
+/** POST /api/oms/events/cluster (server/events/clusterEvents.ts, mergeOutages.ts). */
+export const clusterAnswer = z.object({
+  pairs_found: z.number().int(), clusters_merged: z.number().int(),
+  clusters: z.array(z.object({ outage_event_id: z.string(), event_id: z.string(), merged: z.array(z.string()) })),
+  pairs: z.array(z.object({ a: z.string(), b: z.string(), distance: z.number().int().describe("metres"), seconds: z.number().int() })),
+});
+
+const coreIndices = z.object({ saifi: z.number().nullable(), saidi: z.number().nullable(), caidi: z.number().nullable() });
+/** GET /api/oms/reliability (server/reliability/report.ts `indices`); an index whose denominator is 0 is null. */
+export const reliabilityAnswer = coreIndices.extend({
+  from: time, to: time, level: z.enum(["system", "substation", "feeder"]), id: z.string().nullable(),
+  customers_served: z.number().int(), caifi: z.number().nullable(), maifi_e: z.number().nullable(), asai: z.number().nullable(),
+  t_med_minutes: z.number().nullable(), major_event_days: z.array(z.string()), excluding_major_events: coreIndices,
+});
+
+/** GET /api/ingest/parked (server/ingest/parked.ts). */
+export const parkedAnswer = z.object({
+  events: z.array(z.object({
+    id: z.number().int(), source: z.string(), sourceEventId: z.string(), attempts: z.number().int(),
+    error: z.string().nullable(), receivedAt: time, failedAt: z.string().nullable(),
+  })),
+});
+
+/** POST /api/ingest/parked/retry (server/ingest/parked.ts). */
+export const parkedRetryAnswer = z.object({ queued: z.number().int().describe("Parked events given a fresh set of attempts") });

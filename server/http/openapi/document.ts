@@ -111,7 +111,7 @@ export function openApiDocument(tables: RouteTable[], ingestRoutes: string[], ve
         ...(r.body ? { requestBody: { required: true, content: json(jsonSchemaOf(r.body)) } } : {}),
         responses: {
           [r.ok ?? 200]: { description: "Done", content: json(r.answer ? jsonSchemaOf(r.answer, "output") : { type: "object" }) },
-          ...(r.path === "/crew/dispatch" ? { 200: { description: "The crew was already assigned to the outage", content: json({ type: "object" }) } } : {}),
+          ...(r.path === "/crew/dispatch" ? { 200: { description: "The crew was already assigned to the outage", content: json(r.answer ? jsonSchemaOf(r.answer, "output") : { type: "object" }) } } : {}),
           ...ERRORS,
           404: errorResponse("What the request names does not exist"),
           409: errorResponse("The change conflicts with the outage's state"),

@@ -6,7 +6,7 @@ import { adapters, parseKaifaXml, type KaifaEventMap } from "../../ingest/adapte
 import { ingest, type IngestAnswer, type IngestDeps } from "../../ingest/service";
 import { ingestStats } from "../../../db/queries/ingestStats";
 import type { RestRoute } from "../routeTable";
-import { ingestStatsAnswer } from "../openapi/answers";
+import { ingestStatsAnswer, parkedAnswer, parkedRetryAnswer } from "../openapi/answers";
 import { requestActor, requireApiKey } from "../authorize";
 import { parseRequest } from "../validate";
 import { listParked, retryParked } from "../../ingest/parked";
@@ -63,10 +63,10 @@ export const ingestStatsRoutes = (deps: IngestDeps): RestRoute[] => [
     const leases = deps.leases;
     res.json({ ...await ingestStats(deps.db, deps.now()), ...(leases ? { process: { id: leases.id, handed_off: leases.counts.handedOff, taken_up: leases.counts.takenUp } } : {}) });
   } },
-  { method: "get", path: "/parked", access: "ingest.manage", summary: "Events whose processing failed repeatedly", handle: async (_req, res) => {
+  { method: "get", path: "/parked", access: "ingest.manage", summary: "Events whose processing failed repeatedly", answer: parkedAnswer, handle: async (_req, res) => {
     res.json({ events: await listParked(deps.db) });
   } },
-  { method: "post", path: "/parked/retry", access: "ingest.manage", summary: "Process parked events again (all, or the ids given)", body: retryInput, handle: async (req, res) => {
+  { method: "post", path: "/parked/retry", access: "ingest.manage", summary: "Process parked events again (all, or the ids given)", body: retryInput, answer: parkedRetryAnswer, handle: async (req, res) => {
     const { ids } = parseRequest(retryInput, req.body ?? {});
     res.json(await retryParked(deps.db, requestActor(req), ids));
   } },

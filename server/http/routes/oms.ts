@@ -13,7 +13,10 @@ import { updateAssignment, updateAssignmentInput } from "../../operations/update
 import { serviceContextFor, type ServiceDeps } from "../serviceContext";
 import { parseRequest } from "../validate";
 import type { RestRoute } from "../routeTable";
-import { dashboardAnswer, stormActivateAnswer, stormDeactivateAnswer, stormModeStatusAnswer } from "../openapi/answers";
+import {
+  assignmentAnswer, crewSuggestAnswer, dashboardAnswer, dispatchAnswer, etrAnswer, restoreAnswer, sendNotificationsAnswer,
+  stormActivateAnswer, stormDeactivateAnswer, stormModeStatusAnswer,
+} from "../openapi/answers";
 
 export type OmsRouterDeps = ServiceDeps;
 
@@ -42,25 +45,25 @@ export function omsRoutes(deps: OmsRouterDeps): RestRoute[] {
     { method: "post", path: "/storm-mode/deactivate", access: "storm.switch", summary: "Switch storm mode off, with a reason", body: deactivateStormModeInput, answer: stormDeactivateAnswer, handle: async (req, res) => {
       res.json(await deactivateStormMode(ctx(req), parseRequest(deactivateStormModeInput, req.body)));
     } },
-    { method: "post", path: "/events/restore", access: "outages.act", summary: "Restore an outage (cause, time, notes)", body: restoreOutageInput, handle: async (req, res) => {
+    { method: "post", path: "/events/restore", access: "outages.act", summary: "Restore an outage (cause, time, notes)", body: restoreOutageInput, answer: restoreAnswer, handle: async (req, res) => {
       res.json(await restoreOutage(ctx(req), parseRequest(restoreOutageInput, req.body)));
     } },
-    { method: "post", path: "/events/etr", access: "outages.act", summary: "Set an outage's estimated time of restoration", body: setEtrInput, handle: async (req, res) => {
+    { method: "post", path: "/events/etr", access: "outages.act", summary: "Set an outage's estimated time of restoration", body: setEtrInput, answer: etrAnswer, handle: async (req, res) => {
       res.json(await setEtr(ctx(req), parseRequest(setEtrInput, req.body)));
     } },
-    { method: "post", path: "/crew/dispatch", access: "crews.dispatch", summary: "Dispatch a crew to an outage (201; 200 when it was already assigned)", body: dispatchCrewInput, ok: 201, handle: async (req, res) => {
+    { method: "post", path: "/crew/dispatch", access: "crews.dispatch", summary: "Dispatch a crew to an outage (201; 200 when it was already assigned)", body: dispatchCrewInput, answer: dispatchAnswer, ok: 201, handle: async (req, res) => {
       const result = await dispatchCrew(ctx(req), parseRequest(dispatchCrewInput, req.body));
       res.status(result.already_assigned ? 200 : 201).json(result);
     } },
-    { method: "get", path: "/crew/suggest", access: "crews.dispatch", summary: "Crews nearest an outage, available first", query: suggestQuery, handle: async (req, res) => {
+    { method: "get", path: "/crew/suggest", access: "crews.dispatch", summary: "Crews nearest an outage, available first", query: suggestQuery, answer: crewSuggestAnswer, handle: async (req, res) => {
       const { outage_event_id } = parseRequest(suggestQuery, req.query, "query");
       res.json(await suggestCrews(deps.db, outage_event_id));
     } },
     // A crew may move only its own assignments on: updateAssignment checks the actor's crew.
-    { method: "post", path: "/crew/assignments/:id", access: "assignments.update", summary: "Move a crew assignment on (en route, on site, restored); a crew only its own", body: updateAssignmentInput, handle: async (req, res) => {
+    { method: "post", path: "/crew/assignments/:id", access: "assignments.update", summary: "Move a crew assignment on (en route, on site, restored); a crew only its own", body: updateAssignmentInput, answer: assignmentAnswer, handle: async (req, res) => {
       res.json(await updateAssignment(ctx(req), parseRequest(updateAssignmentInput, withPathId(req, "assignment_id"))));
     } },
-    { method: "post", path: "/notifications/send", access: "outages.act", summary: "Send an outage's customer notifications (once per customer per outage)", body: sendNotificationsInput, handle: async (req, res) => {
+    { method: "post", path: "/notifications/send", access: "outages.act", summary: "Send an outage's customer notifications (once per customer per outage)", body: sendNotificationsInput, answer: sendNotificationsAnswer, handle: async (req, res) => {
       res.json(await sendNotifications(ctx(req), parseRequest(sendNotificationsInput, req.body)));
     } },
     { method: "get", path: "/dashboard/active-outages", access: "outages.read", summary: "Active outages with their counts, for a dashboard", answer: dashboardAnswer, handle: async (_req, res) => {

@@ -11,6 +11,7 @@ import { eventTime, outageRef } from "../../operations/schemas";
 import { parseRequest } from "../validate";
 import type { RestRoute } from "../routeTable";
 import { GENERIC_EVENT_TYPES } from "../../events/signalFromRequest";
+import { clusterAnswer, correlateAnswer, createEventAnswer, scoreEventAnswer, validateEventAnswer } from "../openapi/answers";
 
 const source = z.enum(["scada", "kaifa", "onu", "call_center"]);
 const text = z.string().trim().min(1).max(200);
@@ -54,27 +55,27 @@ const clusterBody = z.object({
 export function omsEventRoutes(deps: IngestDeps, actorOf: (req: Request) => Actor): RestRoute[] {
   const ctx = (req: Request) => ({ db: deps.db, publisher: deps.publisher, now: deps.now, timeZone: deps.timeZone, actor: actorOf(req) });
   return [
-    { method: "post", path: "/events/correlate", access: "outages.act", summary: "Correlate one event into the outages (seed 000 §1)", body: correlateBody, handle: async (req, res) => {
+    { method: "post", path: "/events/correlate", access: "outages.act", summary: "Correlate one event into the outages (seed 000 §1)", body: correlateBody, answer: correlateAnswer, handle: async (req, res) => {
       res.json(await correlateEvent(deps, actorOf(req), parseRequest(correlateBody, req.body)));
     } },
-    { method: "post", path: "/events/create", access: "outages.act", summary: "Create an outage from one event (seed 000 §2)", body: createBody, ok: 201, handle: async (req, res) => {
+    { method: "post", path: "/events/create", access: "outages.act", summary: "Create an outage from one event (seed 000 §2)", body: createBody, answer: createEventAnswer, ok: 201, handle: async (req, res) => {
       const b = parseRequest(createBody, req.body);
       res.status(201).json(await createEvent(deps, actorOf(req), {
         ...b, latitude: b.location?.latitude, longitude: b.location?.longitude, spatial_radius_meters: b.correlation_parameters?.spatial_radius_meters,
       }));
     } },
-    { method: "post", path: "/events/validate", access: "outages.act", summary: "Neighbour check of an outage (seed 000 §3)", body: validateBody, handle: async (req, res) => {
+    { method: "post", path: "/events/validate", access: "outages.act", summary: "Neighbour check of an outage (seed 000 §3)", body: validateBody, answer: validateEventAnswer, handle: async (req, res) => {
       const b = parseRequest(validateBody, req.body);
       res.json(await validateEvent(deps.db, { outageId: b.outage_event_id, radiusMeters: b.parameters.spatial_radius_meters,
         windowMinutes: b.parameters.temporal_window_minutes, sourceTypes: b.parameters.source_types }));
     } },
-    { method: "post", path: "/events/score", access: "outages.act", summary: "Score an outage's confidence from its sources (seed 000 §4)", body: scoreBody, handle: async (req, res) => {
+    { method: "post", path: "/events/score", access: "outages.act", summary: "Score an outage's confidence from its sources (seed 000 §4)", body: scoreBody, answer: scoreEventAnswer, handle: async (req, res) => {
       const b = parseRequest(scoreBody, req.body);
       const p = b.scoring_parameters ?? {};
       res.json(await scoreEvent(ctx(req), { outageId: b.outage_event_id,
         weights: { scada: p.weight_scada, kaifa: p.weight_kaifa, onu: p.weight_onu, call_center: p.weight_call_center } }));
     } },
-    { method: "post", path: "/events/cluster", access: "outages.act", summary: "Merge open outages that belong together (seed 000 §5)", body: clusterBody, handle: async (req, res) => {
+    { method: "post", path: "/events/cluster", access: "outages.act", summary: "Merge open outages that belong together (seed 000 §5)", body: clusterBody, answer: clusterAnswer, handle: async (req, res) => {
       const p = parseRequest(clusterBody, req.body ?? {}).clustering_parameters;
       res.json(await clusterEvents(ctx(req), { radiusMeters: p.spatial_radius_meters, windowMinutes: p.temporal_window_minutes, confidenceThreshold: p.confidence_threshold }));
     } },
