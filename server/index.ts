@@ -142,6 +142,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const leases = database.kind === "postgres" && options.substationLeases !== false ? new SubstationLeases(database.db, log).start() : undefined;
     services.ingest.leases = leases;
     services.ingest.observeLockWait = (seconds) => metrics.observeLockWait(seconds);
+    services.ingest.observePostToPush = (seconds) => metrics.observePostToPush(seconds);
     metrics.attach({ database, socketClients: () => realtime.io.engine.clientsCount, leases, now: options.now ?? (() => new Date()) });
     const handoff = leases ? startHandoffReceiver(services.ingest, leases, database.connectionString, log) : undefined;
     const sweeper = startSweeper(services.ingest, log);

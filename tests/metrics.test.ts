@@ -75,6 +75,9 @@ describe(`Prometheus metrics on ${runtimeName}`, () => {
     expect(sum(samples(text, "oms_push_lag_seconds_count"))).toBeGreaterThan(0);
     // Every correlation pass took its substations' locks, and said how long it waited.
     expect(sum(samples(text, "oms_substation_lock_wait_seconds_count"))).toBeGreaterThan(0);
+    // Requests whose pass pushed a change: from the POST's events validated to that push.
+    expect(sum(samples(text, "oms_ingest_post_to_push_seconds_count"))).toBeGreaterThan(0);
+    expect(sum(samples(text, "oms_ingest_post_to_push_seconds_count"))).toBeLessThanOrEqual(requests);
     expect(sum(samples(text, "oms_changes_pushed_total"), { topic: "outage:created" })).toBeGreaterThan(0);
 
     const [open] = await t.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM oms_outage_events WHERE status IN ('detected','confirmed','in_progress')`);

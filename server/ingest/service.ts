@@ -27,6 +27,11 @@ export interface IngestDeps {
   activeRule(db: Db): Promise<Rule>;
   /** The utility's time zone, for times written into timeline text. */
   timeZone: string;
+  /**
+   * Told, for each request whose pass pushed changes, how long from its events validated to that
+   * push (the metrics' post→push lag).
+   */
+  observePostToPush?(seconds: number): void;
   /** Told how long each correlation pass waited for its substations' locks (the metrics). */
   observeLockWait?(seconds: number): void;
   /** Runs after a batch commits (storm-mode auto-activation). */
@@ -85,6 +90,7 @@ export const newOwner = (what: string) => `${what}:${process.pid}:${randomUUID()
  * a copy whose first delivery is in flight waits for that answer; a duplicate gets it.
  */
 export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType, items: ParsedItem[], body?: RejectedBody): Promise<IngestAnswer> {
+  const posted = performance.now();
   const apiKeyId = actor.kind === "integration" ? actor.id : null;
   const bad = items.filter((i): i is Extract<ParsedItem, { ok: false }> => !i.ok);
   const good = items.filter((i): i is Extract<ParsedItem, { ok: true }> => i.ok && i.signals.length > 0);
@@ -102,7 +108,7 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
 
   // Only this first processing may hand events to the process holding their substation: what is
   // taken over later (a lapsed hand-off, the retrier) is processed where it is, so nothing loops.
-  const mine = await processIsolated(deps, actor, source, claimed, owner, deps.handOff !== false);
+  const mine = await processIsolated(deps, actor, source, claimed, owner, deps.handOff !== false, posted);
   if (deps.leases) deps.leases.counts.handedOff += mine.handedOff.length;
   const others = await awaitOthers(deps, actor, source, [...inFlight, ...mine.lost], owner, mine.handedOff);
 
@@ -143,7 +149,11 @@ interface Outcome { results: ItemResult[]; lost: ClaimedEntry[]; handedOff: Clai
  * Claimed entries of one request (or retrier pass) to process: its owner, source and key;
  * `handOff` when entries of a substation another process holds may be handed to it.
  */
-export interface ProcessJob { actor: Actor; source: SourceType; entries: ClaimedEntry[]; owner: string; handOff?: boolean }
+export interface ProcessJob {
+  actor: Actor; source: SourceType; entries: ClaimedEntry[]; owner: string; handOff?: boolean;
+  /** When the request's events were validated (`performance.now()`), for the post→push lag. */
+  posted?: number;
+}
 
 /**
  * Most signals one correlation pass takes: jobs waiting beyond it go to the next pass. A pass
@@ -219,6 +229,12 @@ class PassQueue {
       }
     }
     this.deps.publisher.publish(changes);
+    if (changes.length && this.deps.observePostToPush) {
+      const pushed = performance.now();
+      pass.forEach((w, i) => {
+        if (w.job.posted !== undefined && outcomes[i]?.results.length) this.deps.observePostToPush!((pushed - w.job.posted) / 1000);
+      });
+    }
     if (outcomes.some((o) => o?.results.length)) await this.deps.afterCommit?.().catch((err) => console.error(`after-commit work failed: ${describeError(err)}`));
     pass.forEach((w, i) => {
       const o = outcomes[i];
@@ -238,10 +254,10 @@ const queues = new WeakMap<IngestDeps, PassQueue>();
  * until the failing event is alone: it is released with its error, to be retried with backoff
  * (and parked as dead after MAX_ATTEMPTS).
  */
-export function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string, handOff = false): Promise<Outcome> {
+export function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string, handOff = false, posted?: number): Promise<Outcome> {
   let queue = queues.get(deps);
   if (!queue) queues.set(deps, (queue = new PassQueue(deps)));
-  return queue.submit({ actor, source, entries, owner, handOff });
+  return queue.submit({ actor, source, entries, owner, handOff, posted });
 }
 
 async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[], failedWhole = false): Promise<Outcome & { changes: Change[] }> {

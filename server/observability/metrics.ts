@@ -37,6 +37,7 @@ export function createMetrics() {
   const batchSize = new Histogram({ ...reg, name: "oms_ingest_batch_size", help: "Events per ingestion request", labelNames: ["source"], buckets: [1, 5, 20, 100, 500, 1000, 2500, 5000] });
   const latency = new Histogram({ ...reg, name: "oms_ingest_request_duration_seconds", help: "An ingestion request from its body parsed to its answer: validation, the inbox write and correlation, committed", labelNames: ["source"], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
   const pushLag = new Histogram({ ...reg, name: "oms_push_lag_seconds", help: `From the start of the transaction that made a change to its hand-over to Socket.IO (which emits within ${PUSH_TICK_MS} ms)`, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+  const postToPush = new Histogram({ ...reg, name: "oms_ingest_post_to_push_seconds", help: "From an ingestion request's events validated to the push of what its correlation pass changed (inbox write and claim, the wait for the next pass, the pass, the commit)", buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
   const lockWait = new Histogram({ ...reg, name: "oms_substation_lock_wait_seconds", help: "How long a correlation pass (or verification sweep) waited for its substations' locks, the version moves included", buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
   const pruned = new Counter({ ...reg, name: "oms_retention_rows_deleted_total", help: "Rows deleted by retention (RETENTION_DAYS_*), by table", labelNames: ["table"] });
   const changes = new Counter({ ...reg, name: "oms_changes_pushed_total", help: "Changes pushed to browsers, by topic", labelNames: ["topic"] });
@@ -85,6 +86,10 @@ export function createMetrics() {
       batchSize.observe({ source }, answer.results.length);
       latency.observe({ source }, seconds);
       for (const r of answer.results) events.inc({ source, outcome: outcomeOf(r) });
+    },
+    /** An ingestion request's post→push lag. */
+    observePostToPush(seconds: number) {
+      postToPush.observe(seconds);
     },
     /** A correlation pass's wait for its substations' locks. */
     observeLockWait(seconds: number) {
