@@ -69,6 +69,9 @@ test("a supervisor switches storm mode on and a dispatcher sees the banner at on
   try {
     const supervisor = await office.newPage();
     await signInAs(supervisor, "supervisor");
+    // The page is live (hydrated, its socket open) before the pill is pressed: a click before
+    // hydration is lost, and the form it opens would be waited for until the test times out.
+    await expect(supervisor.getByTestId("connection")).toHaveAttribute("data-state", "live");
     await supervisor.getByTestId("storm-pill").click();
     await supervisor.getByLabel("Reason").fill("Storm front over Amman");
     await supervisor.getByRole("button", { name: "Switch storm mode on" }).click();
