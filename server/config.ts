@@ -11,6 +11,7 @@ const configSchema = z.object({
   ),
   DATA_DIR: z.string().trim().min(1).default(".data"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  INGEST_LANES: optionalString.pipe(z.string().regex(/^([1-9]|1[0-6])$/, "must be a whole number from 1 to 16").transform(Number).optional()),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
   MAP_STYLE_URL: optionalString.pipe(z.url({ message: "must be an http(s) URL of a MapLibre style" }).optional()),
   UTILITY_TIME_ZONE: z.string().trim().default("Asia/Amman").refine(isTimeZone, "must be an IANA time zone such as Asia/Amman"),
@@ -64,6 +65,8 @@ export type AppConfig = {
   databaseUrl?: string;
   dataDir: string;
   dbPoolSize: number;
+  /** Correlation passes that may run at once (INGEST_LANES; unset: 2 on PostgreSQL, 1 on PGlite). */
+  ingestLanes?: number;
   redisUrl?: string;
   mapStyleUrl?: string;
   timeZone: string;
@@ -121,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: c.DATABASE_URL,
     dataDir: c.DATA_DIR,
     dbPoolSize: c.DB_POOL_SIZE,
+    ingestLanes: c.INGEST_LANES,
     redisUrl: c.REDIS_URL,
     mapStyleUrl: c.MAP_STYLE_URL,
     timeZone: c.UTILITY_TIME_ZONE,

@@ -141,6 +141,8 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // Several processes on one PostgreSQL split the substations (server/ingest/leases.ts).
     const leases = database.kind === "postgres" && options.substationLeases !== false ? new SubstationLeases(database.db, log).start() : undefined;
     services.ingest.leases = leases;
+    // Correlation passes at once: PostgreSQL's connections work in parallel, PGlite's one session does not.
+    services.ingest.lanes = config.ingestLanes ?? (database.kind === "postgres" ? 2 : 1);
     services.ingest.observeLockWait = (seconds) => metrics.observeLockWait(seconds);
     services.ingest.observePostToPush = (seconds) => metrics.observePostToPush(seconds);
     metrics.attach({ database, socketClients: () => realtime.io.engine.clientsCount, leases, now: options.now ?? (() => new Date()) });

@@ -20,7 +20,13 @@ export interface DeviceKeys {
   substations: ReadonlyMap<string, number>;
 }
 
-export interface NetworkKeys { meters: MeterKeys; devices: DeviceKeys }
+/**
+ * Each meter's substation: where a signal will be correlated, known before its pass (the
+ * ingestion lanes of server/ingest/service.ts group by it; a hint, never a decision).
+ */
+export type SubstationOfMeter = ReadonlyMap<number, number>;
+
+export interface NetworkKeys { meters: MeterKeys; devices: DeviceKeys; substationOfMeter: SubstationOfMeter }
 
 /** The network model's current token (migration 0011), or null if its row is gone. */
 export async function networkModelToken(db: DbOrTx): Promise<string | null> {
@@ -29,7 +35,7 @@ export async function networkModelToken(db: DbOrTx): Promise<string | null> {
 }
 
 export interface IdentifierRows {
-  meters: { id: number; num: string; asset: string | null; up: string | null; onu: string | null; customer: number | null }[];
+  meters: { id: number; num: string; asset: string | null; up: string | null; onu: string | null; customer: number | null; sub: number | null }[];
   /** Phones as their digits only. */
   customers: { id: number; phone: string }[];
   onus: { onu: string; serial: string }[];
@@ -45,7 +51,7 @@ type Onu = IdentifierRows["onus"][number];
 export async function loadNetworkKeys(db: DbOrTx): Promise<NetworkKeys> {
   // One after another: a transaction has a single connection.
   const meters = await queryRows<Meter>(db, sql`
-    SELECT id, meter_number AS num, asset_mrid AS asset, usage_point_mrid AS up, onu_id::text AS onu, customer_id AS customer FROM oms_meters`);
+    SELECT id, meter_number AS num, asset_mrid AS asset, usage_point_mrid AS up, onu_id::text AS onu, customer_id AS customer, substation_id AS sub FROM oms_meters`);
   // Digits as PostgreSQL's \D strips them, which is what the SQL lookup compares.
   const customers = await queryRows<Customer>(db, sql`
     SELECT id, regexp_replace(phone, '\\D', '', 'g') AS phone FROM oms_customers WHERE phone IS NOT NULL`);
@@ -94,6 +100,7 @@ export async function buildNetworkKeys(rows: IdentifierRows): Promise<NetworkKey
       feeders: new Map(rows.feeders.map((r) => [r.code, { id: r.id, substationId: r.substationId }])),
       substations: new Map(rows.substations.map((r) => [r.code, r.id])),
     },
+    substationOfMeter: await fill<Meter, number, number>(meters, (m, r) => r.sub !== null && m.set(r.id, r.sub)),
   };
 }
 

@@ -93,7 +93,8 @@ export async function freshDatabase(kind: RuntimeKind, postgresUrl: string | nul
 export async function startBenchServer(kind: RuntimeKind, network: GeneratedNetwork, postgresUrl: string | null, now?: () => Date): Promise<BenchServer> {
   const started = performance.now();
   // The production defaults (pool size included), on a free loopback port.
-  const config = { ...loadConfig({ PORT: "0", HOST: "127.0.0.1" }), seedOnEmpty: false };
+  // INGEST_LANES passes through, to compare lane counts.
+  const config = { ...loadConfig({ PORT: "0", HOST: "127.0.0.1", INGEST_LANES: process.env.INGEST_LANES }), seedOnEmpty: false };
   const database = await freshDatabase(kind, postgresUrl, config.dbPoolSize);
   const logs: string[] = [];
   try {

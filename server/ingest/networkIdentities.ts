@@ -83,6 +83,16 @@ export class NetworkIdentities {
     return keys;
   }
 
+  /**
+   * The model loaded last, without asking the database whether it is still current: for hints
+   * only (which ingestion lane a signal joins), never for a placement.
+   */
+  latest(): NetworkKeys | undefined {
+    let last: NetworkKeys | undefined;
+    for (const keys of this.#byToken.values()) last = keys;
+    return last;
+  }
+
   /** Drops every model held (for memory; correctness never needs it). */
   clear() {
     this.#byToken.clear();

@@ -44,7 +44,7 @@ export async function placeSignals(db: DbOrTx, signals: Signal[], radiusMeters: 
  * The in-memory copy answers unless the batch names something only SQL can compare exactly
  * (see `exactInMemory`), the copy is being loaded by another batch, or SQL was asked for.
  */
-async function lookUp(db: DbOrTx, signals: Signal[], identities: NetworkIdentities | "sql"): Promise<NetworkKeys> {
+async function lookUp(db: DbOrTx, signals: Signal[], identities: NetworkIdentities | "sql"): Promise<Pick<NetworkKeys, "meters" | "devices">> {
   if (identities !== "sql" && signals.some(namesAnything) && signals.every(exactInMemory)) {
     const keys = await identities.current(db);
     if (keys) return keys;
@@ -106,6 +106,36 @@ async function place(db: DbOrTx, s: Signal, k: MeterKeys, devices: DeviceKeys, r
   }
   const named = Object.entries(m).filter(([, v]) => v !== undefined).map(([key, v]) => `${key} ${v}`).join(", ");
   return { level: "unmatched", reason: named ? `unknown meter (${named})` : "no meter, device or location to place it by" };
+}
+
+/**
+ * The substation a signal will most likely be correlated in, from the model in memory, without
+ * the database: the first signal that names a known meter or SCADA device decides. Undefined
+ * for one placed only by its location, or naming nothing known. A hint (see splitByLane in
+ * service.ts), never a placement.
+ */
+export function substationHint(keys: NetworkKeys, signals: Signal[]): number | undefined {
+  for (const s of signals) {
+    if (s.device) {
+      const { feederCode, substationCode } = s.device;
+      const sub = (feederCode ? keys.devices.feeders.get(feederCode)?.substationId : undefined) ?? (substationCode ? keys.devices.substations.get(substationCode) : undefined);
+      if (sub !== undefined) return sub;
+      continue;
+    }
+    const k = keys.meters;
+    const m = s.meter ?? {};
+    const phone = m.phone ? normalisePhone(m.phone) : null;
+    const meterId = (m.meterNumber ? k.byNumber.get(m.meterNumber) ?? k.byAsset.get(m.meterNumber) : undefined)
+      ?? (m.assetMrid ? k.byAsset.get(m.assetMrid) ?? k.byNumber.get(m.assetMrid) : undefined)
+      ?? (m.usagePointMrid ? k.byUsagePoint.get(m.usagePointMrid) : undefined)
+      ?? (m.onuId !== undefined ? k.byOnuId.get(m.onuId) : undefined)
+      ?? (m.onuSerial ? k.byOnuSerial.get(m.onuSerial) : undefined)
+      ?? (s.associatedMeterNumbers ?? []).map((n) => k.byNumber.get(n)).find((id) => id !== undefined)
+      ?? (phone ? k.byPhone.get(phone) : undefined);
+    const sub = meterId === undefined ? undefined : keys.substationOfMeter.get(meterId);
+    if (sub !== undefined) return sub;
+  }
+  return undefined;
 }
 
 /** The SQL lookup: only the identifiers this batch names; the maps hold exactly what they match. */

@@ -11,7 +11,8 @@ import type { SubstationStateCache } from "../repository/stateCache";
 import { writeSourceEvents } from "../repository/sourceEvents";
 import { correlateBatch, substationsOfEach } from "./correlateBatch";
 import { claimInbox, claimUnfinished, inboxState, lockOwned, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
-import { placeSignals } from "./placement";
+import { placeSignals, substationHint } from "./placement";
+import { networkIdentities } from "./networkIdentities";
 import { routeByLease } from "./handoff";
 import type { SubstationLeases } from "./leases";
 import { checkMetersUnder, type MeterCheck } from "./scadaMeterCheck";
@@ -34,6 +35,12 @@ export interface IngestDeps {
   observePostToPush?(seconds: number): void;
   /** Told how long each correlation pass waited for its substations' locks (the metrics). */
   observeLockWait?(seconds: number): void;
+  /**
+   * Correlation passes that may run at once, each on the substations of its lane (INGEST_LANES;
+   * 1, the default, is one pass at a time). Only worth more than 1 on PostgreSQL, whose
+   * connections work in parallel; PGlite's one session runs one transaction at a time.
+   */
+  lanes?: number;
   /** Runs after a batch commits (storm-mode auto-activation). */
   afterCommit?(): Promise<void>;
   /**
@@ -174,8 +181,10 @@ interface Waiting { job: ProcessJob; resolve(o: Outcome): void; reject(err: unkn
 class PassQueue {
   private waiting: Waiting[] = [];
   private running = false;
+  /** Passes this lane ran. */
+  passes = 0;
 
-  constructor(private readonly deps: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps, private readonly busy: LaneUse) {}
 
   submit(job: ProcessJob): Promise<Outcome> {
     if (!job.entries.length) return Promise.resolve({ results: [], lost: [], handedOff: [] });
@@ -196,7 +205,10 @@ class PassQueue {
           signals += countSignals(next.job);
           pass.push(next);
         }
-        await this.run(pass).catch((err) => { for (const w of pass) w.reject(err); });
+        this.passes++;
+        this.busy.now++;
+        this.busy.most = Math.max(this.busy.most, this.busy.now);
+        await this.run(pass).catch((err) => { for (const w of pass) w.reject(err); }).finally(() => this.busy.now--);
       }
     } finally {
       this.running = false;
@@ -245,7 +257,25 @@ class PassQueue {
 
 const countSignals = (job: ProcessJob) => job.entries.reduce((n, e) => n + e.signals.length, 0);
 
-const queues = new WeakMap<IngestDeps, PassQueue>();
+/** How many of a process's lanes run a pass now, and the most that ever did at once. */
+interface LaneUse { now: number; most: number }
+
+const queues = new WeakMap<IngestDeps, { lanes: PassQueue[]; busy: LaneUse }>();
+
+function lanesOf(deps: IngestDeps) {
+  let q = queues.get(deps);
+  if (!q) {
+    const busy = { now: 0, most: 0 };
+    queues.set(deps, (q = { busy, lanes: Array.from({ length: Math.max(1, deps.lanes ?? 1) }, () => new PassQueue(deps, busy)) }));
+  }
+  return q;
+}
+
+/** Passes run by each lane, and the most lanes that ran one at the same time (figures and tests). */
+export function laneUse(deps: IngestDeps) {
+  const { lanes, busy } = lanesOf(deps);
+  return { passes: lanes.map((l) => l.passes), mostAtOnce: busy.most };
+}
 
 /**
  * Processes claimed entries: coalesced with other requests' into the next correlation pass;
@@ -254,10 +284,32 @@ const queues = new WeakMap<IngestDeps, PassQueue>();
  * until the failing event is alone: it is released with its error, to be retried with backoff
  * (and parked as dead after MAX_ATTEMPTS).
  */
-export function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string, handOff = false, posted?: number): Promise<Outcome> {
-  let queue = queues.get(deps);
-  if (!queue) queues.set(deps, (queue = new PassQueue(deps)));
-  return queue.submit({ actor, source, entries, owner, handOff, posted });
+export async function processIsolated(deps: IngestDeps, actor: Actor, source: SourceType, entries: ClaimedEntry[], owner: string, handOff = false, posted?: number): Promise<Outcome> {
+  const { lanes } = lanesOf(deps);
+  if (lanes.length === 1) return lanes[0].submit({ actor, source, entries, owner, handOff, posted });
+  const parts = splitByLane(entries, lanes.length);
+  const settled = await Promise.allSettled(parts.map((part, lane) => lanes[lane].submit({ actor, source, entries: part, owner, handOff, posted })));
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  const done = settled.map((s) => (s as PromiseFulfilledResult<Outcome>).value);
+  return { results: done.flatMap((o) => o.results), lost: done.flatMap((o) => o.lost), handedOff: done.flatMap((o) => o.handedOff) };
+}
+
+/**
+ * Entries by lane: every signal of one substation in the same lane, so that a substation's
+ * signals keep their order and two lanes' passes do not wait on each other's locks. The lane is
+ * a hint taken from the network model loaded last (a signal's substation before its pass places
+ * it); a wrong hint (a model changed since, a call placed only by its location) costs a wait on
+ * the substation's lock, never a decision: correlation takes the locks of whatever it touches.
+ */
+function splitByLane(entries: ClaimedEntry[], lanes: number): ClaimedEntry[][] {
+  const parts: ClaimedEntry[][] = Array.from({ length: lanes }, () => []);
+  const keys = networkIdentities.latest();
+  for (const e of entries) {
+    const substation = keys ? substationHint(keys, e.signals) : undefined;
+    parts[substation === undefined ? 0 : substation % lanes].push(e);
+  }
+  return parts;
 }
 
 async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[], failedWhole = false): Promise<Outcome & { changes: Change[] }> {
