@@ -7,6 +7,11 @@ describe("configuration from the environment", () => {
     expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: ".data", timeZone: "Asia/Amman", seedMeters: 20_000 });
   });
 
+  it("takes INGEST_LANES as a number, unset by default (the server picks by runtime)", () => {
+    expect(loadConfig({}).ingestLanes).toBeUndefined();
+    expect(loadConfig({ INGEST_LANES: "3" }).ingestLanes).toBe(3);
+  });
+
   it("treats an empty DATABASE_URL as unset", () => {
     expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
   });
@@ -19,6 +24,8 @@ describe("configuration from the environment", () => {
     ["MAP_STYLE_URL", "not a url", /MAP_STYLE_URL: must be an http\(s\) URL/],
     ["UTILITY_TIME_ZONE", "Mars/Olympus", /UTILITY_TIME_ZONE: must be an IANA time zone/],
     ["SEED_METERS", "-5", /SEED_METERS: /],
+    ["INGEST_LANES", "0", /INGEST_LANES: must be a whole number from 1 to 16/],
+    ["INGEST_LANES", "two", /INGEST_LANES: must be a whole number from 1 to 16/],
   ])("names the bad variable %s=%s", (name, value, message) => {
     let error: unknown;
     try {
