@@ -9,8 +9,9 @@ import { createUser, listUsers, resetPassword, updateUser } from "../server/auth
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { DomainError } from "../server/errors";
+import { findOrphans, UNCHECKED_REFERENCES } from "../db/queries/integrity";
 
-const COMMANDS = ["create-key", "list-keys", "revoke-key", "create-user", "list-users", "set-role", "disable-user", "enable-user", "reset-password"];
+const COMMANDS = ["create-key", "list-keys", "revoke-key", "create-user", "list-users", "set-role", "disable-user", "enable-user", "reset-password", "check-integrity"];
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -31,6 +32,8 @@ Commands
         A disabled user cannot sign in; their sessions end at once.
   reset-password --username <name>
         Make a new password (printed once) and end the user's sessions.
+  check-integrity Look for event rows whose meter, customer, outage or inbox row is missing (the
+        references migration 0017 keeps without foreign keys); exits 1 if any is found.
 
 Works against the database of DATABASE_URL, or the embedded one in DATA_DIR (which must not be
 held by a running server: stop it first, or use PostgreSQL).`;
@@ -72,6 +75,11 @@ async function main(): Promise<number> {
       if (values.output) fs.writeFileSync(values.output, `${created.key}\n`, { mode: 0o600 });
       console.log(`Created API key ${created.id} (${created.scope}, "${created.name}").`);
       console.log(`Key (shown once, store it now):\n${created.key}`);
+    } else if (command === "check-integrity") {
+      const orphans = await findOrphans(handle.db);
+      if (!orphans.length) console.log(`No orphans: all ${UNCHECKED_REFERENCES.length} unchecked references name existing rows.`);
+      for (const o of orphans) console.log(`${o.table}.${o.column}: ${o.rows} row(s) name no ${o.parent} row`);
+      return orphans.length ? 1 : 0;
     } else if (command === "revoke-key") {
       const key = await revokeApiKey(handle.db, operator, need("id"));
       console.log(`Revoked ${key.id} (${key.scope}, "${key.name}") at ${key.revokedAt}.`);

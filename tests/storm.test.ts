@@ -5,6 +5,7 @@ import type { CrewRestoreBody } from "../server/demo/payloads";
 import { generateStorm, type StormCases } from "../server/scenarios/storm";
 import { runStorm, StormClock } from "../server/scenarios/run";
 import { runtimeName } from "./helpers/db";
+import { findOrphans } from "../db/queries/integrity";
 import { startTestServer, type TestServer } from "./helpers/server";
 
 const network = generateNetwork({ meters: 2400, seed: 17, substations: 3, feeders: 16, distributionPoints: 240 });
@@ -90,5 +91,10 @@ describe(`the storm's harder cases replayed end to end on ${runtimeName}, one po
     }
     expect(score.deviceMomentaries.expected).toBe(3);
     expect(score.nested.truth).toBe(3);
+    // The event rows written without foreign keys (migration 0017) all name existing rows.
+    const written = await test.rows<{ n: number }>(sql`SELECT (SELECT COUNT(*) FROM kaifa_events) + (SELECT COUNT(*) FROM oms_outage_affected_meters)
+      + (SELECT COUNT(*) FROM oms_event_sources) + (SELECT COUNT(*) FROM oms_meter_status_events) + (SELECT COUNT(*) FROM callcenter_tickets) AS n`);
+    expect(Number(written[0].n)).toBeGreaterThan(100);
+    expect(await findOrphans(test.server.database.db)).toEqual([]);
   }, 300_000);
 });

@@ -34,7 +34,6 @@ export const ingestInbox = pgTable("ingest_inbox", {
   signals: jsonb("signals"),
 }, (t) => [
   uniqueIndex("uq_ingest_inbox_source_event").on(t.sourceType, t.sourceEventId).where(sql`status <> 'rejected'`),
-  index("idx_ingest_inbox_status").on(t.status, t.receivedAt),
   index("idx_ingest_inbox_received").on(t.receivedAt.desc()),
   index("idx_ingest_inbox_unfinished").on(t.id).where(sql`status IN ('received', 'failed')`),
   index("idx_ingest_inbox_dead").on(t.id).where(sql`status = 'dead'`),

@@ -46,11 +46,11 @@ export const omsCrewAssignments = pgTable("oms_crew_assignments", {
 
 export type NotificationType = "detected" | "etr" | "restored";
 
-/** Customer notifications, queued once per customer, outage and kind. */
+/** Customer notifications, queued once per customer, outage and kind (no foreign keys: migration 0017). */
 export const omsCustomerNotifications = pgTable("oms_customer_notifications", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
-  outageEventId: uuid("outage_event_id").notNull().references(() => omsOutageEvents.id),
-  customerId: integer("customer_id").notNull().references(() => omsCustomers.id),
+  outageEventId: uuid("outage_event_id").notNull(),
+  customerId: integer("customer_id").notNull(),
   notificationType: text("notification_type").$type<NotificationType>().notNull(),
   channel: text("channel").notNull().default("sms"),
   messageContent: text("message_content").notNull(),

@@ -32,6 +32,14 @@ const NETWORK_TABLE_NAMES = [
   "network_substations", "network_feeders", "network_distribution_points", "oms_customers",
   "oms_onu_devices", "oms_meters", "network_substation_meters", "network_feeder_meters", "oms_crews",
 ];
+/**
+ * Tables that refer to the network, customers or outages without a foreign key (migration 0017),
+ * so CASCADE does not reach them: emptied by name with the network.
+ */
+export const UNLINKED_TABLE_NAMES = [
+  "kaifa_events", "onu_events", "callcenter_tickets", "oms_meter_status_events", "oms_outage_affected_meters",
+  "oms_event_sources", "oms_customer_notifications", "oms_momentary_interruptions",
+];
 const SERIAL_TABLES = NETWORK_TABLES.map((t) => t.table);
 
 export class NetworkNotEmptyError extends Error {
@@ -123,7 +131,7 @@ export async function isNetworkEmpty(db: Db): Promise<boolean> {
  * them (outages, their timelines, source events), restarting the ids at 1.
  */
 export async function resetNetwork(db: Db): Promise<void> {
-  await db.execute(sql.raw(`TRUNCATE ${NETWORK_TABLE_NAMES.join(", ")} RESTART IDENTITY CASCADE`));
+  await db.execute(sql.raw(`TRUNCATE ${[...NETWORK_TABLE_NAMES, ...UNLINKED_TABLE_NAMES].join(", ")} RESTART IDENTITY CASCADE`));
 }
 
 export interface SeedIfEmptyOptions {
