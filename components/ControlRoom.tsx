@@ -176,8 +176,9 @@ export function ControlRoom() {
     requestAnimationFrame(() => requestAnimationFrame(() => setFlyTo({ ...target, rightInset: panelInset() })));
   }, []);
   const loadError = [config, totals, substations, feeders, outages].find((q) => q.error)?.error;
-  const role = me.data?.role;
-  const canAct = role === "dispatcher" || role === "supervisor";
+  // What the server lets this person do (account.me), never guessed from the role's name.
+  const can = (p: string) => !!me.data?.permissions.includes(p as never);
+  const canAct = can("outages.act");
   const tz = config.data?.timeZone;
   const ov = overview.data;
   const activeCount = ov ? ov.outages.critical + ov.outages.high + ov.outages.medium + ov.outages.low : outages.data?.length;
@@ -211,7 +212,7 @@ export function ControlRoom() {
           <span>Crews busy <b data-testid="crews-busy">{formatCount(ov?.crews.busy)}</b> / available <b>{formatCount(ov?.crews.available)}</b></span>
           <span>Signals <b data-testid="signals-per-minute">{formatCount(ov?.signalsPerMinute)}</b>/min</span>
         </div>
-        <StormControl canSwitch={role === "supervisor"} timeZone={tz} />
+        <StormControl canSwitch={can("storm.switch")} timeZone={tz} />
         <ConnectionBadge state={live.state} />
         <UserMenu />
       </header>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import { PERMISSIONS } from "../server/auth/permissions";
 import { generateNetwork } from "../db/seed/generate";
 import { loadConfig } from "../server/config";
 import { startServer } from "../server/index";
@@ -36,6 +37,15 @@ describe(`sign-in, sessions and people on ${runtimeName}`, () => {
     const stored = await test.rows<{ password: string }>(sql`SELECT a.password FROM auth_accounts a JOIN auth_users u ON u.id = a.user_id WHERE u.username = ${TEST_USERS.dispatcher}`);
     expect(stored[0].password).not.toContain(TEST_PASSWORD);
     expect(stored[0].password.length).toBeGreaterThan(40);
+  });
+
+  it("tells each signed-in person what the server lets them do, from the permission table", async () => {
+    for (const role of ["viewer", "crew", "dispatcher", "supervisor"] as const) {
+      const me = (await callTrpc(test.url, "account.me", "query", undefined, await test.signIn(role))).body.result.data.json;
+      const expected = Object.entries(PERMISSIONS).filter(([, rule]) => (rule.roles as readonly string[]).includes(role)).map(([name]) => name);
+      expect(me.permissions, role).toEqual(expected);
+    }
+    expect((await callTrpc(test.url, "account.me", "query", undefined, await test.signIn("viewer"))).body.result.data.json.permissions).not.toContain("outages.act");
   });
 
   it("answers a wrong password and an unknown user the same", async () => {

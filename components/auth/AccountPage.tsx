@@ -32,7 +32,7 @@ export function AccountPage() {
   return (
     <div className="page">
       <header className="topbar">
-        <Link className="brand" href={me.data?.role === "crew" ? "/crew" : "/"}>OMS Control Room</Link>
+        <Link className="brand" href={me.data?.permissions.includes("assignments.own") ? "/crew" : "/"}>OMS Control Room</Link>
         <UserMenu />
       </header>
       <StormBanner />

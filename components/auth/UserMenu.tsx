@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { signOut } from "./authClient";
 
-/** Who is signed in, with the links their role may use, and sign-out. */
+/** Who is signed in, with the links the server's permissions for them allow, and sign-out. */
 export function UserMenu() {
   const trpc = useTRPC();
   const me = useQuery(trpc.account.me.queryOptions());
@@ -15,8 +15,8 @@ export function UserMenu() {
       <span data-testid="signed-in-as">
         {me.data.name} <span className="role-tag" data-testid="role">{me.data.role}</span>
       </span>
-      {(me.data.role === "supervisor" || me.data.role === "dispatcher") && <Link href="/reports">Reports</Link>}
-      {me.data.role === "supervisor" && <Link href="/admin">Users &amp; keys</Link>}
+      {me.data.permissions.includes("reports.read") && <Link href="/reports">Reports</Link>}
+      {me.data.permissions.includes("users.manage") && <Link href="/admin">Users &amp; keys</Link>}
       <Link href="/account">Account</Link>
       <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
     </nav>
