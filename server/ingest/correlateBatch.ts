@@ -93,7 +93,8 @@ export interface CorrelateBatchDeps {
 export async function lockSubstations(tx: DbOrTx, substationIds: number[]): Promise<Map<number, { before: number; after: number }>> {
   const ids = [...new Set(substationIds)].sort((a, b) => a - b);
   if (!ids.length) return new Map();
-  for (const id of ids) await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, ${id}::int)`);
+  // One statement, the locks taken in the array's (ascending) order: unnest yields its elements in order.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, id) FROM unnest(${arrayParam(ids, "int4")}) WITH ORDINALITY AS t(id, n) ORDER BY n`);
   const move = () => queryRows<{ id: number; before: number | string; after: number | string }>(tx, sql`
     UPDATE oms_substation_state s SET version = nextval('oms_substation_state_version')
     FROM (SELECT substation_id, version FROM oms_substation_state WHERE substation_id = ANY(${arrayParam(ids, "int4")})) old
