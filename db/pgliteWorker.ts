@@ -1,4 +1,3 @@
-import { writeFileSync as PROF_write } from "node:fs"; // PROFILING HACK
 import { parentPort } from "node:worker_threads";
 import { PGlite, type QueryOptions, type Transaction } from "@electric-sql/pglite";
 import { postgis } from "@electric-sql/pglite-postgis";
@@ -89,11 +88,8 @@ async function handle(req: Request): Promise<unknown> {
     case "open":
       pg = await PGlite.create({ dataDir: req.dataDir, extensions: { postgis } });
       return null;
-    case "query": {
-      const t0 = performance.now();
-      try { return await session(req.tx).query(req.sql, req.params, queryOptions(req.options)); }
-      finally { PROF_note(req.sql, performance.now() - t0); }
-    }
+    case "query":
+      return session(req.tx).query(req.sql, req.params, queryOptions(req.options));
     case "exec":
       return session(req.tx).exec(req.sql, queryOptions(req.options));
     case "close":
@@ -128,16 +124,3 @@ port.on("message", (req: Request) => {
     (err) => replyError(req.id, err),
   );
 });
-
-// PROFILING HACK (not to commit)
-const PROF = new Map<string, { n: number; ms: number }>();
-function PROF_note(q: string, ms: number) {
-  if (!process.env.OMS_SQLPROF) return;
-  const key = q.replace(/\s+/g, " ").trim().slice(0, 110);
-  const e = PROF.get(key) ?? { n: 0, ms: 0 };
-  e.n++; e.ms += ms; PROF.set(key, e);
-}
-if (process.env.OMS_SQLPROF) setInterval(() => {
-  const rows = [...PROF].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40).map(([k, v]) => `${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(7)} × ${k}`);
-  PROF_write(process.env.OMS_SQLPROF!, rows.join("\n") + "\n");
-}, 5000).unref();
