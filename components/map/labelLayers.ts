@@ -55,7 +55,8 @@ export function nameLayers(sources: { substations: string; feeders: string; dist
       layout: {
         "symbol-placement": "line",
         "symbol-spacing": 350,
-        "text-field": ["get", "name"],
+        // The code dispatchers use ("FD012") fits along short stretches; the full name once there is room.
+        "text-field": ["step", ["zoom"], ["get", "code"], 15, ["get", "name"]],
         "text-font": FONTS.regular,
         "text-size": ["interpolate", ["linear"], ["zoom"], 12.5, 10, 16, 12],
         "text-max-angle": 40,
@@ -112,7 +113,7 @@ export function outageLabelLayers(outages: string): LayerSpecification[] {
       source: outages,
       filter: ["has", "point_count"],
       paint: {
-        "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 14, 10, 20, 40, 38],
+        "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 20, 10, 24, 40, 40],
         "circle-color": byWorst,
         "circle-opacity": 0.7,
         "circle-stroke-color": "#ffffff",

@@ -15,7 +15,7 @@ const distinct = (values: unknown[]) => [...new Set(values.map(String))].sort();
 /**
  * What the map has drawn, written on its container once a render settles, so tests read what a
  * person sees: substations, outages (alone or counted in a drawn cluster), clusters as
- * `customers/outages[eventIds]`, the labels drawn per layer (`substations-label:12,…`), meters by
+ * `customers/outages@x y[eventIds]`, the labels drawn per layer (`substations-label:12,…`), meters by
  * state, the view, and the selected outage's screen point.
  */
 export async function writeReadout(map: MapLibreMap, box: HTMLElement, outages: FeatureCollection, stillCurrent: () => boolean): Promise<void> {
@@ -43,15 +43,18 @@ export async function writeReadout(map: MapLibreMap, box: HTMLElement, outages: 
   // Clusters hold their outages out of sight: ask the source which ones (asynchronous).
   const source = map.getSource(SOURCES.outages) as GeoJSONSource;
   const alone = rendered(LAYERS.outages).map((f) => f.properties.eventId);
-  const clusters = new Map<number, { customers: number; count: number }>();
-  for (const f of rendered(LABEL_LAYERS.clusters)) clusters.set(Number(f.properties.cluster_id), { customers: Number(f.properties.customersOut), count: Number(f.properties.point_count) });
+  const clusters = new Map<number, { customers: number; count: number; at: string }>();
+  for (const f of rendered(LABEL_LAYERS.clusters)) {
+    const p = map.project((f.geometry as GeoJSON.Point).coordinates as [number, number]);
+    clusters.set(Number(f.properties.cluster_id), { customers: Number(f.properties.customersOut), count: Number(f.properties.point_count), at: `${Math.round(p.x)} ${Math.round(p.y)}` });
+  }
   const described: string[] = [];
   const inClusters: unknown[] = [];
-  for (const [id, { customers, count }] of clusters) {
+  for (const [id, { customers, count, at }] of clusters) {
     const leaves = await source.getClusterLeaves(id, Infinity, 0).catch(() => []);
     const ids = distinct(leaves.map((l) => l.properties?.eventId));
     inClusters.push(...ids);
-    described.push(`${customers}/${count}[${ids.join(" ")}]`);
+    described.push(`${customers}/${count}@${at}[${ids.join(" ")}]`);
   }
   // A later render may have written its own readout meanwhile: the newest wins.
   if (!stillCurrent()) return;
