@@ -6,6 +6,8 @@ import { createDb, type DbHandle } from "../db/client";
 import { seedIfEmpty } from "../db/seed/load";
 import { ConfigError, type AppConfig } from "./config";
 import { createHttpApp } from "./http/app";
+import { warmGlyphs } from "./map/glyphs";
+import { BOLD_FONT, REGULAR_FONT } from "./map/fonts";
 import { httpServerOptions } from "./http/limits";
 import { createRealtime, type Realtime } from "./realtime/hub";
 import { createServices } from "./services";
@@ -154,6 +156,8 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const retention = startRetention(database.db, config.retention, options.now ?? (() => new Date()), log, metrics.observePruned);
 
     await listen(httpServer, config.port, config.host);
+    // The map's labels: make the glyphs a control room asks for first before anyone opens it.
+    const stopWarming = pageHandler ? warmGlyphs([REGULAR_FONT, BOLD_FONT]) : undefined;
     // METRICS_PORT: /metrics alone on a port of its own, without a token (keep that port private).
     const metricsServer = config.metricsPort ? http.createServer(metricsOnlyApp(metrics)) : undefined;
     if (metricsServer) {
@@ -176,6 +180,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const stop = () => (stopping ??= (async () => {
       readiness.markShuttingDown();
       sweeper.stop();
+      stopWarming?.();
       await handoff?.stop();
       await retrier?.stop();
       await retention.stop();

@@ -16,7 +16,7 @@ export function CrewMiniMap({ lat, lng, feeders, styleUrl }: { lat: number; lng:
     void (async () => {
       const maplibregl = (await import("maplibre-gl")).default;
       if (cancelled || !container.current) return;
-      map = new maplibregl.Map({ container: container.current, style: styleUrl ?? offlineStyle, center: [lng, lat], zoom: 14.5, attributionControl: false, interactive: true });
+      map = new maplibregl.Map({ container: container.current, style: styleUrl ?? offlineStyle(window.location.origin), center: [lng, lat], zoom: 14.5, attributionControl: false, interactive: true });
       map.once("load", () => {
         if (!map) return;
         map.addSource("feeders", { type: "geojson", data: feeders ?? { type: "FeatureCollection", features: [] } });

@@ -48,6 +48,7 @@ export function Legend() {
         {Object.entries(severityColors).map(([name, color]) => (
           <span key={name} className="legend-item"><span className="dot" data-severity={name} style={{ background: color, borderColor: color, width: 9, height: 9 }} />{name}</span>
         ))}
+        <span className="legend-item" data-legend="cluster"><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" fill={severityColors.high} fillOpacity=".7" stroke="#fff" strokeWidth="1.5" /></svg>several, zoomed out (customers summed)</span>
       </div>
       <div className="legend-row"><span className="legend-head">Crew</span>
         {(["available", "en_route", "on_site"] as const).map((name) => (

@@ -5,8 +5,10 @@ import type { GeoJSONSource, Map as MapLibreMap, MapGeoJSONFeature } from "mapli
 import type { FeatureCollection } from "geojson";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
-import { offlineStyle, defaultCenter } from "./style";
+import { offlineStyle, defaultCenter, rtlTextPluginUrl, withOmsFonts } from "./style";
 import { DISTRIBUTION_POINT_MIN_ZOOM, LAYERS, METER_MIN_ZOOM, SOURCES, networkLayers } from "./layers";
+import { LABEL_LAYERS, outageSource } from "./labelLayers";
+import { countBy, writeReadout } from "./readout";
 import { pointsToGeoJson } from "./geojson";
 import { showFeaturePopup } from "./popup";
 
@@ -49,13 +51,6 @@ const METER_PAINT_MS = 250;
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
-/** "assumed:40,off:3,on:120": how many of each state, in a stable order (for the map's data attributes). */
-function countBy(states: Iterable<string>): string {
-  const counts = new Map<string, number>();
-  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
-  return [...counts].sort().map(([k, n]) => `${k}:${n}`).join(",");
-}
-
 /** Whether a place is on screen and clear of the panel at the right, with a margin for its marker. */
 function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: number, margin = 30): boolean {
   const p = map.project([lng, lat]);
@@ -65,9 +60,10 @@ function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: num
 
 /**
  * The network map. MapLibre is loaded in the browser only (it needs WebGL). Data goes into
- * GeoJSON sources, never React markers. After each render settles, the codes of the substations
- * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`, the
- * selected outage's screen point to `data-selected-point`), so tests read what a person sees.
+ * GeoJSON sources, never React markers. After each render settles, what it drew is written on its
+ * container (readout.ts: substations, outages and clusters, labels, the centre, the selected
+ * outage's screen point), so tests read what a person sees. Text is drawn with the app's own
+ * glyphs, Arabic through MapLibre's RTL plugin served by the app, so labels need no internet.
  */
 export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, highlight = EMPTY, subscribeMeters, flyTo, onSelectOutage, networkVersion = 0 }: Props) {
   const selectRef = useRef(onSelectOutage);
@@ -87,13 +83,19 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     (async () => {
       const maplibregl = (await import("maplibre-gl")).default;
       if (cancelled || !container.current) return;
+      const origin = window.location.origin;
+      // Arabic names are shaped and ordered right to left by the plugin, loaded once per page when first needed.
+      if (maplibregl.getRTLTextPluginStatus() === "unavailable") {
+        maplibregl.setRTLTextPlugin(rtlTextPluginUrl(origin), true).catch((err) => console.warn("map: RTL text plugin:", err));
+      }
       map = new maplibregl.Map({
         container: container.current,
-        style: styleUrl ?? offlineStyle,
         center: defaultCenter,
         zoom: 10,
         attributionControl: styleUrl ? undefined : false,
       });
+      // A utility's base map draws its text with the app's glyphs too (style.ts: one glyph source per style).
+      map.setStyle(styleUrl ?? offlineStyle(origin), styleUrl ? { transformStyle: (_previous, next) => withOmsFonts(next, origin) } : undefined);
       map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
       map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
       // A base map that cannot be reached must not leave the dispatcher with an empty screen:
@@ -104,7 +106,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         if (styleUrl && !fellBack && !map!.isStyleLoaded()) {
           fellBack = true;
           setError(`The base map at MAP_STYLE_URL could not be loaded; showing the built-in map.`);
-          map!.setStyle(offlineStyle);
+          map!.setStyle(offlineStyle(origin));
         }
       });
       map.once("load", () => {
@@ -112,7 +114,8 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         map.addSource(SOURCES.feeders, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.distributionPoints, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.substations, { type: "geojson", data: EMPTY });
-        map.addSource(SOURCES.outages, { type: "geojson", data: EMPTY });
+        map.addSource(SOURCES.outages, outageSource(EMPTY));
+        map.addSource(SOURCES.selectedOutage, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.crews, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.meters, { type: "geojson", data: EMPTY });
         map.addSource(SOURCES.areas, { type: "geojson", data: EMPTY });
@@ -120,38 +123,27 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
         for (const layer of networkLayers) map.addLayer(layer);
         // One click, one popup: the topmost element under the pointer (outage over substation over
         // distribution point over feeder), with a few pixels of slack for thin lines.
-        const clickable = [LAYERS.outages, LAYERS.crews, LAYERS.substations, LAYERS.meters, LAYERS.distributionPoints, LAYERS.areas, LAYERS.feeders];
+        const clickable = [LAYERS.selectedFill, LABEL_LAYERS.clusters, LAYERS.outages, LAYERS.crews, LAYERS.substations, LAYERS.meters, LAYERS.distributionPoints, LAYERS.areas, LAYERS.feeders];
         map.on("click", (e) => {
           const { x, y } = e.point;
           const hits = map!.queryRenderedFeatures([[x - 4, y - 4], [x + 4, y + 4]], { layers: clickable });
           const top = clickable.map((id) => hits.find((f) => f.layer.id === id)).find(Boolean) as MapGeoJSONFeature | undefined;
-          if ((top?.layer.id === LAYERS.outages || top?.layer.id === LAYERS.areas) && selectRef.current) selectRef.current(String(top.properties.key));
+          if (top?.layer.id === LABEL_LAYERS.clusters) {
+            // A cluster opens up: zoom to where its outages come apart.
+            const center = (top.geometry as GeoJSON.Point).coordinates as [number, number];
+            void (map!.getSource(SOURCES.outages) as GeoJSONSource).getClusterExpansionZoom(Number(top.properties.cluster_id))
+              .then((zoom) => map!.easeTo({ center, zoom: Math.max(zoom, map!.getZoom() + 1) }));
+          } else if ((top?.layer.id === LAYERS.outages || top?.layer.id === LAYERS.selectedFill || top?.layer.id === LAYERS.areas) && selectRef.current) selectRef.current(String(top.properties.key));
           else if (top) showFeaturePopup(maplibregl, map!, e.lngLat, top.layer.id, top);
         });
         for (const id of clickable) {
           map.on("mouseenter", id, () => { map!.getCanvas().style.cursor = "pointer"; });
           map.on("mouseleave", id, () => { map!.getCanvas().style.cursor = ""; });
         }
+        let readouts = 0;
         map.on("idle", () => {
-          const drawn = map!.queryRenderedFeatures({ layers: [LAYERS.substations] });
-          const codes = [...new Set(drawn.map((f) => String(f.properties.code)))].sort();
-          container.current?.setAttribute("data-rendered-substations", codes.join(","));
-          const shown = map!.queryRenderedFeatures({ layers: [LAYERS.outages] });
-          container.current?.setAttribute("data-rendered-outages", [...new Set(shown.map((f) => String(f.properties.eventId)))].sort().join(","));
-          const b = map!.getBounds();
-          container.current?.setAttribute("data-bounds", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(","));
-          const c = map!.getCenter();
-          container.current?.setAttribute("data-center", `${c.lng.toFixed(4)},${c.lat.toFixed(4)}`);
-          // Meters drawn, by the power state they are drawn in (the live one wins), e.g. "assumed:40,off:3,on:120".
-          // (A feature on a tile edge is returned once per tile: count each meter once.)
-          const stateOf = new Map<unknown, string>();
-          for (const f of map!.queryRenderedFeatures({ layers: [LAYERS.meters] })) stateOf.set(f.id, String(f.state?.status ?? f.properties.status));
-          container.current?.setAttribute("data-rendered-meter-states", countBy(stateOf.values()));
-          const selected = outagesRef.current.features.find((f) => f.properties?.selected);
-          if (selected?.geometry.type === "Point") {
-            const p = map!.project(selected.geometry.coordinates as [number, number]);
-            container.current?.setAttribute("data-selected-point", `${Math.round(p.x)},${Math.round(p.y)}`);
-          } else container.current?.removeAttribute("data-selected-point");
+          const mine = ++readouts;
+          if (container.current) void writeReadout(map!, container.current, outagesRef.current, () => mine === readouts);
         });
         mapRef.current = map;
         setReady(true);
@@ -170,7 +162,10 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
     const map = mapRef.current;
     if (ready && map) (map.getSource(id) as GeoJSONSource).setData(data);
   };
-  useEffect(() => setSource(SOURCES.outages, outages), [ready, outages]);
+  useEffect(() => {
+    setSource(SOURCES.outages, outages);
+    setSource(SOURCES.selectedOutage, { ...outages, features: outages.features.filter((f) => f.properties?.selected) });
+  }, [ready, outages]);
   useEffect(() => setSource(SOURCES.crews, crews), [ready, crews]);
   useEffect(() => setSource(SOURCES.areas, areas), [ready, areas]);
   useEffect(() => {

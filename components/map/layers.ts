@@ -1,12 +1,13 @@
 import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import { crewColors, severityColors, supplyColors } from "../palette";
 import { feederCues, matchCue, meterCues, pointCues } from "./powerCues";
+import { nameLayers, outageLabelLayers, selectedOutageLabel } from "./labelLayers";
 
 /** Map layers as data: one place to read how each network element is drawn. */
 const status = ["get", "status"];
 const byState = matchCue(status, supplyColors, (c) => c, "energized") as unknown as string;
 
-export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews", meters: "meters", areas: "outage-areas", highlight: "highlight" } as const;
+export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews", meters: "meters", areas: "outage-areas", highlight: "highlight", selectedOutage: "outage-selected" } as const;
 
 export const LAYERS = {
   feeders: "feeders-line",
@@ -14,6 +15,7 @@ export const LAYERS = {
   substations: "substations-circle",
   outages: "outages-circle",
   selected: "outages-selected",
+  selectedFill: "outages-selected-fill",
   crews: "crews-circle",
   meters: "meters-circle",
   metersCritical: "meters-critical-halo",
@@ -125,11 +127,13 @@ export const networkLayers: LayerSpecification[] = [
       "circle-stroke-width": 2,
     },
   },
+  ...nameLayers(SOURCES),
   {
-    // An outage at its affected meters' centre, sized by the customers it holds dark.
+    // An outage at its affected meters' centre, sized by the customers it holds dark (alone, out of any cluster).
     id: LAYERS.outages,
     type: "circle",
     source: SOURCES.outages,
+    filter: ["!", ["has", "point_count"]],
     paint: {
       "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 7, 10, 16, 40, 34],
       "circle-color": bySeverity,
@@ -138,12 +142,24 @@ export const networkLayers: LayerSpecification[] = [
       "circle-stroke-width": 2,
     },
   },
+  ...outageLabelLayers(SOURCES.outages),
   {
-    // The outage open in the details panel.
+    // The outage open in the details panel, from a source of its own: drawn even where its neighbours are clustered.
+    id: LAYERS.selectedFill,
+    type: "circle",
+    source: SOURCES.selectedOutage,
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 7, 10, 16, 40, 34],
+      "circle-color": bySeverity,
+      "circle-opacity": 0.75,
+      "circle-stroke-color": bySeverity,
+      "circle-stroke-width": 2,
+    },
+  },
+  {
     id: LAYERS.selected,
     type: "circle",
-    source: SOURCES.outages,
-    filter: ["==", ["get", "selected"], true],
+    source: SOURCES.selectedOutage,
     paint: {
       "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 11, 10, 20, 40, 38],
       "circle-color": "rgba(0,0,0,0)",
@@ -151,6 +167,7 @@ export const networkLayers: LayerSpecification[] = [
       "circle-stroke-width": 3,
     },
   },
+  selectedOutageLabel(SOURCES.selectedOutage),
   {
     // Crews at their positions: a square-ish dot in the colour of what they are doing.
     id: LAYERS.crews,

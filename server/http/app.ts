@@ -24,6 +24,7 @@ import { apiDocsRouter } from "./openapi/docsPage";
 import { APP_VERSION } from "../version";
 import { metricsHandler, type Metrics } from "../observability/metrics";
 import { livenessHandler, readinessHandler, type Readiness } from "../observability/readiness";
+import { mapAssetsRouter } from "../map/router";
 
 /** Whether a path is under one of the bases with a limit of its own. */
 const limitedBase = (path: string) => Object.keys(BODY_LIMITS).some((base) => path === base || path.startsWith(`${base}/`));
@@ -68,6 +69,9 @@ export function createHttpApp({ context, services, auth, pageHandler, metrics, l
 
   // Without a token /metrics is not served here (METRICS_PORT serves it on a port of its own).
   if (metrics && context.config.metricsToken) app.get("/metrics", metricsHandler(metrics, context.config.metricsToken));
+
+  // The map's glyphs and RTL plugin: public assets, like the page's scripts.
+  app.use("/map", mapAssetsRouter());
 
   app.use("/api/auth", createAuthRouter(auth));
   app.use("/api/trpc", createExpressMiddleware({
