@@ -61,7 +61,7 @@ export function ControlRoom() {
   const momentaries = useMomentaries();
   const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
   const [selected, setSelected] = useState<string | null>(null);
-  const play = usePlayback(playRange, selected);
+  const play = usePlayback(playRange, selected, { feeders: feeders.data, substations: substations.data });
   const mapwrap = useRef<HTMLElement>(null);
   /** The width the details panel covers at the map's right, so the map centres what it shows beside it. */
   const panelInset = () => mapwrap.current?.querySelector<HTMLElement>(".outage-details")?.offsetWidth ?? 0;
@@ -151,7 +151,7 @@ export function ControlRoom() {
     }
   });
 
-  const substationGeoJson = useMemo(() => pointsToGeoJson(substations.data ?? []), [substations.data]);
+  const substationGeoJson = useMemo(() => pointsToGeoJson(play.substations ?? substations.data ?? []), [play.substations, substations.data]);
   const outageGeoJson = useMemo(
     () => pointsToGeoJson((outages.data ?? []).map((o, i) => ({ ...o, key: o.id, id: i + 1, selected: o.id === selected }))),
     [outages.data, selected],
@@ -256,7 +256,7 @@ export function ControlRoom() {
         </aside>
         <section className="mapwrap" ref={mapwrap}>
           {config.data && feeders.data && (
-            <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={play.outages ?? outageGeoJson}
+            <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={play.feeders ?? feeders.data} outages={play.outages ?? outageGeoJson}
               crews={crewGeoJson} areas={playRange ? undefined : areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
           )}
           <Legend />

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateNetwork } from "../db/seed/generate";
-import { shownAt, PLAYBACK_STATUSES, advance, type Playback } from "../db/queries/playbackFormat";
+import { shownAt, PLAYBACK_STATUSES, advance, devicesAt, type Playback } from "../db/queries/playbackFormat";
 import type { HistoryMomentaryRow, HistoryOutageRow, HistoryPage } from "../db/queries/outageHistory";
 import { runtimeName } from "./helpers/db";
 import { callTrpc, startTestServer, type TestServer } from "./helpers/server";
@@ -18,7 +18,7 @@ describe(`history and playback on ${runtimeName}`, () => {
   let test: TestServer;
   let dispatcher: string;
   /** At each chosen instant, the outages the live map showed then (outages.active): event id → customers out. */
-  const seen: Array<{ at: Date; shown: Record<string, number> }> = [];
+  const seen: Array<{ at: Date; shown: Record<string, number>; feeders: Record<number, string>; substations: Record<number, string> }> = [];
   let t0: Date;
   let end: Date;
   let a: { outage_event_id: string; event_id: string };
@@ -42,7 +42,13 @@ describe(`history and playback on ${runtimeName}`, () => {
   const look = async () => {
     await pause(30);
     const markers = (await call("outages.active", undefined)) as Array<{ eventId: string; customersOut: number }>;
-    seen.push({ at: new Date(), shown: Object.fromEntries(markers.map((m) => [m.eventId, m.customersOut])) });
+    const lines = (await call("network.feeders", undefined)) as { features: Array<{ properties: { id: number; status: string; breaker: string } }> };
+    const substations = (await call("network.substations", undefined)) as Array<{ id: number; status: string }>;
+    seen.push({
+      at: new Date(), shown: Object.fromEntries(markers.map((m) => [m.eventId, m.customersOut])),
+      feeders: Object.fromEntries(lines.features.map((f) => [f.properties.id, `${f.properties.status}/${f.properties.breaker}`])),
+      substations: Object.fromEntries(substations.map((x) => [x.id, x.status])),
+    });
     await pause(30);
   };
   const restore = (id: string, reason: string) => call("outages.restore", {
@@ -89,13 +95,31 @@ describe(`history and playback on ${runtimeName}`, () => {
         expect(PLAYBACK_STATUSES[frame[2]]).toBe("confirmed");
       }
     }
+    // The feeders and substations as the live map drew them then (a device with no state in the playback was energized, closed).
+    for (const s of seen) {
+      const t = s.at.getTime() - new Date(whole.from).getTime();
+      const feeders = devicesAt(whole.feeders, t);
+      const substations = devicesAt(whole.substations, t);
+      expect(Object.fromEntries(Object.keys(s.feeders).map((id) => { const d = feeders.get(Number(id)); return [id, `${d?.[2] ?? "energized"}/${d?.[3] ?? "closed"}`]; })), s.at.toISOString()).toEqual(s.feeders);
+      expect(Object.fromEntries(Object.keys(s.substations).map((id) => [id, substations.get(Number(id))?.[2] ?? "energized"]))).toEqual(s.substations);
+    }
+    expect(seen[2]!.feeders[network.feeders[1]!.id]).toMatch(/^de_energized/);
+    expect(seen[4]!.feeders[network.feeders[1]!.id]).toMatch(/^energized/);
     // The cancelled blip came and went between two instants: in the changes, never shown at one of them.
     expect(whole.outages.map((o) => o[1])).toContain(c.event_id);
     // Starting mid-way: the state at the start is what was shown then (A and B), from the log before it.
     const mid = (await call("history.playback", { from: seen[2]!.at.toISOString(), to: end.toISOString() })) as Playback;
     expect(mid.start.map((f) => mid.outages[f[1]]![1]).sort()).toEqual([a.event_id, b.event_id].sort());
     expect(mid.start.every((f) => f[0] === 0 && f[5] != null && f[6] != null)).toBe(true);
-    for (const s of seen.slice(2)) expect(shownAt(mid, s.at.getTime() - seen[2]!.at.getTime())).toEqual(Object.keys(s.shown).sort());
+    for (const s of seen.slice(2)) {
+      const t = s.at.getTime() - seen[2]!.at.getTime();
+      expect(shownAt(mid, t)).toEqual(Object.keys(s.shown).sort());
+      const feeders = devicesAt(mid.feeders, t);
+      for (const i of [1, 2]) {
+        const d = feeders.get(network.feeders[i]!.id);
+        expect(`${d?.[2] ?? "energized"}/${d?.[3] ?? "closed"}`).toBe(s.feeders[network.feeders[i]!.id]);
+      }
+    }
     // Changes come in time order, and each one changes something drawn.
     expect(mid.changes.every((f, i) => i === 0 || f[0] >= mid.changes[i - 1]![0])).toBe(true);
     expect(mid.logStartsAt).not.toBeNull();

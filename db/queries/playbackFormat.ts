@@ -11,6 +11,12 @@ const OPEN_STATUS = new Set([0, 1, 2]);
 /** [ms after `from`, outage (index in `outages`), status index, severity index, customers out, lat, lng]. */
 export type PlaybackFrame = [number, number, number, number, number, number | null, number | null];
 
+/**
+ * A feeder's or substation's supply state: [ms after `from`, device id, status, breaker (feeders;
+ * null for substations)]. A device with no state at `from` was energized, its breaker closed.
+ */
+export type DeviceFrame = [number, number, string, string | null];
+
 export interface Playback {
   from: string;
   /** The end of what was replayed: the asked `to`, or earlier when `truncated`. */
@@ -21,6 +27,9 @@ export interface Playback {
   start: PlaybackFrame[];
   /** Every change after `from`, in commit order (t never decreases); one that changed nothing the map shows is left out. */
   changes: PlaybackFrame[];
+  /** The feeders and substations the outages' changes carried: their state at `from` (t = 0) and every change after. */
+  feeders: { start: DeviceFrame[]; changes: DeviceFrame[] };
+  substations: { start: DeviceFrame[]; changes: DeviceFrame[] };
   /** The period held more changes than one playback carries: it stops at `to`, earlier than asked. */
   truncated: boolean;
   /** The oldest change the log still holds (older ones are pruned, RETENTION_DAYS_CHANGE_LOG); null when it is empty. */
@@ -47,4 +56,14 @@ export function advance(p: Playback, t: number, state: Map<number, PlaybackFrame
 /** The outages the map shows at `t`: their event ids, sorted (what tests compare with the live map). */
 export function shownAt(p: Playback, t: number): string[] {
   return [...advance(p, t).state.values()].filter(isShown).map((f) => p.outages[f[1]]![1]).sort();
+}
+
+/** Each device's latest state at `t` (device id → frame), from its state at the start and its changes. */
+export function devicesAt(d: { start: DeviceFrame[]; changes: DeviceFrame[] }, t: number): Map<number, DeviceFrame> {
+  const s = new Map(d.start.map((f) => [f[1], f]));
+  for (const f of d.changes) {
+    if (f[0] > t) break;
+    s.set(f[1], f);
+  }
+  return s;
 }
