@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../client";
 import { PLAYBACK_SEVERITIES, PLAYBACK_STATUSES, type DeviceFrame, type Playback, type PlaybackFrame } from "./playbackFormat";
 
-/** At most this many outage changes in one playback (about 40 bytes each on the wire); past it the playback ends early, and says so. */
+/** At most this many outage changes in one playback (about 40 bytes each on the wire); past it the playback ends at the last whole commit, and says so. */
 export const MAX_PLAYBACK_CHANGES = 200_000;
 
 /**
@@ -20,6 +20,12 @@ const OUTAGE_TOPIC = sql`c.topic IN ('outage:created', 'outage:updated', 'outage
 const DEVICE_STATES = sql`(SELECT 'f' AS kind, (d->>'id')::int AS id, d->>'status' AS status, d->>'breaker' AS breaker FROM jsonb_array_elements(c.payload->'devices'->'feeders') d
    UNION ALL SELECT 's', (d->>'id')::int, d->>'status', NULL FROM jsonb_array_elements(c.payload->'devices'->'substations') d) dv`;
 type DeviceRow = { at: Date | string; kind: "f" | "s"; id: number; status: string; breaker: string | null };
+
+/** What an outage change holds (server/realtime/events.ts ChangePayloads), as far as the map needs. */
+type CommitPayload = {
+  outages?: Array<{ id: string; eventId: string; level?: string; deviceCode?: string | null; status: string; severity: string; customersOut?: number; lat?: number | null; lng?: number | null }>;
+  devices?: { feeders: Array<{ id: number; status: string; breaker: string }>; substations: Array<{ id: number; status: string }> };
+};
 
 type Row = { at: Date | string; id: string; event_id: string; level: string | null; device_code: string | null; status: string; severity: string; customers: number; lat: number | null; lng: number | null };
 
@@ -48,11 +54,12 @@ export async function playback(db: DbOrTx, from: Date, to: Date): Promise<Playba
     WHERE ${OUTAGE_TOPIC} AND c.created_at <= ${f}::timestamptz AND c.created_at >= (SELECT MIN(created_at) FROM candidates)
       AND x.o->>'id' IN (SELECT id FROM candidates)
     ORDER BY x.o->>'id', c.seq DESC, x.k DESC`);
-  const changeRows = await queryRows<Row>(db, sql`
-    SELECT c.created_at AS at, ${SUMMARY_COLUMNS}
-    FROM ${OUTAGE_CHANGES}
+  // The period's changes whole, each payload read once (a jsonb payload is detoasted at every use of it
+  // in a query: picking the outages and the devices out in SQL read each one twice and cost twice as much).
+  const commits = await queryRows<{ at: Date | string; payload: CommitPayload | string }>(db, sql`
+    SELECT c.created_at AS at, c.payload FROM oms_change_log c
     WHERE ${OUTAGE_TOPIC} AND c.created_at > ${f}::timestamptz AND c.created_at <= ${to.toISOString()}::timestamptz
-    ORDER BY c.seq, x.k LIMIT ${MAX_PLAYBACK_CHANGES + 1}::int`);
+    ORDER BY c.seq`);
   // A device is dark only under an outage: its state at `from` is its last one since the oldest outage that could be open then.
   const deviceStart = await queryRows<DeviceRow>(db, sql`
     WITH ${candidates}
@@ -60,15 +67,31 @@ export async function playback(db: DbOrTx, from: Date, to: Date): Promise<Playba
     FROM oms_change_log c CROSS JOIN LATERAL ${DEVICE_STATES}
     WHERE ${OUTAGE_TOPIC} AND c.payload ? 'devices' AND c.created_at <= ${f}::timestamptz AND c.created_at >= (SELECT MIN(created_at) FROM candidates)
     ORDER BY dv.kind, dv.id, c.seq DESC`);
-  const deviceRows = await queryRows<DeviceRow>(db, sql`
-    SELECT c.created_at AS at, dv.kind, dv.id, dv.status, dv.breaker
-    FROM oms_change_log c CROSS JOIN LATERAL ${DEVICE_STATES}
-    WHERE ${OUTAGE_TOPIC} AND c.payload ? 'devices' AND c.created_at > ${f}::timestamptz AND c.created_at <= ${to.toISOString()}::timestamptz
-    ORDER BY c.seq LIMIT ${MAX_PLAYBACK_CHANGES}::int`);
   const [log] = await queryRows<{ at: Date | string }>(db, sql`SELECT created_at AS at FROM oms_change_log ORDER BY seq LIMIT 1`);
 
-  const truncated = changeRows.length > MAX_PLAYBACK_CHANGES;
-  if (truncated) changeRows.length = MAX_PLAYBACK_CHANGES;
+  const changeRows: Row[] = [];
+  const deviceRows: DeviceRow[] = [];
+  let truncated = false;
+  for (const c of commits) {
+    const payload = (typeof c.payload === "string" ? JSON.parse(c.payload) : c.payload) as CommitPayload;
+    if (changeRows.length + (payload.outages?.length ?? 0) > MAX_PLAYBACK_CHANGES) { truncated = true; break; }
+    for (const o of payload.outages ?? []) {
+      changeRows.push({ at: c.at, id: o.id, event_id: o.eventId, level: o.level ?? null, device_code: o.deviceCode ?? null, status: o.status,
+        severity: o.severity, customers: o.customersOut ?? 0, lat: o.lat ?? null, lng: o.lng ?? null });
+    }
+    for (const d of payload.devices?.feeders ?? []) deviceRows.push({ at: c.at, kind: "f", id: d.id, status: d.status, breaker: d.breaker });
+    for (const d of payload.devices?.substations ?? []) deviceRows.push({ at: c.at, kind: "s", id: d.id, status: d.status, breaker: null });
+  }
+  // Changes recorded before summaries carried where the map draws them: the outage's centroid now (it moves only when it grows).
+  const unplaced = [...new Set(changeRows.filter((r) => r.lat == null).map((r) => r.id))];
+  const placed = new Map<string, { lat: number; lng: number }>();
+  for (let i = 0; i < unplaced.length; i += 1000) {
+    const rows = await queryRows<{ id: string; lat: number; lng: number }>(db, sql`
+      SELECT id::text AS id, ST_Y(centroid) AS lat, ST_X(centroid) AS lng FROM oms_outage_events
+      WHERE centroid IS NOT NULL AND id IN (${sql.join(unplaced.slice(i, i + 1000).map((id) => sql`${id}::uuid`), sql`, `)})`);
+    for (const r of rows) placed.set(r.id, r);
+  }
+  for (const r of changeRows) if (r.lat == null && placed.has(r.id)) Object.assign(r, placed.get(r.id));
   const outages: Playback["outages"] = [];
   const index = new Map<string, number>();
   const last = new Map<number, PlaybackFrame>();
