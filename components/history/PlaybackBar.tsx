@@ -24,7 +24,7 @@ function outagesAt(p: Playback, state: Map<number, PlaybackFrame>, selected: str
 }
 
 /** How many of these device changes had happened by `t` (they are in time order). */
-const appliedBy = (changes: DeviceFrame[], t: number) => {
+const appliedBy = (changes: ReadonlyArray<DeviceFrame | PlaybackFrame>, t: number) => {
   let lo = 0, hi = changes.length;
   while (lo < hi) { const mid = (lo + hi) >> 1; if (changes[mid]![0] <= t) lo = mid + 1; else hi = mid; }
   return lo;
@@ -56,13 +56,16 @@ export function usePlayback<F extends FeatureCollection, S extends { id: number;
   }, [playing, speed, length]);
   // Playing forward applies only the changes since the last step; a seek back starts from the beginning.
   const cursor = useRef<{ p: Playback; t: number; state: Map<number, PlaybackFrame>; next: number } | null>(null);
+  // A new map source only when a change was applied: between changes the clock moves and the map stays.
+  const outageStep = p ? appliedBy(p.changes, t) : 0;
   const outages = useMemo(() => {
     if (!p) return null;
     const c = cursor.current;
     const step = c && c.p === p && t >= c.t ? advance(p, t, c.state, c.next) : advance(p, t);
     cursor.current = { p, t, ...step };
     return outagesAt(p, step.state, selected);
-  }, [p, t, selected]);
+    // (t moves every tick; what is drawn only at a change, outageStep.)
+  }, [p, outageStep, selected]);
   // Feeders and substations as they were: redrawn only when one of them changed (2,000 lines cost about a second to send).
   const feederStep = p ? appliedBy(p.feeders.changes, t) : 0;
   const substationStep = p ? appliedBy(p.substations.changes, t) : 0;
