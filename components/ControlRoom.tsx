@@ -141,6 +141,8 @@ export function ControlRoom() {
         for (const key of [trpc.outages.overview.queryKey(), trpc.outages.areas.queryKey(), trpc.outages.momentaries.pathKey(), trpc.network.summary.queryKey()]) void queryClient.invalidateQueries({ queryKey: key });
         for (const id of details) void queryClient.invalidateQueries({ queryKey: trpc.outages.detail.queryKey({ id }) });
       }
+      // An outage that closed joins the History list (fetched only while that tab is shown; never the playback, which would start again).
+      if (o || details.size) for (const key of [trpc.history.outages.pathKey(), trpc.history.momentaries.pathKey()]) void queryClient.invalidateQueries({ queryKey: key });
       if (c) void queryClient.invalidateQueries({ queryKey: trpc.crews.pathKey() });
       if (s) void queryClient.invalidateQueries({ queryKey: trpc.storm.pathKey() });
     }, REFRESH_MS);
