@@ -89,7 +89,10 @@ export async function outageHistory(db: DbOrTx, f: HistoryFilter, cursor: Histor
     LEFT JOIN oms_outage_events m ON m.id = o.merged_into_id
     WHERE ${where} ${after}
     ORDER BY o.first_detected_at DESC, o.id DESC LIMIT ${limit + 1}::int`);
-  const [{ n }] = await queryRows<{ n: number }>(db, sql`SELECT COUNT(*)::int AS n ${OUTAGE_FROM} WHERE ${where}`);
+  // The count counts customers only when it filters on them (a storm day's outages hold hundreds of thousands of meters).
+  const countFrom = f.minCustomers ? OUTAGE_FROM : sql`FROM oms_outage_events o
+    LEFT JOIN network_substations s ON s.id = o.substation_id LEFT JOIN network_feeders fd ON fd.id = o.feeder_id`;
+  const [{ n }] = await queryRows<{ n: number }>(db, sql`SELECT COUNT(*)::int AS n ${countFrom} WHERE ${where}`);
   const page = rows.slice(0, limit).map((r): HistoryOutageRow => ({
     id: String(r.id), eventId: String(r.event_id), status: r.status as ClosedStatus, severity: r.severity as Severity,
     level: (r.predicted_device_level as DeviceLevel | null) ?? null, deviceCode: (r.predicted_device_code as string | null) ?? null,
