@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { signInAs } from "./signIn";
 import { feeders, tripFeeder } from "./helpers";
@@ -120,5 +119,4 @@ test("History lists restored outages with filters, opens one with its timeline, 
   const live = (await (await page.request.get(trpcGet("outages.active", null))).json()).result.data.json as Array<{ eventId: string }>;
   expect(live.map((o) => o.eventId)).not.toContain(a);
   expect(aId).toMatch(/^[0-9a-f-]{36}$/);
-  if (fs.existsSync("docs/screenshots")) fs.copyFileSync("e2e/screenshots/history.png", "docs/screenshots/history.png");
 });
