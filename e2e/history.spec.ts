@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { e2eKeyFile } from "../playwright.config";
 import { signInAs } from "./signIn";
 import { feeders, tripFeeder } from "./helpers";
 import { toLocalInput } from "../components/format";
@@ -37,6 +39,15 @@ test("History lists restored outages with filters, opens one with its timeline, 
   const aId = await restore(page, a, "Tree on the line");
   await restore(page, b, "Fuse replaced");
   await expect(map).not.toHaveAttribute("data-rendered-outages", new RegExp(a));
+  // A third feeder's breaker recloses within seconds: a momentary interruption of the feeder, never an outage on the list.
+  const blip = network[95]!;
+  await tripFeeder(page, blip);
+  const close = await page.request.post("/api/ingest/scada", {
+    headers: { authorization: `Bearer ${fs.readFileSync(e2eKeyFile("scada"), "utf8").trim()}` },
+    data: { eventType: "breaker_close", substationId: blip.substationCode, feederId: blip.code, mainStationId: "MS001", alarmType: "fault",
+      timestamp: new Date().toISOString(), voltage: 0, severity: "critical", reason: "Reclosed" },
+  });
+  expect(close.status()).toBe(200);
   const restoredAt = Date.now();
   await pause(1_500);
 
@@ -66,6 +77,16 @@ test("History lists restored outages with filters, opens one with its timeline, 
   await history.getByLabel("Status").selectOption("cancelled");
   await expect(row(a)).toHaveCount(0);
   await history.getByLabel("Status").selectOption("");
+
+  // The momentary interruptions of the same range: the feeder that reclosed.
+  await history.getByLabel("Show").selectOption("momentaries");
+  await history.getByLabel("Feeder").fill(blip.code);
+  await expect(page.getByTestId("history-count")).toHaveText(/^1 momentary interruption/);
+  await expect(history.locator(".momentary-row").first()).toContainText(`feeder ${blip.code}`);
+  await page.screenshot({ path: "e2e/screenshots/history-momentaries.png" });
+  await history.getByLabel("Feeder").fill("");
+  await history.getByLabel("Show").selectOption("outages");
+  await expect(row(a)).toBeVisible();
 
   // A row opens the outage, restored, with its timeline.
   await row(a).click();
