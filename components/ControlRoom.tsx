@@ -23,6 +23,8 @@ import { ringAlert, SOUND_KEY } from "./live/alertSound";
 import { SearchBox } from "./search/SearchBox";
 import { FoundNote } from "./search/FoundNote";
 import type { SearchHit } from "../db/queries/search";
+import { HistoryPanel, type HistoryRange } from "./history/HistoryPanel";
+import { PlaybackBar, usePlayback } from "./history/PlaybackBar";
 
 /** How often, at most, a burst of pushed changes refreshes what the screen shows. */
 const REFRESH_MS = 400;
@@ -40,7 +42,9 @@ export function ControlRoom() {
   const overview = useQuery(trpc.outages.overview.queryOptions(undefined, { refetchInterval: 60_000 }));
   const crews = useQuery(trpc.crews.list.queryOptions());
   const areas = useQuery(trpc.outages.areas.queryOptions());
-  const [tab, setTab] = useState<"outages" | "momentary" | "substations">("outages");
+  const [tab, setTab] = useState<"outages" | "momentary" | "substations" | "history">("outages");
+  /** A past range replayed on the map instead of the live outages (History tab), or null when live. */
+  const [playRange, setPlayRange] = useState<HistoryRange | null>(null);
   // The Substations tab's figures, ready before it is opened; fetched again after outage pushes only while it is shown.
   useEffect(() => { void queryClient.prefetchQuery(trpc.network.summary.queryOptions()); }, [queryClient, trpc]);
   const [chosen, setChosen] = useState<SelectedDevice>(null);
@@ -57,6 +61,7 @@ export function ControlRoom() {
   const momentaries = useMomentaries();
   const [filter, setFilter] = useState<OutageFilterState>(NO_FILTER);
   const [selected, setSelected] = useState<string | null>(null);
+  const play = usePlayback(playRange, selected, { feeders: feeders.data, substations: substations.data });
   const mapwrap = useRef<HTMLElement>(null);
   /** The width the details panel covers at the map's right, so the map centres what it shows beside it. */
   const panelInset = () => mapwrap.current?.querySelector<HTMLElement>(".outage-details")?.offsetWidth ?? 0;
@@ -136,6 +141,8 @@ export function ControlRoom() {
         for (const key of [trpc.outages.overview.queryKey(), trpc.outages.areas.queryKey(), trpc.outages.momentaries.pathKey(), trpc.network.summary.queryKey()]) void queryClient.invalidateQueries({ queryKey: key });
         for (const id of details) void queryClient.invalidateQueries({ queryKey: trpc.outages.detail.queryKey({ id }) });
       }
+      // An outage that closed joins the History list (fetched only while that tab is shown; never the playback, which would start again).
+      if (o || details.size) for (const key of [trpc.history.outages.pathKey(), trpc.history.momentaries.pathKey()]) void queryClient.invalidateQueries({ queryKey: key });
       if (c) void queryClient.invalidateQueries({ queryKey: trpc.crews.pathKey() });
       if (s) void queryClient.invalidateQueries({ queryKey: trpc.storm.pathKey() });
     }, REFRESH_MS);
@@ -146,7 +153,7 @@ export function ControlRoom() {
     }
   });
 
-  const substationGeoJson = useMemo(() => pointsToGeoJson(substations.data ?? []), [substations.data]);
+  const substationGeoJson = useMemo(() => pointsToGeoJson(play.substations ?? substations.data ?? []), [play.substations, substations.data]);
   const outageGeoJson = useMemo(
     () => pointsToGeoJson((outages.data ?? []).map((o, i) => ({ ...o, key: o.id, id: i + 1, selected: o.id === selected }))),
     [outages.data, selected],
@@ -224,6 +231,8 @@ export function ControlRoom() {
             <button type="button" role="tab" aria-selected={tab === "outages"} onClick={() => setTab("outages")}>Outages ({formatCount(activeCount)})</button>
             <button type="button" role="tab" aria-selected={tab === "momentary"} onClick={() => setTab("momentary")}
               title="Devices whose meters went off and came back within seconds: never outages">Momentary{momentaries.data ? ` (${formatCount(momentaries.data.length)})` : ""}</button>
+            <button type="button" role="tab" aria-selected={tab === "history"} onClick={() => setTab("history")}
+              title="Restored, cancelled and merged outages and momentary interruptions over a chosen range; playback on the map">History</button>
             <button type="button" role="tab" aria-selected={tab === "substations"} onClick={() => setTab("substations")}>Substations (<span data-testid="total-substations">{formatCount(totals.data?.substations)}</span>)</button>
           </div>
           {tab === "outages" ? (
@@ -231,6 +240,9 @@ export function ControlRoom() {
               substations={(substations.data ?? []).map((s) => ({ code: s.code, name: s.name }))} />
           ) : tab === "momentary" ? (
             <MomentaryList timeZone={tz} />
+          ) : tab === "history" ? (
+            <HistoryPanel timeZone={tz} selected={selected} onSelect={setSelected} onPlay={setPlayRange}
+              substations={(substations.data ?? []).map((s) => ({ code: s.code, name: s.name }))} />
           ) : (
             <>
               <p className="muted side-note">{formatCount(totals.data?.feeders)} feeders · {formatCount(totals.data?.meters)} meters · {formatCount(totals.data?.crews)} crews</p>
@@ -246,10 +258,11 @@ export function ControlRoom() {
         </aside>
         <section className="mapwrap" ref={mapwrap}>
           {config.data && feeders.data && (
-            <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
-              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
+            <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={play.feeders ?? feeders.data} outages={play.outages ?? outageGeoJson}
+              crews={crewGeoJson} areas={playRange ? undefined : areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
           )}
           <Legend />
+          {playRange && <PlaybackBar play={play} timeZone={tz} onExit={() => setPlayRange(null)} />}
           {found && <FoundNote hit={found} onClose={() => setFound(null)} />}
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
           {selected && (

@@ -10,6 +10,7 @@ import { rulesRouter } from "./routers/rules";
 import { crewsRouter } from "./routers/crews";
 import { searchRouter } from "./routers/search";
 import { reliabilityRouter } from "./routers/reliability";
+import { historyRouter } from "./routers/history";
 
 export const appRouter = router({
   system: systemRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   crew: crewRouter,
   admin: adminRouter,
   reliability: reliabilityRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;
