@@ -10,6 +10,8 @@ import { ConnectionBadge } from "../live/ConnectionBadge";
 import { formatCount, formatTime } from "../format";
 import { useTimeZone } from "../useTimeZone";
 import { CrewMiniMap } from "./CrewMiniMap";
+import { AssignmentPlace } from "./AssignmentPlace";
+import { SharePosition } from "./SharePosition";
 
 const NEXT_STEPS = [
   { status: "en_route", label: "En route", from: ["assigned"] },
@@ -49,6 +51,7 @@ export function CrewPage() {
         {error && <p className="form-error" role="alert">{error}</p>}
         {mine.isPending && <p className="muted">Loading…</p>}
         {mine.data && !mine.data.crew && <p className="muted">Your account is not linked to a crew. Ask a supervisor.</p>}
+        {mine.data?.crew && <SharePosition crewCode={mine.data.crew.code} timeZone={tz} />}
         {mine.data?.crew && mine.data.assignments.length === 0 && <p className="muted" data-testid="no-assignments">No assignments. New ones appear here as they are dispatched.</p>}
         <ul className="assignments">
           {mine.data?.assignments.map((a) => {
@@ -57,16 +60,15 @@ export function CrewPage() {
             const open = !["completed", "cancelled"].includes(status);
             return (
               <li key={id} className="card" data-testid="assignment" data-status={status}>
-                <h2>{String(a.event_id)} <span className={`sev sev-${String(a.severity)}`}>{String(a.severity)}</span></h2>
+                <h2>{a.event_id} <span className={`sev sev-${a.severity}`}>{a.severity}</span></h2>
+                <AssignmentPlace a={a} open={open} timeZone={tz} />
                 <dl className="facts">
                   <dt>Status</dt><dd data-testid="assignment-status">{status.replace("_", " ")}</dd>
-                  <dt>Device</dt><dd>{a.device_code ? `${String(a.device_level)} ${String(a.device_code)}` : "–"}</dd>
                   {/* Once its outage is restored nobody is out because of it: say so, not a stale count. */}
                   {String(a.outage_status) === "restored"
                     ? <><dt>Power</dt><dd data-testid="assignment-power">restored</dd></>
                     : <><dt>Customers out</dt><dd>{formatCount(Number(a.customers))}</dd></>}
                   <dt>Assigned</dt><dd>{formatTime(a.assigned_at as string, tz)}</dd>
-                  {a.lat != null && <><dt>Place</dt><dd><a href={`geo:${Number(a.lat)},${Number(a.lng)}`}>{Number(a.lat).toFixed(5)}, {Number(a.lng).toFixed(5)}</a></dd></>}
                 </dl>
                 {open && a.lat != null && (
                   <CrewMiniMap lat={Number(a.lat)} lng={Number(a.lng)} feeders={feeders.data as never} styleUrl={config.data?.mapStyleUrl ?? null} />

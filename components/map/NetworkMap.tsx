@@ -67,7 +67,8 @@ function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: num
  * The network map. MapLibre is loaded in the browser only (it needs WebGL). Data goes into
  * GeoJSON sources, never React markers. After each render settles, the codes of the substations
  * actually drawn are written to `data-rendered-substations` (and the centre to `data-center`, the
- * selected outage's screen point to `data-selected-point`), so tests read what a person sees.
+ * selected outage's screen point to `data-selected-point`, the crews to `data-rendered-crews`), so
+ * tests read what a person sees.
  */
 export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, highlight = EMPTY, subscribeMeters, flyTo, onSelectOutage, networkVersion = 0 }: Props) {
   const selectRef = useRef(onSelectOutage);
@@ -138,6 +139,13 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
           container.current?.setAttribute("data-rendered-substations", codes.join(","));
           const shown = map!.queryRenderedFeatures({ layers: [LAYERS.outages] });
           container.current?.setAttribute("data-rendered-outages", [...new Set(shown.map((f) => String(f.properties.eventId)))].sort().join(","));
+          // Crews drawn, each as code@lng,lat (":depot" when drawn at its depot for want of a recent position).
+          const crewsDrawn = new Map<string, string>();
+          for (const f of map!.queryRenderedFeatures({ layers: [LAYERS.crews] })) {
+            const [x, y] = (f.geometry as GeoJSON.Point).coordinates;
+            crewsDrawn.set(String(f.properties.code), `${f.properties.code}@${x.toFixed(4)},${y.toFixed(4)}${f.properties.atDepot ? ":depot" : ""}`);
+          }
+          container.current?.setAttribute("data-rendered-crews", [...crewsDrawn.values()].sort().join(";"));
           const b = map!.getBounds();
           container.current?.setAttribute("data-bounds", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(","));
           const c = map!.getCenter();
