@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { feeders, tripFeeder } from "./helpers";
+import { feeders, tripFeeder, untilMapSettles } from "./helpers";
 import { signInAs } from "./signIn";
 
 /** A crew no other test uses, so it is available and has never reported a position. */
@@ -11,6 +11,15 @@ async function drawnCrew(page: Page, code: string): Promise<{ lng: number; lat: 
   const hit = drawn.split(";").find((c) => c.startsWith(`${code}@`));
   const m = hit && /@(-?[\d.]+),(-?[\d.]+)(:depot)?$/.exec(hit);
   return m ? { lng: Number(m[1]), lat: Number(m[2]), atDepot: Boolean(m[3]) } : null;
+}
+/** The crew's point on the screen, from the map's drawn bounds (web Mercator). */
+async function crewOnScreen(page: Page, code: string): Promise<{ x: number; y: number }> {
+  const map = page.getByTestId("network-map");
+  const box = (await map.boundingBox())!;
+  const [w, s, e, n] = (await map.getAttribute("data-bounds"))!.split(",").map(Number);
+  const p = (await drawnCrew(page, code))!;
+  const y = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+  return { x: box.x + ((p.lng - w) / (e - w)) * box.width, y: box.y + ((y(n) - y(p.lat)) / (y(n) - y(s))) * box.height };
 }
 const near = (p: { lat: number; lng: number } | null, q: { latitude: number; longitude: number }) =>
   p !== null && Math.abs(p.lat - q.latitude) < 0.0005 && Math.abs(p.lng - q.longitude) < 0.0005;
@@ -64,8 +73,20 @@ test("a crew shares its phone's position: the control room's map moves the crew 
     await phone.setGeolocation(second);
     await expect.poll(async () => near(await drawnCrew(page, CREW), second), { timeout: 20_000 }).toBe(true);
     await expect(crew.getByTestId("share-status")).toContainText("±8 m");
-    await page.screenshot({ path: "e2e/screenshots/crew-moving-map.png" });
     expect(crewListFetches).toBe(0);
+    // Closer in, the dispatcher clicks the crew: how fresh and how sure its position is.
+    const at = await crewOnScreen(page, CREW);
+    await untilMapSettles(page, "data-center", async () => {
+      await page.mouse.move(at.x, at.y);
+      for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -400);
+    });
+    const zoomed = await crewOnScreen(page, CREW);
+    await page.mouse.click(zoomed.x, zoomed.y);
+    const popup = page.locator(".maplibregl-popup");
+    await expect(popup).toContainText(`Crew ${CREW}`);
+    await expect(popup).toContainText(/Position\s*(just now|\d+ min ago) ±8 m/);
+    await page.screenshot({ path: "e2e/screenshots/crew-moving-map.png" });
+    await popup.locator(".maplibregl-popup-close-button").click();
 
     // An outage on the feeder: the dispatch form tells how far the crew is and when it would be there.
     const eventId = await tripFeeder(page, feeder);
@@ -78,7 +99,7 @@ test("a crew shares its phone's position: the control room's map moves the crew 
     await expect(option).toHaveText(/CRW05 .* · \d+\.\d km · \d+ min$/);
     await dispatch.getByLabel("Crew to dispatch").selectOption(CREW);
     const trip = dispatch.getByTestId("suggestion-trip");
-    await expect(trip).toHaveText(/^\d+\.\d km away \(\d+\.\d km by road\) · \d+ min · on site by \d+ \w+, \d\d:\d\d · from its position \d+ min ago$/);
+    await expect(trip).toHaveText(/^\d+\.\d km away \(\d+\.\d km by road\) · \d+ min · on site by \d+ \w+, \d\d:\d\d · from its position (just now|\d+ min ago)$/);
     const [straight, road] = [...(await trip.textContent())!.matchAll(/(\d+\.\d) km/g)].map((m) => Number(m[1]));
     expect(road).toBeCloseTo(straight * 1.3, 0);
     await page.screenshot({ path: "e2e/screenshots/crew-dispatch-eta.png" });

@@ -142,13 +142,17 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
   );
 }
 
+const positionAge = (at: string) => {
+  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(at)) / 60_000));
+  return minutes === 0 ? "just now" : `${minutes} min ago`;
+};
 const km = (meters: number) => `${(meters / 1000).toFixed(1)} km`;
 
 /** "3.2 km away (4.2 km by road) · 9 min · on site by 30 Nov, 14:32 · from its position 2 min ago". */
 function tripWords(c: CrewSuggestion, timeZone: string | undefined): string {
   if (c.distance_meters == null || c.road_meters == null) return "The outage has no location: no distance or arrival";
   const from = c.from === "position" && c.position_at
-    ? `from its position ${Math.max(0, Math.floor((Date.now() - Date.parse(c.position_at)) / 60_000))} min ago`
+    ? `from its position ${positionAge(c.position_at)}`
     : `from its depot (${c.home_depot})`;
   return `${km(c.distance_meters)} away (${km(c.road_meters)} by road) · ${c.travel_minutes} min · on site by ${c.eta ? formatTime(c.eta, timeZone) : "–"} · ${from}`;
 }
