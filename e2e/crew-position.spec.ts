@@ -108,6 +108,9 @@ test("a crew shares its phone's position: the control room's map moves the crew 
     await dispatch.getByLabel("Notes for the crew").fill("Gate code 4411. Call the site guard on arrival.");
     await dispatch.getByRole("button", { name: "Dispatch" }).click();
     await expect(page.getByTestId("detail-crews")).toContainText(CREW);
+    // The panel's Crews tab keeps the arrival the dispatcher sent and what the crew was told.
+    await expect(page.getByTestId("outage-details").locator("li").filter({ hasText: CREW }))
+      .toContainText(/expected on site \d+ \w+, \d\d:\d\d · told: “Gate code 4411/);
     const assignment = crew.getByTestId("assignment").filter({ hasText: eventId });
     await expect(assignment).toBeVisible({ timeout: 10_000 });
     await expect(assignment.getByTestId("dispatch-notes")).toContainText("Gate code 4411. Call the site guard on arrival.");

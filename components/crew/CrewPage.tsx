@@ -1,7 +1,8 @@
 "use client";
 
 import { StormBanner } from "../storm/StormBanner";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import type { ChangePayloads } from "../../server/realtime/events";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { UserMenu } from "../auth/UserMenu";
@@ -28,8 +29,15 @@ export function CrewPage() {
   const config = useQuery(trpc.system.publicConfig.queryOptions());
   const feeders = useQuery(trpc.network.feeders.queryOptions(undefined, { staleTime: 10 * 60_000 }));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.crew.myAssignments.queryKey() });
+  // The crew's own moves come back as pushes too (a few a minute while driving): only a change of
+  // status or outage means new assignments to fetch.
+  const seen = useRef<{ status: string; outageId: string | null } | null>(null);
   const live = useLiveChanges((changes) => {
-    if (changes.some((c) => c.topic === "crew:updated")) refresh();
+    const moves = changes.filter((c) => c.topic === "crew:updated").map((c) => c.payload as ChangePayloads["crew:updated"]);
+    const changed = moves.some((m) => m.positionAt === undefined || !seen.current || m.status !== seen.current.status || m.outageId !== seen.current.outageId);
+    const last = moves.at(-1);
+    if (last) seen.current = { status: last.status, outageId: last.outageId };
+    if (changed) refresh();
   }, refresh);
   const [notes, setNotes] = useState<Record<number, string>>({});
   const [causes, setCauses] = useState<Record<number, string>>({});
