@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "./providers/trpc";
 import { NetworkMap, type FlyTarget, type MeterUpdate } from "./map/NetworkMap";
 import { pointsToGeoJson } from "./map/geojson";
+import { crewFeatures } from "./map/crewFeatures";
 import { Legend } from "./map/Legend";
 import { SubstationList, type SelectedDevice } from "./SubstationList";
 import { ConnectionBadge } from "./live/ConnectionBadge";
@@ -19,6 +20,7 @@ import { formatCount } from "./format";
 import type { FeatureCollection } from "geojson";
 import type { ChangePayloads } from "../server/realtime/events";
 import { applyOutagePush } from "./live/applyOutagePush";
+import { applyCrewPush } from "./live/applyCrewPush";
 import { ringAlert, SOUND_KEY } from "./live/alertSound";
 import { SearchBox } from "./search/SearchBox";
 import { FoundNote } from "./search/FoundNote";
@@ -124,7 +126,10 @@ export function ControlRoom() {
         })) ringAlert();
         if (!applyOutagePush(queryClient, trpc, payload)) p.outages = true;
         for (const o of payload.outages) p.details.add(o.id);
-      } else if (c.topic === "crew:updated") p.crews = true;
+      } else if (c.topic === "crew:updated") {
+        // A move patches the cached crew and the dot moves; a status change also refreshes the counts.
+        if (applyCrewPush(queryClient, trpc, c.payload as ChangePayloads["crew:updated"])) p.crews = true;
+      }
       else if (c.topic === "storm:changed") p.storm = true;
     }
     if (p.timer || !(p.outages || p.details.size || p.crews || p.storm)) return;
@@ -158,10 +163,8 @@ export function ControlRoom() {
     () => pointsToGeoJson((outages.data ?? []).map((o, i) => ({ ...o, key: o.id, id: i + 1, selected: o.id === selected }))),
     [outages.data, selected],
   );
-  const crewGeoJson = useMemo(
-    () => pointsToGeoJson((crews.data ?? []).filter((c) => c.lat != null && c.lng != null).map((c) => ({ ...c, lat: Number(c.lat), lng: Number(c.lng), code: c.code }))),
-    [crews.data],
-  );
+  // Where each crew is taken to be: its recent position, else its depot (redrawn as positions age).
+  const crewGeoJson = useMemo(() => crewFeatures(crews.data ?? [], now), [crews.data, now]);
   // The substation or feeder chosen in the Substations tab, or what the search found, outlined on the map.
   const highlight = useMemo<FeatureCollection>(() => {
     const none: FeatureCollection = { type: "FeatureCollection", features: [] };

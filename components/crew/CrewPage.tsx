@@ -1,7 +1,8 @@
 "use client";
 
 import { StormBanner } from "../storm/StormBanner";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import type { ChangePayloads } from "../../server/realtime/events";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { UserMenu } from "../auth/UserMenu";
@@ -10,6 +11,8 @@ import { ConnectionBadge } from "../live/ConnectionBadge";
 import { formatCount, formatTime } from "../format";
 import { useTimeZone } from "../useTimeZone";
 import { CrewMiniMap } from "./CrewMiniMap";
+import { AssignmentPlace } from "./AssignmentPlace";
+import { SharePosition } from "./SharePosition";
 
 const NEXT_STEPS = [
   { status: "en_route", label: "En route", from: ["assigned"] },
@@ -26,8 +29,15 @@ export function CrewPage() {
   const config = useQuery(trpc.system.publicConfig.queryOptions());
   const feeders = useQuery(trpc.network.feeders.queryOptions(undefined, { staleTime: 10 * 60_000 }));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.crew.myAssignments.queryKey() });
+  // The crew's own moves come back as pushes too (a few a minute while driving): only a change of
+  // status or outage means new assignments to fetch.
+  const seen = useRef<{ status: string; outageId: string | null } | null>(null);
   const live = useLiveChanges((changes) => {
-    if (changes.some((c) => c.topic === "crew:updated")) refresh();
+    const moves = changes.filter((c) => c.topic === "crew:updated").map((c) => c.payload as ChangePayloads["crew:updated"]);
+    const changed = moves.some((m) => m.positionAt === undefined || !seen.current || m.status !== seen.current.status || m.outageId !== seen.current.outageId);
+    const last = moves.at(-1);
+    if (last) seen.current = { status: last.status, outageId: last.outageId };
+    if (changed) refresh();
   }, refresh);
   const [notes, setNotes] = useState<Record<number, string>>({});
   const [causes, setCauses] = useState<Record<number, string>>({});
@@ -49,6 +59,7 @@ export function CrewPage() {
         {error && <p className="form-error" role="alert">{error}</p>}
         {mine.isPending && <p className="muted">Loading…</p>}
         {mine.data && !mine.data.crew && <p className="muted">Your account is not linked to a crew. Ask a supervisor.</p>}
+        {mine.data?.crew && <SharePosition crewCode={mine.data.crew.code} timeZone={tz} />}
         {mine.data?.crew && mine.data.assignments.length === 0 && <p className="muted" data-testid="no-assignments">No assignments. New ones appear here as they are dispatched.</p>}
         <ul className="assignments">
           {mine.data?.assignments.map((a) => {
@@ -57,16 +68,15 @@ export function CrewPage() {
             const open = !["completed", "cancelled"].includes(status);
             return (
               <li key={id} className="card" data-testid="assignment" data-status={status}>
-                <h2>{String(a.event_id)} <span className={`sev sev-${String(a.severity)}`}>{String(a.severity)}</span></h2>
+                <h2>{a.event_id} <span className={`sev sev-${a.severity}`}>{a.severity}</span></h2>
+                <AssignmentPlace a={a} open={open} timeZone={tz} />
                 <dl className="facts">
                   <dt>Status</dt><dd data-testid="assignment-status">{status.replace("_", " ")}</dd>
-                  <dt>Device</dt><dd>{a.device_code ? `${String(a.device_level)} ${String(a.device_code)}` : "–"}</dd>
                   {/* Once its outage is restored nobody is out because of it: say so, not a stale count. */}
                   {String(a.outage_status) === "restored"
                     ? <><dt>Power</dt><dd data-testid="assignment-power">restored</dd></>
                     : <><dt>Customers out</dt><dd>{formatCount(Number(a.customers))}</dd></>}
                   <dt>Assigned</dt><dd>{formatTime(a.assigned_at as string, tz)}</dd>
-                  {a.lat != null && <><dt>Place</dt><dd><a href={`geo:${Number(a.lat)},${Number(a.lng)}`}>{Number(a.lat).toFixed(5)}, {Number(a.lng).toFixed(5)}</a></dd></>}
                 </dl>
                 {open && a.lat != null && (
                   <CrewMiniMap lat={Number(a.lat)} lng={Number(a.lng)} feeders={feeders.data as never} styleUrl={config.data?.mapStyleUrl ?? null} />

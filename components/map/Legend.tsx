@@ -54,6 +54,8 @@ export function Legend() {
         {(["available", "en_route", "on_site"] as const).map((name) => (
           <span key={name} className="legend-item"><span className="dot" style={{ background: crewColors[name], borderColor: "#0b1320", width: 9, height: 9 }} />{name.replace("_", " ")}</span>
         ))}
+        <span className="legend-item" title="No position from the crew's phone in the last 10 minutes: shown at its depot">
+          <span className="dot" style={{ background: "transparent", borderColor: crewColors.available, borderWidth: 2, width: 9, height: 9 }} />at depot (no recent position)</span>
       </div>
     </details>
   );

@@ -7,6 +7,9 @@ import { nameLayers, outageLabelLayers, selectedOutageLabel } from "./labelLayer
 const status = ["get", "status"];
 const byState = matchCue(status, supplyColors, (c) => c, "energized") as unknown as string;
 
+const crewStatusColor = ["match", ["get", "status"], "available", crewColors.available, "assigned", crewColors.assigned,
+  "en_route", crewColors.en_route, "on_site", crewColors.on_site, crewColors.off_duty];
+
 export const SOURCES = { feeders: "feeders", substations: "substations", distributionPoints: "distribution-points", outages: "outages", crews: "crews", meters: "meters", areas: "outage-areas", highlight: "highlight", selectedOutage: "outage-selected" } as const;
 
 export const LAYERS = {
@@ -169,16 +172,16 @@ export const networkLayers: LayerSpecification[] = [
   },
   selectedOutageLabel(SOURCES.selectedOutage),
   {
-    // Crews at their positions: a square-ish dot in the colour of what they are doing.
+    // Crews where they reported from, a dot in the colour of what they are doing; a crew with no
+    // recent position is at its depot, drawn hollow (a ring in that colour), so nobody reads it as tracked.
     id: LAYERS.crews,
     type: "circle",
     source: SOURCES.crews,
     paint: {
       "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 4, 14, 8],
-      "circle-color": ["match", ["get", "status"], "available", crewColors.available, "assigned", crewColors.assigned,
-        "en_route", crewColors.en_route, "on_site", crewColors.on_site, crewColors.off_duty] as unknown as string,
-      "circle-stroke-color": "#0b1320",
-      "circle-stroke-width": 2,
+      "circle-color": ["case", ["boolean", ["get", "atDepot"], false], "rgba(11,19,32,0.85)", crewStatusColor] as unknown as string,
+      "circle-stroke-color": ["case", ["boolean", ["get", "atDepot"], false], crewStatusColor, "#0b1320"] as unknown as string,
+      "circle-stroke-width": ["case", ["boolean", ["get", "atDepot"], false], 2.5, 2] as unknown as number,
     },
   },
   {

@@ -10,7 +10,7 @@ const fieldsByLayer: Record<string, Array<[label: string, key: string]>> = {
   [LAYERS.distributionPoints]: [["Feeder", "feederCode"], ["Meters", "meterCount"], ["State", "status"]],
   [LAYERS.outages]: [["Device", "deviceCode"], ["Level", "level"], ["Customers out", "customersOut"], ["Critical customers", "criticalCustomersOut"],
     ["Severity", "severity"], ["Confidence", "confidence"], ["Status", "status"]],
-  [LAYERS.crews]: [["Crew", "name"], ["State", "status"], ["Outage", "outage"]],
+  [LAYERS.crews]: [["Crew", "name"], ["State", "status"], ["Position", "position"], ["Outage", "outage"]],
   [LAYERS.meters]: [["Power", "power"], ["Critical customer", "criticalText"]],
 };
 
@@ -44,7 +44,7 @@ export function showFeaturePopup(maplibregl: MapLibre, map: MapLibreMap, at: Lng
     const dt = document.createElement("dt");
     dt.textContent = label;
     const dd = document.createElement("dd");
-    dd.textContent = typeof p[key] === "number" ? (p[key] as number).toLocaleString("en") : (p[key] === "closed_inferred" ? "closed (inferred from meters)" : key === "power" ? String(p[key]) : String(p[key]).replace("_", "-"));
+    dd.textContent = typeof p[key] === "number" ? (p[key] as number).toLocaleString("en") : (p[key] === "closed_inferred" ? "closed (inferred from meters)" : key === "power" || key === "position" ? String(p[key]) : String(p[key]).replace("_", "-"));
     list.append(dt, dd);
   }
   root.append(title, subtitle, list);

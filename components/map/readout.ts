@@ -16,7 +16,8 @@ const distinct = (values: unknown[]) => [...new Set(values.map(String))].sort();
  * What the map has drawn, written on its container once a render settles, so tests read what a
  * person sees: substations, outages (alone or counted in a drawn cluster), clusters as
  * `customers/outages@x y[eventIds]`, the labels drawn per layer (`substations-label:12,…`), meters by
- * state, the view, and the selected outage's screen point.
+ * state, the crews (`code@lng,lat`, `:depot` when drawn at the depot), the view, and the selected
+ * outage's screen point.
  */
 export async function writeReadout(map: MapLibreMap, box: HTMLElement, outages: FeatureCollection, stillCurrent: () => boolean): Promise<void> {
   const rendered = (layer: string) => map.queryRenderedFeatures({ layers: [layer] });
@@ -26,6 +27,13 @@ export async function writeReadout(map: MapLibreMap, box: HTMLElement, outages: 
   const c = map.getCenter();
   box.setAttribute("data-center", `${c.lng.toFixed(4)},${c.lat.toFixed(4)}`);
   box.setAttribute("data-zoom", map.getZoom().toFixed(2));
+  // Crews drawn, each as code@lng,lat (":depot" when drawn at its depot for want of a recent position).
+  const crewsDrawn = new Map<string, string>();
+  for (const f of rendered(LAYERS.crews)) {
+    const [x, y] = (f.geometry as GeoJSON.Point).coordinates;
+    crewsDrawn.set(String(f.properties.code), `${f.properties.code}@${x.toFixed(4)},${y.toFixed(4)}${f.properties.atDepot ? ":depot" : ""}`);
+  }
+  box.setAttribute("data-rendered-crews", [...crewsDrawn.values()].sort().join(";"));
   // Meters drawn, by the power state they are drawn in (the live one wins), e.g. "assumed:40,off:3,on:120".
   // (A feature on a tile edge is returned once per tile: count each meter once.)
   const stateOf = new Map<unknown, string>();

@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
-import { fromLocalInput, toLocalInput } from "../format";
+import { formatTime, fromLocalInput, toLocalInput } from "../format";
+import type { CrewSuggestion } from "../../server/operations/suggestCrews";
 import type { OutageDetail } from "./outageDetail";
 
 export type ActionResult = { ok: boolean; text: string };
@@ -43,7 +44,7 @@ export function OutageActions({ o, timeZone, onResult }: { o: OutageDetail; time
       onNote={(text) => note.mutate({ outage_event_id: o.id, note: text })}
       onEtr={(at) => etr.mutate({ outage_event_id: o.id, estimated_restoration_time: at.toISOString() })}
       onRestore={(reason) => restore.mutate({ outage_event_id: o.id, restoration_data: { restoration_time: new Date().toISOString(), restoration_reason: reason } })}
-      onDispatch={(crew) => dispatch.mutate({ outage_event_id: o.id, crew_data: { crew_id: crew, assignment_type: "repair" } })}
+      onDispatch={(crew, notes, eta) => dispatch.mutate({ outage_event_id: o.id, crew_data: { crew_id: crew, assignment_type: "repair", notes: notes.trim() || null, estimated_arrival: eta } })}
       onMerge={(from) => merge.mutate({ into: o.id, from: [from] })}
       onSplit={(points) => split.mutate({ outage_event_id: o.id, distribution_points: points })} />
     </>
@@ -53,13 +54,15 @@ export function OutageActions({ o, timeZone, onResult }: { o: OutageDetail; time
 function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDispatch, onMerge, onSplit }: {
   o: OutageDetail; timeZone?: string; busy: boolean;
   onConfirm: () => void; onNote: (text: string) => void; onEtr: (at: Date) => void; onRestore: (reason: string) => void;
-  onDispatch: (crew: string) => void; onMerge: (from: string) => void; onSplit: (points: string[]) => void;
+  onDispatch: (crew: string, notes: string, eta: string | null) => void; onMerge: (from: string) => void; onSplit: (points: string[]) => void;
 }) {
   const trpc = useTRPC();
   const [open, setOpen] = useState<"" | "dispatch" | "etr" | "note" | "restore" | "merge" | "split">("");
   const [picked, setPicked] = useState<string[]>([]);
   const suggest = useQuery(trpc.crews.suggest.queryOptions({ outage_event_id: o.id }, { enabled: open === "dispatch" }));
   const [crew, setCrew] = useState("");
+  const [crewNotes, setCrewNotes] = useState("");
+  const pickedCrew = suggest.data?.crews.find((c) => c.crew_id === crew) ?? suggest.data?.crews[0];
   const [etr, setEtr] = useState(() => toLocalInput(new Date(Date.now() + 2 * 3600_000), timeZone));
   const [text, setText] = useState("");
   const [from, setFrom] = useState("");
@@ -78,15 +81,20 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
         <button type="button" aria-expanded={open === "restore"} onClick={() => toggle("restore")}>Restore</button>
       </div>
       {open === "dispatch" && (
-        <form className="action-form" onSubmit={submit(() => onDispatch(crew || suggest.data?.crews[0]?.crew_id || ""))} aria-label="Dispatch a crew">
+        <form className="action-form" aria-label="Dispatch a crew"
+          onSubmit={submit(() => { onDispatch(pickedCrew?.crew_id ?? "", crewNotes, pickedCrew?.eta ?? null); setCrewNotes(""); })}>
           <label>Crew (nearest available first)
-            <select aria-label="Crew to dispatch" value={crew || suggest.data?.crews[0]?.crew_id || ""} onChange={(e) => setCrew(e.target.value)}>
+            <select aria-label="Crew to dispatch" value={pickedCrew?.crew_id ?? ""} onChange={(e) => setCrew(e.target.value)}>
               {suggest.isPending && <option>Finding crews…</option>}
               {suggest.data?.crews.length === 0 && <option value="">No crew available</option>}
               {suggest.data?.crews.map((c) => (
-                <option key={c.crew_id} value={c.crew_id}>{c.crew_id} {c.name}{c.distance_meters != null ? ` · ${(c.distance_meters / 1000).toFixed(1)} km` : ""}</option>
+                <option key={c.crew_id} value={c.crew_id}>{c.crew_id} {c.name}{c.distance_meters != null ? ` · ${km(c.distance_meters)} · ${c.travel_minutes} min` : ""}</option>
               ))}
             </select>
+          </label>
+          {pickedCrew && <p className="muted suggestion-trip" data-testid="suggestion-trip">{tripWords(pickedCrew, timeZone)}</p>}
+          <label>Notes for the crew (access, hazards, who to call)
+            <textarea aria-label="Notes for the crew" rows={2} maxLength={2000} value={crewNotes} onChange={(e) => setCrewNotes(e.target.value)} />
           </label>
           <button className="primary" type="submit" disabled={busy || !suggest.data?.crews.length}>Dispatch</button>
         </form>
@@ -132,4 +140,19 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
       )}
     </div>
   );
+}
+
+const positionAge = (at: string) => {
+  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(at)) / 60_000));
+  return minutes === 0 ? "just now" : `${minutes} min ago`;
+};
+const km = (meters: number) => `${(meters / 1000).toFixed(1)} km`;
+
+/** "3.2 km away (4.2 km by road) · 9 min · on site by 30 Nov, 14:32 · from its position 2 min ago". */
+function tripWords(c: CrewSuggestion, timeZone: string | undefined): string {
+  if (c.distance_meters == null || c.road_meters == null) return "The outage has no location: no distance or arrival";
+  const from = c.from === "position" && c.position_at
+    ? `from its position ${positionAge(c.position_at)}`
+    : `from its depot (${c.home_depot})`;
+  return `${km(c.distance_meters)} away (${km(c.road_meters)} by road) · ${c.travel_minutes} min · on site by ${c.eta ? formatTime(c.eta, timeZone) : "–"} · ${from}`;
 }

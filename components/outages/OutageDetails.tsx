@@ -74,7 +74,9 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate, on
         {tab === "overview" && (
           o.assignments.length ? (
             <ul className="plain">{o.assignments.map((a) => (
-              <li key={a.id}><b>{a.crew}</b> {a.crewName} · {a.status.replace("_", " ")} · assigned {formatTime(a.assignedAt, timeZone)}{a.by ? ` by ${a.by}` : ""}{a.notes ? ` · “${localizeTimes(a.notes, timeZone)}”` : ""}</li>
+              <li key={a.id}><b>{a.crew}</b> {a.crewName} · {a.status.replace("_", " ")} · assigned {formatTime(a.assignedAt, timeZone)}{a.by ? ` by ${a.by}` : ""}
+                {a.eta && !a.arrivedAt && !a.completedAt ? ` · expected on site ${formatTime(a.eta, timeZone)}` : ""}
+                {a.dispatchNotes ? ` · told: “${a.dispatchNotes}”` : ""}{a.notes ? ` · “${localizeTimes(a.notes, timeZone)}”` : ""}</li>
             ))}</ul>
           ) : <p className="muted">No crew on it yet.</p>
         )}

@@ -109,7 +109,8 @@ export async function outageDetail(db: DbOrTx, id: string) {
       LEFT JOIN oms_api_keys k ON t.source <> 'user' AND k.id = t.actor_id
       WHERE t.outage_event_id = ${id}::uuid ORDER BY t.created_at DESC, t.id DESC LIMIT 200`),
     queryRows<Record<string, unknown>>(db, sql`
-      SELECT a.id::int AS id, c.crew_id AS crew, c.name AS crew_name, a.status, a.assigned_at, a.arrived_at, a.completed_at, a.notes, a.assigned_by
+      SELECT a.id::int AS id, c.crew_id AS crew, c.name AS crew_name, a.status, a.assigned_at, a.arrived_at, a.completed_at, a.notes, a.assigned_by,
+             a.estimated_arrival, a.dispatch_notes
       FROM oms_crew_assignments a JOIN oms_crews c ON c.id = a.crew_id
       WHERE a.outage_event_id = ${id}::uuid ORDER BY a.assigned_at DESC`),
     queryRows<Record<string, unknown>>(db, sql`
@@ -147,7 +148,8 @@ export async function outageDetail(db: DbOrTx, id: string) {
     timeline: timeline.map((t) => ({ id: Number(t.id), type: String(t.event_type), status: (t.status as string | null) ?? null, description: String(t.description),
       source: String(t.source), actor: (t.actor as string | null) ?? null, at: iso(t.created_at)! })),
     assignments: assignments.map((a) => ({ id: Number(a.id), crew: String(a.crew), crewName: String(a.crew_name), status: String(a.status),
-      assignedAt: iso(a.assigned_at)!, arrivedAt: iso(a.arrived_at), completedAt: iso(a.completed_at), notes: (a.notes as string | null) ?? null, by: (a.assigned_by as string | null) ?? null })),
+      assignedAt: iso(a.assigned_at)!, arrivedAt: iso(a.arrived_at), completedAt: iso(a.completed_at), notes: (a.notes as string | null) ?? null, by: (a.assigned_by as string | null) ?? null,
+      eta: iso(a.estimated_arrival as Date | string | null), dispatchNotes: (a.dispatch_notes as string | null) ?? null })),
     notifications: notifications.map((n) => ({ type: String(n.type), status: String(n.status), count: Number(n.n), last: iso(n.last) })),
   };
 }

@@ -21,7 +21,10 @@ export const omsCrews = pgTable("oms_crews", {
   status: text("status").$type<CrewStatus>().notNull().default("available"),
   /** Current position; starts at the depot. */
   ...locatedColumns(),
+  /** When the position was fixed (the phone's fix time, never ahead of the server's clock); null until one is reported. */
   positionUpdatedAt: timestamp("position_updated_at", { withTimezone: true }),
+  /** How sure the phone was of it: the radius in metres (the Geolocation API's `accuracy`). */
+  positionAccuracyM: doublePrecision("position_accuracy_m"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index("idx_oms_crews_location").using("gist", t.location)]);
 
@@ -37,7 +40,10 @@ export const omsCrewAssignments = pgTable("oms_crew_assignments", {
   estimatedArrival: timestamp("estimated_arrival", { withTimezone: true }),
   arrivedAt: timestamp("arrived_at", { withTimezone: true }),
   completedAt: timestamp("completed_at", { withTimezone: true }),
+  /** The crew's own notes (on site, restored). */
   notes: text("notes"),
+  /** What the dispatcher told the crew when sending it (access, hazards, who to call). */
+  dispatchNotes: text("dispatch_notes"),
   assignedBy: text("assigned_by"),
 }, (t) => [
   index("idx_oms_crew_assignments_outage").on(t.outageEventId),

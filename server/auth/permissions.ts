@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   "crews.dispatch": { roles: ["dispatcher", "supervisor"], omsApi: true, what: "dispatch crews and see crew suggestions" },
   "assignments.update": { roles: ["crew", "dispatcher", "supervisor"], omsApi: true, what: "move an assignment on (en route, on site, restored); a crew only its own" },
   "assignments.own": { roles: ["crew"], omsApi: false, what: "see the signed-in crew's own assignments" },
+  "crews.position": { roles: ["crew"], omsApi: false, what: "report where the signed-in crew is, from its phone (its own crew only)" },
   "storm.switch": { roles: ["supervisor"], omsApi: true, what: "switch storm mode on or off" },
   "rules.edit": { roles: ["supervisor"], omsApi: false, what: "change correlation rules" },
   "users.manage": { roles: ["supervisor"], omsApi: false, what: "create users, change roles and crews, disable users, reset passwords" },

@@ -29,20 +29,23 @@ export async function outagesChanged(tx: DbOrTx, outageIds: string[]): Promise<C
   return recordOutageChanges(tx, outageIds);
 }
 
-/** Records one `crew:updated` change per crew, with its status, position and current outage. */
+/** Records one `crew:updated` change per crew, with its status, position (and when it was fixed) and current outage. */
 export async function crewsUpdated(tx: DbOrTx, crewIds: number[]): Promise<Change[]> {
   if (crewIds.length === 0) return [];
-  const crews = await queryRows<{ id: number; status: string; lat: number | null; lng: number | null; outage_id: string | null }>(tx, sql`
-    SELECT c.id, c.status, c.location_lat AS lat, c.location_lng AS lng,
-           (SELECT a.outage_event_id FROM oms_crew_assignments a
-            WHERE a.crew_id = c.id AND a.status NOT IN ('completed', 'cancelled')
-            ORDER BY a.assigned_at DESC LIMIT 1) AS outage_id
-    FROM oms_crews c WHERE c.id IN (${intList(crewIds)})
+  const crews = await queryRows<{ id: number; status: string; lat: number | null; lng: number | null; position_at: Date | string | null; accuracy: number | null; outage_id: string | null; outage: string | null }>(tx, sql`
+    SELECT c.id, c.status, c.location_lat AS lat, c.location_lng AS lng, c.position_updated_at AS position_at, c.position_accuracy_m AS accuracy,
+           a.outage_event_id AS outage_id, a.event_id AS outage
+    FROM oms_crews c
+    LEFT JOIN LATERAL (SELECT a.outage_event_id, o.event_id FROM oms_crew_assignments a JOIN oms_outage_events o ON o.id = a.outage_event_id
+                       WHERE a.crew_id = c.id AND a.status NOT IN ('completed', 'cancelled')
+                       ORDER BY a.assigned_at DESC LIMIT 1) a ON true
+    WHERE c.id IN (${intList(crewIds)})
     ORDER BY c.id`);
   const changes: Change[] = [];
   for (const c of crews) {
     changes.push(await recordChange(tx, "crew:updated", {
-      crewId: c.id, status: c.status, outageId: c.outage_id, lat: c.lat, lng: c.lng,
+      crewId: c.id, status: c.status, outageId: c.outage_id, outage: c.outage, lat: c.lat, lng: c.lng,
+      positionAt: c.position_at == null ? null : new Date(c.position_at).toISOString(), accuracy: c.accuracy,
     }));
   }
   return changes;

@@ -41,7 +41,7 @@ export async function moveCrew(tx: DbOrTx, crewId: number, where: Position | nul
   if (!where) return;
   await tx.execute(sql`
     UPDATE oms_crews SET location_lat = ${where.latitude}::float8, location_lng = ${where.longitude}::float8,
-           position_updated_at = ${when.toISOString()}::timestamptz
+           position_updated_at = ${when.toISOString()}::timestamptz, position_accuracy_m = NULL
     WHERE id = ${crewId}::int`);
 }
 

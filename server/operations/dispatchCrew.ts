@@ -21,6 +21,8 @@ export const dispatchCrewInput = z.object({
     assignment_type: z.string().trim().min(1).max(40).default("repair"),
     estimated_arrival: isoTime.nullish(),
     location: position.nullish(),
+    /** What the crew should know on the way (access, hazards, who to call): shown on the crew's phone. */
+    notes: z.string().trim().max(2000).nullish(),
   }),
 });
 /** What the verb receives: the request as the schema parsed it (times as Dates, defaults filled). */
@@ -62,11 +64,11 @@ export async function dispatchCrew(ctx: ServiceContext, input: DispatchCrewInput
     }
     if (busy) throw conflict(`Crew ${crew.crew_id} is busy on outage ${busy.event_id} (assignment ${busy.id})`);
 
-    const { assignment_type: kind, estimated_arrival: eta = null, location } = input.crew_data;
+    const { assignment_type: kind, estimated_arrival: eta = null, location, notes = null } = input.crew_data;
     const by = actorRef(ctx.actor);
     const [{ id }] = await queryRows<{ id: number }>(tx, sql`
-      INSERT INTO oms_crew_assignments (outage_event_id, crew_id, assignment_type, status, assigned_at, estimated_arrival, assigned_by)
-      VALUES (${outage.id}::uuid, ${crew.id}::int, ${kind}, 'assigned', ${time(now)}, ${time(eta)}, ${by})
+      INSERT INTO oms_crew_assignments (outage_event_id, crew_id, assignment_type, status, assigned_at, estimated_arrival, assigned_by, dispatch_notes)
+      VALUES (${outage.id}::uuid, ${crew.id}::int, ${kind}, 'assigned', ${time(now)}, ${time(eta)}, ${by}, ${notes || null})
       RETURNING id::int AS id`);
     await tx.execute(sql`UPDATE oms_crews SET status = 'assigned' WHERE id = ${crew.id}::int`);
     await moveCrew(tx, crew.id, location, now);
@@ -84,8 +86,8 @@ export async function dispatchCrew(ctx: ServiceContext, input: DispatchCrewInput
     }
     await addTimeline(tx, ctx.actor, now, {
       outageId: outage.id, eventType: "crew_dispatched", status: "in_progress",
-      description: `Crew ${crew.crew_id} (${crew.name}) dispatched for ${kind} by ${ctx.actor.name}${eta ? `, expected on site ${utilityTime(eta, ctx.timeZone)}` : ""}`,
-      details: { assignmentId: id, crewId: crew.crew_id, assignmentType: kind, estimatedArrival: iso(eta) },
+      description: `Crew ${crew.crew_id} (${crew.name}) dispatched for ${kind} by ${ctx.actor.name}${eta ? `, expected on site ${utilityTime(eta, ctx.timeZone)}` : ""}${notes ? `. Notes: ${notes}` : ""}`,
+      details: { assignmentId: id, crewId: crew.crew_id, assignmentType: kind, estimatedArrival: iso(eta), ...(notes ? { notes } : {}) },
     });
     changes.push(...(await crewsUpdated(tx, [crew.id])), ...(await outagesChanged(tx, [outage.id])));
     return answer(id, "assigned", eta, false);

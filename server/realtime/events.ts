@@ -62,7 +62,12 @@ export interface ChangePayloads {
   /** Meters whose derived power state (db/queries/powerState.ts) changed: off, assumed, on, unknown. */
   "meter:status": { meters: MeterStateChange[] };
   "storm:changed": { active: boolean; reason: string | null; by: string; at: string; rule: string };
-  "crew:updated": { crewId: number; status: string; outageId: string | null; lat: number | null; lng: number | null };
+  /**
+   * A crew's status or position changed. `positionAt` is when its position was fixed (null: never
+   * reported; lat/lng are then its depot); `outage` is the event id of its open assignment. Both,
+   * and `accuracy`, are optional: changes recorded before issue 12 lack them.
+   */
+  "crew:updated": { crewId: number; status: string; outageId: string | null; outage?: string | null; lat: number | null; lng: number | null; positionAt?: string | null; accuracy?: number | null };
 }
 export type ChangeTopic = keyof ChangePayloads;
 export const OUTAGE_TOPICS = ["outage:created", "outage:updated", "outage:restored"] as const satisfies readonly ChangeTopic[];

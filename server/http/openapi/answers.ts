@@ -136,7 +136,12 @@ export const crewSuggestAnswer = z.object({
   crews: z.array(z.object({
     id: z.number().int(), crew_id: z.string(), name: z.string(), size: z.number().int(), home_depot: z.string(),
     latitude: z.number(), longitude: z.number(),
+    from: z.enum(["position", "depot"]).describe("Measured from the crew's reported position (fixed in the last 10 minutes), else from its depot"),
+    position_at: time.nullable().describe("When that position was fixed; null from the depot"),
     distance_meters: z.number().int().nullable().describe("Straight-line metres to the outage; null when the outage has no location"),
+    road_meters: z.number().int().nullable().describe("The straight line times 1.3, a city's road circuity (roads are not modelled)"),
+    travel_minutes: z.number().int().nullable().describe("Minutes to drive road_meters at 30 km/h"),
+    eta: time.nullable().describe("When the crew would be on site if sent now"),
   })).describe("The nearest available crews, nearest first"),
 });
 

@@ -57,7 +57,7 @@ export function omsRoutes(deps: OmsRouterDeps): RestRoute[] {
     } },
     { method: "get", path: "/crew/suggest", access: "crews.dispatch", summary: "Crews nearest an outage, available first", query: suggestQuery, answer: crewSuggestAnswer, handle: async (req, res) => {
       const { outage_event_id } = parseRequest(suggestQuery, req.query, "query");
-      res.json(await suggestCrews(deps.db, outage_event_id));
+      res.json(await suggestCrews(deps.db, outage_event_id, 5, clock()));
     } },
     // A crew may move only its own assignments on: updateAssignment checks the actor's crew.
     { method: "post", path: "/crew/assignments/:id", access: "assignments.update", summary: "Move a crew assignment on (en route, on site, restored); a crew only its own", body: updateAssignmentInput, answer: assignmentAnswer, handle: async (req, res) => {

@@ -7,6 +7,8 @@ import { rowId } from "../../operations/schemas";
 import { notFound, conflict } from "../../errors";
 import { assertMayTouchAssignment } from "../../operations/crews";
 import { z } from "zod";
+import { assignmentsOfCrew } from "../../../db/queries/crewAssignments";
+import { reportCrewPosition, reportPositionInput } from "../../operations/reportCrewPosition";
 
 export const markRestoredInput = z.object({
   assignment_id: rowId,
@@ -21,16 +23,9 @@ export const crewRouter = router({
     const actor = actorOf(ctx);
     const crewId = actor.kind === "user" ? actor.crewId : null;
     if (crewId === null) return { crew: null, assignments: [] };
-    const [crew] = await queryRows<{ code: string; name: string; status: string }>(ctx.db, sql`
-      SELECT crew_id AS code, name, status FROM oms_crews WHERE id = ${crewId}::int`);
-    const assignments = await queryRows<Record<string, unknown>>(ctx.db, sql`
-      SELECT a.id::int AS id, a.status, a.assigned_at, a.arrived_at, a.completed_at, a.notes,
-        o.id AS outage_id, o.event_id, o.status AS outage_status, o.severity, o.affected_customers_count AS customers,
-        o.predicted_device_level AS device_level, o.predicted_device_code AS device_code,
-        o.estimated_restoration_time AS etr, ST_Y(o.centroid) AS lat, ST_X(o.centroid) AS lng
-      FROM oms_crew_assignments a JOIN oms_outage_events o ON o.id = a.outage_event_id
-      WHERE a.crew_id = ${crewId}::int
-      ORDER BY (a.status IN ('completed', 'cancelled')), a.assigned_at DESC LIMIT 50`);
+    const [crew] = await queryRows<{ code: string; name: string; status: string; position_at: Date | null }>(ctx.db, sql`
+      SELECT crew_id AS code, name, status, position_updated_at AS position_at FROM oms_crews WHERE id = ${crewId}::int`);
+    const assignments = await assignmentsOfCrew(ctx.db, crewId);
     return { crew: crew ?? null, assignments };
   }),
   /**
@@ -50,6 +45,9 @@ export const crewRouter = router({
       restoration_data: { restoration_time: new Date(), restoration_reason: input.cause, crew_id: a.crew_code, notes: input.notes ?? null },
     });
   }),
+  /** A fix from the crew's phone, while its member shares the location (their own crew only). */
+  reportPosition: procedure("crews.position").input(reportPositionInput).mutation(({ ctx, input }) =>
+    reportCrewPosition(serviceContext(ctx), input)),
   updateAssignment: procedure("assignments.update").input(updateAssignmentInput).mutation(({ ctx, input }) =>
     updateAssignment(serviceContext(ctx), input)),
 });
