@@ -58,7 +58,11 @@ describe(`ingestion lanes on ${runtimeName}`, () => {
         cookie: await test.signIn("dispatcher"), speed: Infinity, concurrency: 4,
       });
       expect(replay.failures).toEqual([]);
+      // Merged records left out: which of two detections of one outage is absorbed depends on
+      // which request a pass took first, with one lane as with two (posts four at a time); the
+      // outage that absorbed it, with every meter, is compared.
       const detected = (await detectedOutages(test.server.database.db, new Map()))
+        .filter((o) => o.status !== "merged")
         .map((o) => `${o.status} ${o.level} ${o.deviceCode} ${[...o.meterNumbers].sort().join(",")} nested:${o.parentOutageId !== null}`)
         .sort();
       return { detected, score: { ...score, timeToScreenMs: null, matches: null }, use: laneUse(test.server.services.ingest) };

@@ -35,7 +35,7 @@ export interface RoutedJob { owner: string; handOff: boolean; entries: ClaimedEn
  */
 export async function routeByLease(tx: DbOrTx, leases: SubstationLeases, jobs: RoutedJob[], placed: PlacedSignal[], substations: Map<PlacedSignal, number[]>): Promise<Set<ClaimedEntry>> {
   const ofSignal = new Map(placed.map((p) => [p.signal, substations.get(p) ?? []]));
-  const { mine, heldBy } = await leases.acquire(tx, [...substations.values()].flat());
+  const { mine, heldBy } = await leases.acquire([...substations.values()].flat());
   const away = new Set<ClaimedEntry>();
   for (const job of jobs) {
     if (!job.handOff) continue;

@@ -105,16 +105,19 @@ export async function claimUnfinished(tx: DbOrTx, owner: string, opts: { ids?: n
 }
 
 /**
- * In the processing transaction: locks the rows `owner` still owns (unfinished, claimed by it)
- * until the transaction ends, and answers which they are. A row taken over by someone else
- * since is left to them.
+ * In the processing transaction: locks each job's rows its owner still owns (unfinished,
+ * claimed by it) until the transaction ends, and answers which they are, for all the jobs of a
+ * pass in one statement. A row taken over by someone else since is left to them.
  */
-export async function lockOwned(tx: DbOrTx, owner: string, inboxIds: number[]): Promise<Set<number>> {
-  if (!inboxIds.length) return new Set();
-  const rows = await queryRows<{ id: number | string }>(tx, sql`
-    SELECT id FROM ingest_inbox WHERE id = ANY(${sql.param(inboxIds)}::int8[]) AND claimed_by = ${owner}
+export async function lockOwnedByEach(tx: DbOrTx, jobs: Array<{ owner: string; inboxIds: number[] }>): Promise<Array<Set<number>>> {
+  const ids = jobs.flatMap((j) => j.inboxIds);
+  if (!ids.length) return jobs.map(() => new Set());
+  const rows = await queryRows<{ id: number | string; owner: string }>(tx, sql`
+    SELECT id, claimed_by AS owner FROM ingest_inbox WHERE id = ANY(${sql.param(ids)}::int8[])
+      AND claimed_by = ANY(${sql.param([...new Set(jobs.map((j) => j.owner))])}::text[])
       AND status IN ('received', 'failed') ORDER BY id FOR UPDATE`);
-  return new Set(rows.map((r) => Number(r.id)));
+  const ownerOf = new Map(rows.map((r) => [Number(r.id), r.owner]));
+  return jobs.map((j) => new Set(j.inboxIds.filter((id) => ownerOf.get(id) === j.owner)));
 }
 
 /** Where a set of rows stands now: finished ones with their answer, and which are claimable. */

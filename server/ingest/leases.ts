@@ -43,9 +43,12 @@ export class SubstationLeases {
   /**
    * Takes the leases of these substations that are free, expired or already this process's
    * (one upsert, in id order so two takers never wait on each other in a cycle), and says who
-   * holds the others. In a transaction, the rows taken stay locked until it ends.
+   * holds the others. Its own short statement, never in the caller's pass: a lease row locked
+   * for a whole pass made the renewal, and through it the process's other lanes, wait for that
+   * pass (leases route, they never guard a decision: see above).
    */
-  async acquire(tx: DbOrTx, substationIds: number[]): Promise<LeaseAnswer> {
+  async acquire(substationIds: number[]): Promise<LeaseAnswer> {
+    const tx = this.db;
     const ids = [...new Set(substationIds)].sort((a, b) => a - b);
     if (!ids.length) return { mine: new Set(), heldBy: new Map() };
     const taken = await queryRows<{ id: number }>(tx, sql`

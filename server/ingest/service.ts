@@ -10,7 +10,7 @@ import type { TopologyCache } from "../repository/topology";
 import type { SubstationStateCache } from "../repository/stateCache";
 import { writeSourceEvents } from "../repository/sourceEvents";
 import { correlateBatch, substationsOfEach } from "./correlateBatch";
-import { claimInbox, claimUnfinished, inboxState, lockOwned, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
+import { claimInbox, claimUnfinished, inboxState, lockOwnedByEach, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
 import { placeSignals, substationHint } from "./placement";
 import { networkIdentities } from "./networkIdentities";
 import { routeByLease } from "./handoff";
@@ -386,10 +386,11 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const kept: Array<{ job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }> = [];
-    for (const job of jobs) {
-      const owned = await lockOwned(tx, job.owner, job.entries.map((e) => e.inboxId));
+    const ownedByEach = await lockOwnedByEach(tx, jobs.map((job) => ({ owner: job.owner, inboxIds: job.entries.map((e) => e.inboxId) })));
+    jobs.forEach((job, i) => {
+      const owned = ownedByEach[i];
       kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)), handedOff: [] });
-    }
+    });
     const none = () => ({ outcomes: kept.map((k) => ({ results: [], lost: k.lost, handedOff: k.handedOff })), changes: [] });
     if (!kept.some((k) => k.items.length)) return none();
     let placed = await placeSignals(tx, kept.flatMap((k) => k.items).flatMap((i) => i.signals), rule.radiusMeters);

@@ -36,7 +36,7 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
     // With several processes, each sweeps the due substations it holds or can take (a dead
     // process's, once its leases lapse), so every window still ends, swept by one process.
     if (deps.leases) {
-      const { mine } = await deps.leases.acquire(tx, ids);
+      const { mine } = await deps.leases.acquire(ids);
       ids = ids.filter((id) => mine.has(id));
       if (!ids.length) return { ids, changes: [] };
     }
