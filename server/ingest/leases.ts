@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { queryRows, type Db, type DbOrTx } from "../../db/client";
+import { queryRows, type Db } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import { describeError } from "../errorCauses";
 
@@ -48,10 +48,9 @@ export class SubstationLeases {
    * pass (leases route, they never guard a decision: see above).
    */
   async acquire(substationIds: number[]): Promise<LeaseAnswer> {
-    const tx = this.db;
     const ids = [...new Set(substationIds)].sort((a, b) => a - b);
     if (!ids.length) return { mine: new Set(), heldBy: new Map() };
-    const taken = await queryRows<{ id: number }>(tx, sql`
+    const taken = await queryRows<{ id: number }>(this.db, sql`
       INSERT INTO oms_substation_leases (substation_id, owner, expires_at)
       SELECT id, ${this.id}, ${ttl} FROM unnest(${arrayParam(ids, "int4")}) AS t(id) ORDER BY id
       ON CONFLICT (substation_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
@@ -60,7 +59,7 @@ export class SubstationLeases {
     const mine = new Set(taken.map((r) => r.id));
     const rest = ids.filter((id) => !mine.has(id));
     // A fresh statement, so it sees who won a lease this one waited for.
-    const held = rest.length ? await queryRows<{ id: number; owner: string }>(tx, sql`
+    const held = rest.length ? await queryRows<{ id: number; owner: string }>(this.db, sql`
       SELECT substation_id AS id, owner FROM oms_substation_leases
       WHERE substation_id = ANY(${arrayParam(rest, "int4")}) AND expires_at >= clock_timestamp()`) : [];
     return { mine, heldBy: new Map(held.map((r) => [r.id, r.owner])) };

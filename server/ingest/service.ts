@@ -288,10 +288,12 @@ export async function processIsolated(deps: IngestDeps, actor: Actor, source: So
   const { lanes } = lanesOf(deps);
   if (lanes.length === 1) return lanes[0].submit({ actor, source, entries, owner, handOff, posted });
   const parts = splitByLane(entries, lanes.length);
-  const settled = await Promise.allSettled(parts.map((part, lane) => lanes[lane].submit({ actor, source, entries: part, owner, handOff, posted })));
+  // The post→push lag is the request's, once: when the last of its parts has been pushed.
+  const settled = await Promise.allSettled(parts.map((part, lane) => lanes[lane].submit({ actor, source, entries: part, owner, handOff })));
   const failed = settled.find((s) => s.status === "rejected");
   if (failed) throw failed.reason;
   const done = settled.map((s) => (s as PromiseFulfilledResult<Outcome>).value);
+  if (posted !== undefined && deps.observePostToPush && done.some((o) => o.results.length)) deps.observePostToPush((performance.now() - posted) / 1000);
   return { results: done.flatMap((o) => o.results), lost: done.flatMap((o) => o.lost), handedOff: done.flatMap((o) => o.handedOff) };
 }
 
