@@ -7,6 +7,7 @@ import { activeOutagesDashboard } from "../server/operations/dashboard";
 import { generateStorm } from "../server/scenarios/storm";
 import { runStorm, StormClock } from "../server/scenarios/run";
 import { runtimeName } from "./helpers/db";
+import { queryRows, type Db } from "../db/client";
 import { startTestServer, type TestServer } from "./helpers/server";
 
 const network = generateNetwork({ meters: 2400, seed: 17, substations: 3, feeders: 16, distributionPoints: 240 });
@@ -28,18 +29,26 @@ describe(`one derived power state on ${runtimeName}`, () => {
     await test?.stop();
   });
 
+  /**
+   * In one snapshot (a repeatable-read transaction): the verification sweep runs on its own timer
+   * and may commit between two reads of a check (an outage made when a meter's momentary window
+   * ends), which two separate reads would see as a disagreement.
+   */
   async function checkOneTruth(step: number) {
-    const db = test.server.database.db;
-    const held = await test.rows<{ meter_id: number; state: string; outage: string; customer_id: number | null }>(sql`
+    await test.server.database.db.transaction((tx) => checkInSnapshot(tx as unknown as Db, step), { isolationLevel: "repeatable read", accessMode: "read only" });
+  }
+
+  async function checkInSnapshot(db: Db, step: number) {
+    const held = await queryRows<{ meter_id: number; state: string; outage: string; customer_id: number | null }>(db, sql`
       SELECT am.meter_id, am.state, am.outage_event_id AS outage, am.customer_id FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
       WHERE am.state <> 'restored' AND (o.status IN ('detected','confirmed','in_progress') OR (o.status = 'restored' AND o.verification_due_at IS NOT NULL))`);
-    const raw = await test.rows<{ id: number; power_status: string; dp_id: number; feeder_id: number; substation_id: number }>(sql`
+    const raw = await queryRows<{ id: number; power_status: string; dp_id: number; feeder_id: number; substation_id: number }>(db, sql`
       SELECT id, power_status, dp_id, feeder_id, substation_id FROM oms_meters`);
     const holder = new Map<number, { state: string; outage: string }>();
     for (const h of held) {
       // A meter is dark in one outage only: two live outages holding it would count its customer twice.
       if (holder.has(h.meter_id)) {
-        const two = await test.rows(sql`SELECT o.event_id, o.status, o.predicted_device_level, o.predicted_device_code, o.verification_due_at, o.parent_outage_id, am.state
+        const two = await queryRows(db, sql`SELECT o.event_id, o.status, o.predicted_device_level, o.predicted_device_code, o.verification_due_at, o.parent_outage_id, am.state
           FROM oms_outage_events o JOIN oms_outage_affected_meters am ON am.outage_event_id = o.id WHERE am.meter_id = ${h.meter_id}`);
         expect.fail(`step ${step}: meter ${h.meter_id} held by two live outages: ${JSON.stringify(two)}`);
       }
