@@ -1,3 +1,4 @@
+import { UNCHECKED_REFERENCES } from "../queries/integrity";
 import { sql } from "drizzle-orm";
 import { arrayParam } from "../arrays";
 import { queryRows, type Db } from "../client";
@@ -36,10 +37,7 @@ const NETWORK_TABLE_NAMES = [
  * Tables that refer to the network, customers or outages without a foreign key (migration 0017),
  * so CASCADE does not reach them: emptied by name with the network.
  */
-export const UNLINKED_TABLE_NAMES = [
-  "kaifa_events", "onu_events", "callcenter_tickets", "oms_meter_status_events", "oms_outage_affected_meters",
-  "oms_event_sources", "oms_customer_notifications", "oms_momentary_interruptions",
-];
+export const UNLINKED_TABLE_NAMES = [...new Set(UNCHECKED_REFERENCES.map(([table]) => table))];
 const SERIAL_TABLES = NETWORK_TABLES.map((t) => t.table);
 
 export class NetworkNotEmptyError extends Error {
