@@ -30,8 +30,10 @@ test("History lists restored outages with filters, opens one with its timeline, 
   const began = Date.now();
 
   // Two outages, live on the map for a few seconds each, then restored by a person with a cause.
+  // Never FD094 or FD095: the Reports test posts their February with past times, and a trip older
+  // than a breaker's last recorded change is recorded, not replayed.
   const a = await tripFeeder(page, network[91]!);
-  const b = await tripFeeder(page, network[93]!);
+  const b = await tripFeeder(page, network[89]!);
   await expect(map).toHaveAttribute("data-rendered-outages", new RegExp(a));
   const aOpenFrom = Date.now();
   await pause(4_000);
