@@ -160,6 +160,12 @@ export interface ProcessJob {
   actor: Actor; source: SourceType; entries: ClaimedEntry[]; owner: string; handOff?: boolean;
   /** When the request's events were validated (`performance.now()`), for the post→push lag. */
   posted?: number;
+  /**
+   * Substations whose windows ended with no signal (the verification sweep, sweeper.ts): they
+   * are reconciled in the lane's next pass, with whatever signals it carries, instead of in a
+   * transaction of their own that would wait on the lanes' locks and make them wait on it.
+   */
+  sweep?: number[];
 }
 
 /**
@@ -187,7 +193,7 @@ class PassQueue {
   constructor(private readonly deps: IngestDeps, private readonly busy: LaneUse) {}
 
   submit(job: ProcessJob): Promise<Outcome> {
-    if (!job.entries.length) return Promise.resolve({ results: [], lost: [], handedOff: [] });
+    if (!job.entries.length && !job.sweep?.length) return Promise.resolve({ results: [], lost: [], handedOff: [] });
     return new Promise((resolve, reject) => {
       this.waiting.push({ job, resolve, reject });
       if (!this.running) void this.drain();
@@ -228,9 +234,17 @@ class PassQueue {
         return;
       }
       // Failed for another reason: each job on its own, and within it event by event, so one
-      // bad event costs only itself (a job alone in the pass is halved at once).
+      // bad event costs only itself (a job alone in the pass is halved at once). A sweep is
+      // tried again on its own; if it fails it is reported to the sweeper, which sweeps again
+      // on its next tick.
       for (const w of pass) {
         try {
+          if (w.job.sweep?.length && !w.job.entries.length) {
+            const swept = await retryTransient(() => processJobs(this.deps, [w.job]));
+            changes.push(...swept.changes);
+            outcomes.push(swept.outcomes[0]);
+            continue;
+          }
           const one = await isolate(this.deps, w.job, w.job.entries, pass.length === 1);
           changes.push(...one.changes);
           outcomes.push(one);
@@ -295,6 +309,19 @@ export async function processIsolated(deps: IngestDeps, actor: Actor, source: So
   const done = settled.map((s) => (s as PromiseFulfilledResult<Outcome>).value);
   if (posted !== undefined && deps.observePostToPush && done.some((o) => o.results.length)) deps.observePostToPush((performance.now() - posted) / 1000);
   return { results: done.flatMap((o) => o.results), lost: done.flatMap((o) => o.lost), handedOff: done.flatMap((o) => o.handedOff) };
+}
+
+/**
+ * Reconciles substations whose windows ended (the verification sweep) in the lanes' next passes,
+ * each substation in the lane its signals take, so the sweep never waits on a lane's locks nor
+ * makes a lane wait on its own. Resolves when every lane's pass holding it has committed.
+ */
+export async function sweepInLanes(deps: IngestDeps, substationIds: number[]): Promise<void> {
+  const { lanes } = lanesOf(deps);
+  const parts: number[][] = Array.from({ length: lanes.length }, () => []);
+  for (const id of substationIds) parts[id % lanes.length].push(id);
+  const owner = newOwner("sweep");
+  await Promise.all(parts.map((ids, lane) => (ids.length ? lanes[lane].submit({ actor: systemActor, source: "kaifa", entries: [], owner, sweep: ids }) : undefined)));
 }
 
 /**
@@ -385,6 +412,13 @@ async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, e
 async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outcomes: Outcome[]; changes: Change[] }> {
   const now = deps.now();
   const rule = await deps.activeRule(deps.db);
+  let sweep = [...new Set(jobs.flatMap((j) => j.sweep ?? []))].sort((a, b) => a - b);
+  // With several processes, each sweeps the due substations it holds or can take (a dead
+  // process's, once its leases lapse), so every window still ends, swept by one process.
+  if (sweep.length && deps.leases) {
+    const { mine } = await deps.leases.acquire(sweep);
+    sweep = sweep.filter((id) => mine.has(id));
+  }
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const kept: Array<{ job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }> = [];
@@ -394,11 +428,11 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
       kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)), handedOff: [] });
     });
     const none = () => ({ outcomes: kept.map((k) => ({ results: [], lost: k.lost, handedOff: k.handedOff })), changes: [] });
-    if (!kept.some((k) => k.items.length)) return none();
+    if (!kept.some((k) => k.items.length) && !sweep.length) return none();
     let placed = await placeSignals(tx, kept.flatMap((k) => k.items).flatMap((i) => i.signals), rule.radiusMeters);
     // The substations each signal touches: who correlates it, and which the pass locks.
     const substations = await substationsOfEach(tx, placed);
-    if (deps.leases) {
+    if (deps.leases && placed.length) {
       // Several processes share the database: signals of substations another one holds go to it.
       const away = await routeByLease(tx, deps.leases, kept.map((k) => ({ owner: k.job.owner, handOff: !!k.job.handOff, entries: k.items })), placed, substations);
       if (away.size) {
@@ -408,14 +442,14 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
         }
         const here = new Set(kept.flatMap((k) => k.items).flatMap((i) => i.signals));
         placed = placed.filter((p) => here.has(p.signal));
-        if (!placed.length) return none();
+        if (!placed.length && !sweep.length) return none();
       }
     }
     // What the pipeline itself decides is recorded under the pass's key, or the system's when
-    // the pass gathered several keys' requests.
+    // the pass gathered several keys' requests or carries the sweep.
     const actors = new Set(kept.filter((k) => k.items.length).map((k) => `${k.job.actor.kind}:${k.job.actor.id}`));
-    const actor = actors.size === 1 ? kept.find((k) => k.items.length)!.job.actor : systemActor;
-    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone, observeLockWait: deps.observeLockWait }, [], substations);
+    const actor = actors.size === 1 && !sweep.length ? kept.find((k) => k.items.length)!.job.actor : systemActor;
+    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone, observeLockWait: deps.observeLockWait }, sweep, substations);
     const placementOf = new Map(placed.map((p) => [p.signal, p.placement]));
     const outcomeOf = (s: Signal) => decisions.outcomes.get(s) ?? { status: "recorded" as const };
     const outageOf = (s: Signal) => { const o = outcomeOf(s); return o.status === "correlated" ? o.outageId : null; };

@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../../db/client";
-import { systemActor } from "../context";
+import { queryRows } from "../../db/client";
 import { describeError } from "../errorCauses";
-import { correlateBatch } from "./correlateBatch";
 import { LIVE_OUTAGE } from "../../db/queries/powerState";
-import type { IngestDeps } from "./service";
+import { sweepInLanes, type IngestDeps } from "./service";
 
 /**
  * Windows end with no signal arriving: this re-runs the pipeline for the substations whose
@@ -30,21 +28,9 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
         SELECT 1 FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
         WHERE am.meter_id = m.id AND am.state <> 'restored' AND ${LIVE_OUTAGE})`);
   if (!due.length) return 0;
-  const swept = await deps.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
-    let ids = due.map((d) => d.id);
-    // With several processes, each sweeps the due substations it holds or can take (a dead
-    // process's, once its leases lapse), so every window still ends, swept by one process.
-    if (deps.leases) {
-      const { mine } = await deps.leases.acquire(ids);
-      ids = ids.filter((id) => mine.has(id));
-      if (!ids.length) return { ids, changes: [] };
-    }
-    const { changes } = await correlateBatch(tx, [], { topology: deps.topology, state: deps.state, now, rule, actor: systemActor, timeZone: deps.timeZone, observeLockWait: deps.observeLockWait }, ids);
-    return { ids, changes };
-  });
-  deps.publisher.publish(swept.changes);
-  return swept.ids.length;
+  // Reconciled in the lanes' next passes (service.ts sweepInLanes), under the lanes' leases.
+  await sweepInLanes(deps, due.map((d) => d.id));
+  return due.length;
 }
 
 export function startSweeper(deps: IngestDeps, log: (m: string) => void, everyMs = 15_000) {
