@@ -76,7 +76,10 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
   // for a 20 ms query): this is an OLTP workload, so it is off on our connections.
   // Without a connection timeout a request waits for ever for a server that does not answer
   // (a restart, a failover); with it the request fails and is answered 503 (server/errorCauses.ts).
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize ?? 10, options: "-c jit=off", connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // Pipeline mode: statements sent on a connection before the previous one's answer go out at
+  // once and are answered in order (`together` below); awaited one by one they behave as before.
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize ?? 10, options: "-c jit=off", connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    pipeline: true } as ConstructorParameters<typeof pg.Pool>[0]);
   // An idle connection that the server drops (restart, failover, admin kill) is replaced on the
   // next query; without a listener node-postgres would throw it as an uncaught error. It is a
   // socket error, never a query's, so its message carries no parameters.
@@ -165,10 +168,35 @@ async function lockDataFolder(dataDir: string): Promise<() => Promise<void>> {
   }
 }
 
-/** Runs raw SQL on either runtime and returns the rows. */
-export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
+/**
+ * Runs raw SQL on either runtime and returns the rows. The statement is sent before this returns
+ * (`then` runs Drizzle's query at once; an `await` would send it a microtask later), which is
+ * what lets `together` keep the order of statements it did not wait between.
+ */
+export function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  return db.execute(query).then((result) => (result as unknown as { rows: T[] }).rows);
+}
+
+/** Runs a statement whose rows are not wanted; sent before this returns, as `queryRows`. */
+export function exec(db: DbOrTx, query: SQL): Promise<void> {
+  return db.execute(query).then(() => undefined);
+}
+
+/**
+ * Waits for statements that were sent one after another without waiting for each other's
+ * answers: pass the calls themselves, in the order they must run (each sends its first statement
+ * before it returns, as `queryRows` and `exec` do). In a transaction they share its connection,
+ * which runs them in the order sent: node-postgres, in pipeline mode, writes them all at once,
+ * and PGlite's worker queues them. So a correlation pass waits once for a group of writes
+ * instead of once per statement, and each wait is also a turn of this process's event loop,
+ * which during a storm is busy with other requests. Every one has settled when this returns;
+ * the first failure is thrown (the ones after it fail too, in an aborted transaction).
+ */
+export async function together<T extends readonly unknown[] | []>(sent: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as never;
 }
 
 export { sql };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../client";
+import { queryRows, together, type DbOrTx } from "../client";
 import type { DeviceStates, OutageSummary } from "../../server/realtime/events";
 import { LIVE_OUTAGE } from "./powerState";
 import { alertReasons, UNACKNOWLEDGED } from "./alerts";
@@ -78,11 +78,12 @@ export const OUTAGE_ROWS = sql`FROM oms_outage_events o
 export async function deviceStatesOf(db: DbOrTx, substationIds: number[]): Promise<DeviceStates> {
   if (substationIds.length === 0) return { feeders: [], substations: [] };
   const list = sql.join(substationIds.map((id) => sql`${id}::int`), sql`, `);
-  // One after the other: inside a transaction the two would queue on one connection anyway.
-  const feeders = await queryRows<{ id: number; status: string; breaker: DeviceStates["feeders"][number]["breaker"] }>(db, sql`
+  const [feeders, substations] = await together([
+    queryRows<{ id: number; status: string; breaker: DeviceStates["feeders"][number]["breaker"] }>(db, sql`
       SELECT id, status, CASE WHEN breaker_state = 'closed' AND breaker_inferred THEN 'closed_inferred' ELSE breaker_state END AS breaker
-      FROM network_feeders WHERE substation_id IN (${list}) ORDER BY id`);
-  const substations = await queryRows<{ id: number; status: string }>(db, sql`SELECT id, status FROM network_substations WHERE id IN (${list}) ORDER BY id`);
+      FROM network_feeders WHERE substation_id IN (${list}) ORDER BY id`),
+    queryRows<{ id: number; status: string }>(db, sql`SELECT id, status FROM network_substations WHERE id IN (${list}) ORDER BY id`),
+  ]);
   return { feeders, substations };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../../db/client";
+import { queryRows, together, type DbOrTx } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import { correlate } from "../pipeline/correlate";
 import type { Rule } from "../pipeline/rules";
@@ -15,7 +15,9 @@ import { outagesOf, powerAndBreakers, type SubstationStateCache } from "../repos
 import { emptyEvidence } from "../pipeline/evidence";
 import { isWindowDifference, StateMismatchError, verifySettlements, verifyState } from "../repository/verifyState";
 import type { TopologyCache } from "../repository/topology";
-import { recordChange, recordOutageChanges, type Change } from "../realtime/publisher";
+import { outageChanges, recordChange, type Change } from "../realtime/publisher";
+import type { ChangePayloads, ChangeTopic } from "../realtime/events";
+import { deviceStatesOf, outageSummaries } from "../../db/queries/outages";
 import type { Actor } from "../context";
 
 /** Advisory lock key for "correlating this substation"; verbs that change outages take it too. */
@@ -213,18 +215,25 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
     const { cache, entries } = state.cached;
     writtenMeterIds = writtenMeterIds.filter((id) => !cache.holdsPower(entries, id, evidence.meterPower.get(id)));
   }
-  await applyDecisions(tx, decisions, {
+  const applied = applyDecisions(tx, decisions, {
     topology, evidence, writtenMeterIds, substationIds, now: deps.now, actor: deps.actor, before, momentaryMs: deps.rule.momentarySeconds * 1000,
     refreshDevices: !state.cached,
   });
+  // Awaited below; marked handled so that a throw before then cannot leave it unobserved.
+  applied.catch(() => {});
   if (state.cached) {
+    // The devices' state from memory, sent behind the decisions' first writes without waiting
+    // for them (`together`). Should the transaction fail, the entries' versions no longer
+    // match the database's and they are loaded again.
     const { cache, entries, versions } = state.cached;
     cache.afterWrite(entries, versions, evidence, writtenMeterIds, state.outages, decisions, deps.now);
-    await cache.refreshDevices(tx, entries);
+    await together([applied, cache.refreshDevices(tx, entries)]);
     if (process.env.OMS_VERIFY_STATE === "1") {
       const drift = await deviceStateDrift(tx, substationIds);
       if (drift.length) throw new StateMismatchError(substationIds, drift);
     }
+  } else {
+    await applied;
   }
   // Meters whose derived power state may have moved: their own power, or their outage's hold on them.
   const meters = new Set(decisions.meterChanges.map((c) => c.meterId));
@@ -237,11 +246,14 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
 
 
 async function recordChanges(tx: DbOrTx, d: Decisions, meterIds: number[]): Promise<Change[]> {
-  const changes: Change[] = [];
-  if (d.outages.length) {
-    changes.push(...await recordOutageChanges(tx, d.outages.map((o) => o.id), d.created));
-  }
-  const meters = await meterPowerStates(tx, meterIds);
-  if (meters.length) changes.push(await recordChange(tx, "meter:status", { meters }));
-  return changes;
+  // What the push carries, read at once after the writes, then recorded at once.
+  const outageIds = d.outages.map((o) => o.id);
+  const [summaries, devices, meters] = await together([
+    outageSummaries(tx, outageIds),
+    outageIds.length ? deviceStatesOf(tx, [...new Set(d.outages.map((o) => o.substationId).filter((id) => id != null))]) : undefined,
+    meterPowerStates(tx, meterIds),
+  ]);
+  const changes: Array<{ topic: ChangeTopic; payload: ChangePayloads[ChangeTopic] }> = outageChanges(summaries, d.created, devices);
+  if (meters.length) changes.push({ topic: "meter:status", payload: { meters } });
+  return together(changes.map(({ topic, payload }) => recordChange(tx, topic, payload)));
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../../db/client";
+import { exec, queryRows, type DbOrTx } from "../../db/client";
 import { unnestRows } from "../../db/arrays";
 import type { SourceType } from "../../db/schema";
 import type { ParseIssue, Signal } from "./signal";
@@ -166,7 +166,7 @@ function safeJson(v: unknown): string {
 /** Finishes rows in the transaction that processed them: their answer, and nobody owns them any more. */
 export async function markProcessed(tx: DbOrTx, results: Array<{ inboxId: number; status: string; response: unknown }>, now: Date) {
   if (!results.length) return;
-  await tx.execute(sql`
+  await exec(tx, sql`
     UPDATE ingest_inbox i SET status = t.status, response = t.response, processed_at = ${now.toISOString()}, attempts = i.attempts + 1,
       error = NULL, claimed_by = NULL, claimed_until = NULL, next_attempt_at = NULL
     FROM ${unnestRows([["id", "int8", results.map((r) => r.inboxId)], ["status", "text", results.map((r) => r.status)],

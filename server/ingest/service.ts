@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../../db/client";
+import { together, type Db } from "../../db/client";
 import type { SourceType } from "../../db/schema";
 import { invalid } from "../errors";
 import { describeError, isDatabaseUnavailable, retryTransient } from "../errorCauses";
@@ -457,11 +457,18 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     const scadaIds = new Map<number, string>();
     const sources = new Map<SourceType, ClaimedEntry[]>();
     for (const k of kept) if (k.items.length) sources.set(k.job.source, [...(sources.get(k.job.source) ?? []), ...k.items]);
+    // The raw rows are sent without waiting for them (`together`, below), but SCADA's: its
+    // answers carry their ids.
+    const written: Array<Promise<unknown>> = [];
     for (const [source, list] of sources) {
-      const ids = await writeSourceEvents(tx, source, list.map((i) => ({
+      const sent = writeSourceEvents(tx, source, list.map((i) => ({
         inboxId: i.inboxId, signal: i.signals[0], placement: placementOf.get(i.signals[0])!, outageId: outageOf(i.signals[0]),
       })));
-      for (const [inboxId, id] of ids) scadaIds.set(inboxId, id);
+      if (source === "scada") for (const [inboxId, id] of await sent) scadaIds.set(inboxId, id);
+      else {
+        sent.catch(() => {}); // awaited in `together` below; handled should anything throw first
+        written.push(sent);
+      }
     }
     const outages = new Map(decisions.outages.map((o) => [o.id, o]));
     const outcomes: Outcome[] = [];
@@ -490,7 +497,7 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
       }
       outcomes.push({ results, lost: k.lost, handedOff: k.handedOff });
     }
-    await markProcessed(tx, processed, now);
+    await together([...written, markProcessed(tx, processed, now)]);
     return { outcomes, changes };
   });
 }

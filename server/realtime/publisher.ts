@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../../db/client";
+import { queryRows, together, type DbOrTx } from "../../db/client";
 import type { ChangeTopic, ChangePayloads, DeviceStates, OutageSummary } from "./events";
 import { deviceStatesOf, outageSummaries } from "../../db/queries/outages";
 
@@ -48,19 +48,26 @@ export async function latestSeq(db: DbOrTx): Promise<number> {
  */
 export async function recordOutageChanges(tx: DbOrTx, outageIds: string[], createdIds: ReadonlySet<string> = new Set()): Promise<Change[]> {
   const summaries = await outageSummaries(tx, outageIds);
+  const devices = await deviceStatesOf(tx, [...new Set(summaries.map((o) => o.substationId).filter((id) => id != null))]);
+  return together(outageChanges(summaries, createdIds, devices).map(({ topic, payload }) => recordChange(tx, topic, payload)));
+}
+
+/**
+ * The outage changes of a commit, in the order they are recorded. The feeders and substations
+ * the outages are in go once per commit (on the first change): the map patches its lines and
+ * substations from it instead of fetching them all again.
+ */
+export function outageChanges(summaries: OutageSummary[], createdIds: ReadonlySet<string>, devices: DeviceStates | undefined) {
   const closed = (o: OutageSummary) => o.status === "restored" || o.status === "cancelled";
   const groups = {
     "outage:created": summaries.filter((o) => createdIds.has(o.id)),
     "outage:restored": summaries.filter((o) => !createdIds.has(o.id) && closed(o)),
     "outage:updated": summaries.filter((o) => !createdIds.has(o.id) && !closed(o)),
   };
-  // The feeders and substations these outages are in, once per commit (on the first change):
-  // the map patches its lines and substations from it instead of fetching them all again.
-  let devices: DeviceStates | undefined = await deviceStatesOf(tx, [...new Set(summaries.map((o) => o.substationId).filter((id) => id != null))]);
-  const changes: Change[] = [];
+  const changes: Array<{ topic: keyof typeof groups; payload: ChangePayloads[keyof typeof groups] }> = [];
   for (const [topic, outages] of Object.entries(groups) as [keyof typeof groups, OutageSummary[]][]) {
     if (!outages.length) continue;
-    changes.push(await recordChange(tx, topic, devices ? { outages, devices } : { outages }));
+    changes.push({ topic, payload: devices ? { outages, devices } : { outages } });
     devices = undefined;
   }
   return changes;

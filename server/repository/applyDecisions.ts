@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../../db/client";
+import { exec, queryRows, together, type DbOrTx } from "../../db/client";
 import { arrayParam, unnestRows } from "../../db/arrays";
 import { LIVE_OUTAGE } from "../../db/queries/powerState";
 import { deviceCode } from "../pipeline/outageState";
@@ -31,32 +31,35 @@ export interface ApplyContext {
 }
 
 export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext) {
-  await writeOutages(tx, d.outages, ctx.topology, ctx.now);
-  await writeAffectedMeters(tx, d.outages, ctx.before ?? new Map());
-  await writeMeterPower(tx, ctx.evidence, ctx.writtenMeterIds, ctx.now);
-  await writeTimeline(tx, d, ctx.actor);
-  await writeMeterStatusEvents(tx, d);
-  if (d.momentaries.length) {
-    await tx.execute(sql`INSERT INTO oms_momentary_interruptions (meter_id, off_at, on_at, source_type)
+  // Sent in this order without waiting between them (`together`): each statement needs only
+  // what the ones before it wrote.
+  await together([
+    writeOutages(tx, d.outages, ctx.topology, ctx.now),
+    writeAffectedMeters(tx, d.outages, ctx.before ?? new Map()),
+    writeMeterPower(tx, ctx.evidence, ctx.writtenMeterIds, ctx.now),
+    writeTimeline(tx, d, ctx.actor),
+    writeMeterStatusEvents(tx, d),
+    d.momentaries.length ? exec(tx, sql`INSERT INTO oms_momentary_interruptions (meter_id, off_at, on_at, source_type)
       SELECT * FROM ${unnestRows([["meter_id", "int4", d.momentaries.map((m) => m.meterId)], ["off_at", "timestamptz", d.momentaries.map((m) => iso(m.offAt))],
-        ["on_at", "timestamptz", d.momentaries.map((m) => iso(m.onAt))], ["source_type", "text", d.momentaries.map((m) => m.source)]])}`);
-  }
+        ["on_at", "timestamptz", d.momentaries.map((m) => iso(m.onAt))], ["source_type", "text", d.momentaries.map((m) => m.source)]])}`) : undefined,
+  ]);
+  // These read what they write (rare: device momentaries, breakers, merges).
   await writeDeviceMomentaries(tx, d, ctx);
   await writeBreakers(tx, d, ctx.now);
   await moveMergedLinks(tx, d);
-  if (d.links.length) {
-    const l = d.links;
-    await tx.execute(sql`INSERT INTO oms_event_sources (outage_event_id, source_type, source_event_id, meter_id, signal_kind, detected_at, correlation_weight)
+  const l = d.links;
+  await together([
+    l.length ? exec(tx, sql`INSERT INTO oms_event_sources (outage_event_id, source_type, source_event_id, meter_id, signal_kind, detected_at, correlation_weight)
       SELECT outage_event_id, source_type, source_event_id, meter_id, signal_kind, detected_at, 1 FROM ${unnestRows([
         ["outage_event_id", "uuid", l.map((x) => x.outageId)], ["source_type", "text", l.map((x) => x.sourceType)],
         ["source_event_id", "text", l.map((x) => x.sourceEventId)], ["meter_id", "int4", l.map((x) => x.meterId)],
         ["signal_kind", "text", l.map((x) => x.signalKind)], ["detected_at", "timestamptz", l.map((x) => iso(x.detectedAt))]])}
-      ON CONFLICT DO NOTHING`);
-  }
-  await writeNotifications(tx, d);
-  await carryOverToNested(tx, d, ctx.now);
-  // With the state cache the devices are refreshed from memory (stateCache.ts refreshDevices).
-  if (ctx.refreshDevices !== false) await refreshDeviceState(tx, ctx.substationIds);
+      ON CONFLICT DO NOTHING`) : undefined,
+    writeNotifications(tx, d),
+    carryOverToNested(tx, d, ctx.now),
+    // With the state cache the devices are refreshed from memory (stateCache.ts refreshDevices).
+    ctx.refreshDevices !== false ? refreshDeviceState(tx, ctx.substationIds) : undefined,
+  ]);
 }
 
 /**
@@ -127,7 +130,7 @@ async function carryOverToNested(tx: DbOrTx, d: Decisions, now: Date) {
   const nested = d.outages.filter((o) => d.created.has(o.id) && o.parentOutageId);
   if (!nested.length) return;
   const ids = arrayParam(nested.map((o) => o.id), "uuid");
-  await tx.execute(sql`
+  await exec(tx, sql`
     UPDATE oms_outage_events n SET estimated_restoration_time = p.estimated_restoration_time
     FROM oms_outage_events p WHERE n.id = ANY(${ids}) AND p.id = n.parent_outage_id AND p.estimated_restoration_time IS NOT NULL`);
   await tx.execute(sql`
@@ -144,7 +147,7 @@ async function carryOverToNested(tx: DbOrTx, d: Decisions, now: Date) {
 async function writeOutages(tx: DbOrTx, outages: OutageSnapshot[], topology: Topology, now: Date) {
   if (!outages.length) return;
   const col = <T>(f: (o: OutageSnapshot) => T) => outages.map(f);
-  await tx.execute(sql`
+  await exec(tx, sql`
     INSERT INTO oms_outage_events (id, event_id, status, severity, confidence_score, affected_customers_count, affected_meters_count,
       critical_customers_count, substation_id, feeder_id, dp_id, predicted_device_level, predicted_device_code, predicted_device_id,
       parent_outage_id, merged_into_id, cause, first_detected_at, last_updated_at, confirmed_at, confirmed_by,
@@ -183,7 +186,7 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
   const restoredAt = new Map(outages.map((o) => [o.id, o.restoredAt]));
   // The hull only moves when an outage gains meters.
   const grown = new Set(rows.filter((r) => !before.get(r.o)?.has(r.meterId)).map((r) => r.o));
-  await tx.execute(sql`
+  await exec(tx, sql`
     INSERT INTO oms_outage_affected_meters (outage_event_id, meter_id, customer_id, state, since, restored_at)
     SELECT t.outage_id, t.meter_id, m.customer_id, t.state, t.since, CASE WHEN t.state = 'restored' THEN t.restored_at END
     FROM ${unnestRows([["outage_id", "uuid", rows.map((r) => r.o)], ["meter_id", "int4", rows.map((r) => r.meterId)],
@@ -205,7 +208,7 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
 async function writeMeterPower(tx: DbOrTx, evidence: Evidence, meterIds: number[], now: Date) {
   const rows = meterIds.map((id) => [id, evidence.meterPower.get(id)] as const).filter(([, p]) => p && p.changedAt);
   if (!rows.length) return;
-  await tx.execute(sql`
+  await exec(tx, sql`
     UPDATE oms_meters m SET power_status = t.status, last_power_change = t.at, power_source_type = t.st,
       power_source_event_id = t.se, last_communication = GREATEST(m.last_communication, t.at), updated_at = ${iso(now)}
     FROM ${unnestRows([["id", "int4", rows.map(([id]) => id)], ["status", "text", rows.map(([, p]) => p!.status)],
@@ -218,7 +221,7 @@ async function writeTimeline(tx: DbOrTx, d: Decisions, actor: Actor) {
   if (!d.timeline.length) return;
   const e = d.timeline;
   const who = (kind: string) => (kind === "system" ? actorLabel(actor) : { source: kind, actorId: null });
-  await tx.execute(sql`
+  await exec(tx, sql`
     INSERT INTO oms_event_timeline (outage_event_id, event_type, status, description, source, actor_id, details)
     SELECT * FROM ${unnestRows([["outage_event_id", "uuid", e.map((x) => x.outageId)], ["event_type", "text", e.map((x) => x.eventType)],
       ["status", "text", e.map((x) => x.status)], ["description", "text", e.map((x) => x.description)],
@@ -231,7 +234,7 @@ async function writeMeterStatusEvents(tx: DbOrTx, d: Decisions) {
   const outageOf = new Map<number, string>();
   for (const o of d.outages) for (const meterId of o.meters.keys()) outageOf.set(meterId, o.id);
   const c = d.meterChanges;
-  await tx.execute(sql`
+  await exec(tx, sql`
     INSERT INTO oms_meter_status_events (meter_id, event_type, source_type, source_event_id, previous_status, new_status, event_timestamp, confidence_score, outage_event_id)
     SELECT * FROM ${unnestRows([["meter_id", "int4", c.map((x) => x.meterId)], ["event_type", "text", c.map((x) => (x.next === "off" ? "power_off" : x.next === "on" ? "power_on" : "taken_as_back"))],
       ["source_type", "text", c.map((x) => x.source)], ["source_event_id", "text", c.map((x) => x.sourceEventId)],
@@ -250,7 +253,7 @@ async function writeNotifications(tx: DbOrTx, d: Decisions) {
   const rows = d.notifications.flatMap((n) => n.customerIds.map((c) => ({ ...n, customerId: c })));
   if (!rows.length) return;
   const eventIds = new Map(d.outages.map((o) => [o.id, o.eventId]));
-  await tx.execute(sql`
+  await exec(tx, sql`
     INSERT INTO oms_customer_notifications (outage_event_id, customer_id, notification_type, channel, message_content)
     SELECT outage_id, customer_id, kind, 'sms', message FROM ${unnestRows([["outage_id", "uuid", rows.map((r) => r.outageId)],
       ["customer_id", "int4", rows.map((r) => r.customerId)], ["kind", "text", rows.map((r) => r.type)],
@@ -267,7 +270,7 @@ async function writeNotifications(tx: DbOrTx, d: Decisions) {
 export async function refreshDeviceState(tx: DbOrTx, substationIds: number[]) {
   if (!substationIds.length) return;
   const state = sql`CASE WHEN c.dark = 0 THEN 'energized' WHEN c.dark = c.total THEN 'de_energized' ELSE 'partial' END`;
-  await tx.execute(sql`
+  await exec(tx, sql`
     WITH ${darkMeters(substationIds)},
     dps AS (
       UPDATE network_distribution_points dp SET status = ${state}

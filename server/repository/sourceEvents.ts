@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { DbOrTx } from "../../db/client";
+import { exec, type DbOrTx } from "../../db/client";
 import type { SourceType } from "../../db/schema";
 import { unnestRows } from "../../db/arrays";
 import type { Signal } from "../ingest/signal";
@@ -49,7 +49,7 @@ export async function writeSourceEvents(tx: DbOrTx, source: SourceType, rows: St
     return new Map(out.map((r) => [Number(r.inbox_id), r.id]));
   }
   if (source === "kaifa") {
-    await tx.execute(sql`
+    await exec(tx, sql`
       INSERT INTO kaifa_events (inbox_id, event_timestamp, lat, lng, event_id, message_type, event_type_code, severity, reason, asset_mrid, usage_point_mrid, meter_id, details)
       SELECT * FROM ${unnestRows([...common,
         ["event_id", "text", col((r) => r.signal.sourceEventId)], ["message_type", "text", col((r) => str(a(r.signal).messageType) ?? "EndDeviceEvent")],
@@ -59,7 +59,7 @@ export async function writeSourceEvents(tx: DbOrTx, source: SourceType, rows: St
         ["details", "jsonb", col((r) => JSON.stringify(r.signal.attributes))],
       ])}`);
   } else if (source === "onu") {
-    await tx.execute(sql`
+    await exec(tx, sql`
       INSERT INTO onu_events (inbox_id, event_timestamp, lat, lng, event_id, event_type, onu_id, onu_serial, associated_meters, nms_type, alarm_category, alarm_type, meter_id)
       SELECT * FROM ${unnestRows([...common,
         ["event_id", "text", col((r) => r.signal.sourceEventId)], ["event_type", "text", col((r) => str(a(r.signal).type))],
@@ -71,7 +71,7 @@ export async function writeSourceEvents(tx: DbOrTx, source: SourceType, rows: St
         ["meter_id", "int4", col((r) => meterOf(r.placement))],
       ])}`);
   } else {
-    await tx.execute(sql`
+    await exec(tx, sql`
       INSERT INTO callcenter_tickets (inbox_id, event_timestamp, lat, lng, ticket_id, phone, meter_number, address, notes, meter_id, customer_id)
       SELECT t.*, m.customer_id FROM ${unnestRows([...common,
         ["ticket_id", "text", col((r) => r.signal.sourceEventId)], ["phone", "text", col((r) => r.signal.meter?.phone ?? null)],

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../../db/client";
+import { exec, queryRows, together, type DbOrTx } from "../../db/client";
 import { arrayParam, unnestRows } from "../../db/arrays";
 import type { SourceType } from "../../db/schema";
 import { breakerKey, type Evidence } from "../pipeline/evidence";
@@ -213,12 +213,10 @@ export class SubstationStateCache {
         moved[kind as DeviceKind].push([Number(id), state]);
       }
     }
-    for (const kind of Object.keys(moved) as DeviceKind[]) {
-      const rows = moved[kind];
-      if (!rows.length) continue;
-      await tx.execute(sql`UPDATE ${sql.raw(DEVICE_TABLES[kind])} d SET status = t.status
-        FROM ${unnestRows([["id", "int4", rows.map(([id]) => id)], ["status", "text", rows.map(([, st]) => st)]])} WHERE d.id = t.id`);
-    }
+    // Sent at once, before this returns (`together`).
+    await together((Object.keys(moved) as DeviceKind[]).filter((kind) => moved[kind].length).map((kind) => exec(tx, sql`
+      UPDATE ${sql.raw(DEVICE_TABLES[kind])} d SET status = t.status
+      FROM ${unnestRows([["id", "int4", moved[kind].map(([id]) => id)], ["status", "text", moved[kind].map(([, st]) => st)]])} WHERE d.id = t.id`)));
   }
 
   /** The network model's token this cache (and the topology it was used with) was loaded under. */

@@ -1,0 +1,55 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec, queryRows, together, type Db, type DbHandle } from "../db/client";
+import { createTestDb, runtimeName } from "./helpers/db";
+
+/**
+ * `together` (db/client.ts): a correlation pass sends groups of statements without waiting for
+ * each answer. They must run in the order sent, on the transaction's connection, and a failure
+ * must fail the group and the transaction, never leave half of it.
+ */
+describe(`statements sent together on ${runtimeName}`, () => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await createTestDb();
+    await exec(handle.db, sql`CREATE TABLE together_probe (id int PRIMARY KEY, v int NOT NULL)`);
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  it("run in the order they were sent, each seeing what the ones before it wrote", async () => {
+    const seen = await handle.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const sent: Array<Promise<unknown>> = [];
+      for (let i = 1; i <= 40; i++) {
+        sent.push(exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (${i}, 1)`));
+        sent.push(exec(tx, sql`UPDATE together_probe SET v = v * 10 + ${i} WHERE id = ${i}`));
+        sent.push(queryRows<{ n: number; v: number }>(tx, sql`SELECT COUNT(*)::int AS n, MAX(v) FILTER (WHERE id = ${i})::int AS v FROM together_probe`));
+      }
+      return (await together(sent)).filter((r): r is Array<{ n: number; v: number }> => Array.isArray(r)).map((r) => r[0]);
+    });
+    // The i-th read sees i rows, its own row inserted and then updated.
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, k) => ({ n: k + 1, v: 10 + k + 1 })));
+  });
+
+  it("throw the first failure once all have settled, and the transaction keeps none of them", async () => {
+    const attempt = handle.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      await together([
+        exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (100, 1)`),
+        exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (1, 1)`), // id 1 exists: a duplicate key
+        exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (101, 1)`),
+      ]);
+    });
+    // The duplicate's own error (Drizzle names the statement; the driver's error is its cause).
+    const err = await attempt.then(() => null, (e: Error & { cause?: { code?: string } }) => e);
+    expect(err?.message).toContain("VALUES (1, 1)");
+    expect(err?.cause?.code).toBe("23505");
+    const [row] = await queryRows<{ n: number }>(handle.db, sql`SELECT COUNT(*)::int AS n FROM together_probe WHERE id IN (100, 101)`);
+    expect(row.n).toBe(0);
+    // The connection is usable afterwards.
+    const [after] = await queryRows<{ n: number }>(handle.db, sql`SELECT COUNT(*)::int AS n FROM together_probe`);
+    expect(after.n).toBe(40);
+  });
+});
