@@ -157,21 +157,30 @@ async function main() {
     const ids = (await metersInView(db, { west, south, east, north }, 10_000)).map((r) => r.id);
     const idle = await sampleFrames(page, 3000);
 
-    const [{ seq: seqBefore }] = await queryRows<{ seq: number }>(db, sql`SELECT COALESCE(MAX(seq), 0)::bigint::float8 AS seq FROM oms_change_log`);
+    // Meter updates alone, then with last gasps changing open outages as well (a storm's pushes).
     const meterPushes = pushMeterUpdates(server, ids, rate);
-    const signals = postOutageSignals(base, key, plan.spare, outageSignals);
-    const updatesLoad: [number, number] = [load1(), 0];
-    const before = Number(await map.getAttribute("data-meter-updates") ?? 0);
-    const loaded = await sampleFrames(page, seconds * 1000);
-    updatesLoad[1] = load1();
-    const applied = Number(await map.getAttribute("data-meter-updates") ?? 0) - before;
-    await page.screenshot({ path: path.join(shots, "bench-ui-meter-updates.png") });
-    const meterSent = await meterPushes.stop();
-    const signalsSent = await signals.stop();
+    const phase = async (signalsPerSecond: number, screenshot?: string) => {
+      const [{ seq }] = await queryRows<{ seq: number }>(db, sql`SELECT COALESCE(MAX(seq), 0)::float8 AS seq FROM oms_change_log`);
+      const signals = postOutageSignals(base, key, plan.spare, signalsPerSecond);
+      const loadAverage: [number, number] = [load1(), 0];
+      const painted = Number(await map.getAttribute("data-meter-updates") ?? 0);
+      const sent = meterPushes.sent();
+      const frames = frameStats(await sampleFrames(page, seconds * 1000));
+      loadAverage[1] = load1();
+      const meterUpdatesSent = meterPushes.sent() - sent;
+      const meterUpdatesPainted = Number(await map.getAttribute("data-meter-updates") ?? 0) - painted;
+      if (screenshot) await page.screenshot({ path: path.join(shots, screenshot) });
+      const lastGaspsPosted = await signals.stop();
+      const [outageChanges] = await queryRows<{ pushes: number; outages: number }>(db, sql`
+        SELECT COUNT(*)::int AS pushes, COALESCE(SUM(jsonb_array_length(payload->'outages')), 0)::int AS outages
+        FROM oms_change_log WHERE seq > ${seq} AND topic LIKE 'outage:%'`);
+      return { loadAverage, frames, meterUpdatesSent, meterUpdatesPainted, lastGaspsPosted, outageChanges };
+    };
+    const metersOnly = await phase(0);
+    const withOutages = outageSignals ? await phase(outageSignals, "bench-ui-meter-updates.png") : null;
+    if (!withOutages) await page.screenshot({ path: path.join(shots, "bench-ui-meter-updates.png") });
+    await meterPushes.stop();
     await page.waitForTimeout(1000);
-    const [outageChanges] = await queryRows<{ pushes: number; outages: number }>(db, sql`
-      SELECT COUNT(*)::int AS pushes, COALESCE(SUM(jsonb_array_length(payload->'outages')), 0)::int AS outages
-      FROM oms_change_log WHERE seq > ${seqBefore} AND topic LIKE 'outage:%'`);
 
     // 3. The outage list scrolled from top to bottom.
     await page.getByRole("tab", { name: /^Outages/ }).click();
@@ -193,9 +202,8 @@ async function main() {
         mapMs: summary(renders.map((r) => r.map)), listMs: summary(renders.map((r) => r.list)),
       },
       updates: {
-        loadAverage: updatesLoad, meterRatePerSecond: rate, seconds, metersInView: ids.length, metersDrawn: drawn, meterUpdatesSent: meterSent,
-        meterUpdatesPainted: applied, lastGaspsPosted: signalsSent, outageChanges,
-        idle: frameStats(idle), underLoad: frameStats(loaded),
+        meterRatePerSecond: rate, lastGaspsPerSecond: outageSignals, seconds, metersInView: ids.length, metersHeldByMap: drawn,
+        idle: frameStats(idle), metersOnly, withOutages,
       },
       scroll: {
         loadAverage: scrollLoad, seconds: scrollSeconds, rows: listRows, scrolledPx: Math.round(scroll.scrolledPx),
@@ -253,7 +261,7 @@ function pushMeterUpdates(server: RunningServer, ids: number[], rate: number) {
       server.realtime.publish([await recordChange(server.database.db, "meter:status", { meters })]);
     });
   }, 50);
-  return { stop: async () => { clearInterval(timer); await busy; return sent; } };
+  return { sent: () => sent, stop: async () => { clearInterval(timer); await busy; return sent; } };
 }
 
 /** Last gasps of meters under the open transformer outages, `perSecond` a second, posted to the Kaifa route four times a second. */
@@ -279,12 +287,16 @@ function postOutageSignals(base: string, key: string, spare: string[], perSecond
   return { stop: async () => { clearInterval(timer); await busy; return sent; } };
 }
 
+interface LoadPhase {
+  loadAverage: number[]; frames: FrameStats; meterUpdatesSent: number; meterUpdatesPainted: number; lastGaspsPosted: number;
+  outageChanges: { pushes: number; outages: number };
+}
 type Result = {
   meters: number; runtime: string; when: string; loadAverageAtStart: number; machine: ReturnType<typeof machine>;
   outages: { open: number };
   firstRender: { loads: number; loadAverage: number[]; mapMs: ReturnType<typeof summary>; listMs: ReturnType<typeof summary> };
-  updates: { loadAverage: number[]; meterRatePerSecond: number; seconds: number; metersInView: number; metersDrawn: number; meterUpdatesSent: number;
-    meterUpdatesPainted: number; lastGaspsPosted: number; outageChanges: { pushes: number; outages: number }; idle: FrameStats; underLoad: FrameStats };
+  updates: { meterRatePerSecond: number; lastGaspsPerSecond: number; seconds: number; metersInView: number; metersHeldByMap: number;
+    idle: FrameStats; metersOnly: LoadPhase; withOutages: LoadPhase | null };
   scroll: { loadAverage: number[]; seconds: number; rows: number; scrolledPx: number; domRowsMax: number; domRowsMin: number; lastRowReached: boolean; frames: FrameStats };
 };
 
@@ -292,19 +304,26 @@ function print(r: Result) {
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const la = (l: number[]) => `load ${l[0]} → ${l[1]}`;
+  const la = (l: number[]) => `${l[0]} → ${l[1]}`;
+  const n = (x: number) => x.toLocaleString("en");
   const frames = (f: FrameStats) => `median ${ms(f.median)}, p95 ${ms(f.p95)}, p99 ${ms(f.p99)}, max ${ms(f.max)}; ${pct(f.droppedShare)} of refreshes dropped, ${f.over50} of ${f.frames} frames over 50 ms`;
   const u = r.updates;
+  const arrived = (p: LoadPhase) => `${n(p.meterUpdatesSent)} meter updates pushed, ${n(p.meterUpdatesPainted)} painted (latest per meter)` +
+    (p.lastGaspsPosted ? `; ${p.lastGaspsPosted} last gasps posted → ${p.outageChanges.pushes} outage pushes carrying ${n(p.outageChanges.outages)} outages` : "");
   const rows: Array<[string, string, string]> = [
-    [`first render: map (every substation, all ${r.outages.open.toLocaleString("en")} outages)`, `median ${s(r.firstRender.mapMs.median)} (${s(r.firstRender.mapMs.min)}–${s(r.firstRender.mapMs.max)}, ${r.firstRender.loads} loads)`, la(r.firstRender.loadAverage)],
+    [`first render: map (every substation, all ${n(r.outages.open)} outages)`, `median ${s(r.firstRender.mapMs.median)} (${s(r.firstRender.mapMs.min)}–${s(r.firstRender.mapMs.max)}, ${r.firstRender.loads} loads)`, la(r.firstRender.loadAverage)],
     ["first render: outage list holding them all", `median ${s(r.firstRender.listMs.median)} (${s(r.firstRender.listMs.min)}–${s(r.firstRender.listMs.max)})`, la(r.firstRender.loadAverage)],
-    [`frames, idle (${u.metersDrawn.toLocaleString("en")} meters drawn)`, frames(u.idle), ""],
-    [`frames, ${u.meterRatePerSecond.toLocaleString("en")} meter updates/s + ${u.lastGaspsPosted} last gasps posted`, frames(u.underLoad), la(u.loadAverage)],
-    ["  what arrived", `${u.meterUpdatesSent.toLocaleString("en")} meter updates pushed for ${u.metersInView.toLocaleString("en")} meters in view, ${u.meterUpdatesPainted.toLocaleString("en")} painted (latest per meter); ${u.outageChanges.pushes} outage pushes carrying ${u.outageChanges.outages} outages`, ""],
-    [`frames, list scrolled top → bottom in ${r.scroll.seconds} s (${r.scroll.rows.toLocaleString("en")} rows, ${r.scroll.scrolledPx.toLocaleString("en")} px)`, frames(r.scroll.frames), la(r.scroll.loadAverage)],
-    ["  rows in the page while scrolling", `${r.scroll.domRowsMin}–${r.scroll.domRowsMax} of ${r.scroll.rows.toLocaleString("en")}; last row reached: ${r.scroll.lastRowReached ? "yes" : "NO"}`, ""],
+    [`frames, idle (zoomed in: ${n(u.metersInView)} meters in view, ${n(u.metersHeldByMap)} held by the map)`, frames(u.idle), ""],
+    [`frames, ${n(u.meterRatePerSecond)} meter updates/s for ${u.seconds} s`, frames(u.metersOnly.frames), la(u.metersOnly.loadAverage)],
+    ["  what arrived", arrived(u.metersOnly), ""],
+    ...(u.withOutages ? [
+      [`frames, ${n(u.meterRatePerSecond)} meter updates/s + ${u.lastGaspsPerSecond} last gasps/s changing outages, ${u.seconds} s`, frames(u.withOutages.frames), la(u.withOutages.loadAverage)],
+      ["  what arrived", arrived(u.withOutages), ""],
+    ] as Array<[string, string, string]> : []),
+    [`frames, list scrolled top → bottom in ${r.scroll.seconds} s (${n(r.scroll.rows)} rows, ${n(r.scroll.scrolledPx)} px)`, frames(r.scroll.frames), la(r.scroll.loadAverage)],
+    ["  rows in the page while scrolling", `${r.scroll.domRowsMin}–${r.scroll.domRowsMax} of ${n(r.scroll.rows)}; last row reached: ${r.scroll.lastRowReached ? "yes" : "NO"}`, ""],
   ];
-  console.log(`\nUI benchmark, ${r.meters.toLocaleString("en")} meters on ${r.runtime}, ${r.when}, ${r.machine.cpus} × ${r.machine.model}, ${r.machine.totalMemoryGB} GB, code ${r.machine.code}; load average ${r.loadAverageAtStart} at start\n`);
+  console.log(`\nUI benchmark, ${n(r.meters)} meters on ${r.runtime}, ${r.when}, ${r.machine.cpus} × ${r.machine.model}, ${r.machine.totalMemoryGB} GB, code ${r.machine.code}; load average ${r.loadAverageAtStart} at start\n`);
   console.log("| scenario | figures | load average (1 min) |\n|---|---|---|");
   for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
 }
