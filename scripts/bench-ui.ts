@@ -130,21 +130,34 @@ async function main() {
     const renders: Array<{ substations: number; map: number; list: number }> = [];
     const renderLoad: [number, number] = [load1(), 0];
     // What the last load fetched, slowest first: where the first render's time goes.
-    let requests: Array<{ what: string; ms: number; kB: number }> = [];
+    let requests: Array<{ what: string; ms: number; kB: number; doneAfterNavigationMs: number }> = [];
+    let navigatedAt = 0;
     const onRequest = async (req: import("playwright-core").Request) => {
       const u = new URL(req.url());
       if (!u.pathname.startsWith("/api/")) return;
       const timing = req.timing();
       const sizes = await req.sizes().catch(() => ({ responseBodySize: 0 }));
-      requests.push({ what: decodeURIComponent(u.pathname.replace(/^\/api\/trpc\//, "")), ms: Math.round(timing.responseEnd), kB: Math.round(sizes.responseBodySize / 1024) });
+      requests.push({ what: decodeURIComponent(u.pathname.replace(/^\/api\/trpc\//, "")), ms: Math.round(timing.responseEnd),
+        kB: Math.round(sizes.responseBodySize / 1024), doneAfterNavigationMs: Math.round(timing.startTime + timing.responseEnd - navigatedAt) });
     };
+    // And the page's main-thread work during it (Chrome's own counters; MapLibre's workers not included).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const counters = async () => Object.fromEntries(((await cdp.send("Performance.getMetrics")).metrics).map((m) => [m.name, m.value]));
+    let countersBefore: Record<string, number> = {};
+    let mainThread: Record<string, number> = {};
     for (let i = 0; i <= loads; i++) {
-      if (i === loads) { requests = []; page.on("requestfinished", onRequest); }
+      if (i === loads) { requests = []; page.on("requestfinished", onRequest); countersBefore = await counters(); }
+      navigatedAt = Date.now();
       const t0 = performance.now();
       await page.goto(`${base}/`);
       const until = (fn: string) => page.waitForFunction(fn, undefined, { timeout: 180_000, polling: 20 }).then(() => performance.now() - t0);
       const [substationsMs, mapMs, listMs] = await Promise.all([until(substationsDrawn), until(mapDrawn), until(listFull)]);
       if (i > 0) renders.push({ substations: substationsMs, map: mapMs, list: listMs });
+      if (i === loads) {
+        const after = await counters();
+        mainThread = Object.fromEntries(["TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration"].map((k) => [k, Math.round((after[k]! >= countersBefore[k]! ? after[k]! - countersBefore[k]! : after[k]!) * 1000)]));
+      }
     }
     renderLoad[1] = load1();
     page.off("requestfinished", onRequest);
@@ -213,7 +226,7 @@ async function main() {
       outages: { open, transformer: plan.transformerOutages, singleMeter: plan.meterOutages, lastGasps: plan.events.length, seconds: outagesSeconds },
       firstRender: {
         loads: renders.length, loadAverage: renderLoad,
-        slowestRequestsOfLastLoad: requests.slice(0, 8), substationsMs: summary(renders.map((r) => r.substations)), mapMs: summary(renders.map((r) => r.map)), listMs: summary(renders.map((r) => r.list)),
+        slowestRequestsOfLastLoad: requests.slice(0, 8), mainThreadMsOfLastLoad: mainThread, substationsMs: summary(renders.map((r) => r.substations)), mapMs: summary(renders.map((r) => r.map)), listMs: summary(renders.map((r) => r.list)),
       },
       updates: {
         meterRatePerSecond: rate, lastGaspsPerSecond: outageSignals, seconds, metersInView: ids.length, metersHeldByMap: drawn,
@@ -308,7 +321,7 @@ interface LoadPhase {
 type Result = {
   meters: number; runtime: string; when: string; loadAverageAtStart: number; machine: ReturnType<typeof machine>;
   outages: { open: number };
-  firstRender: { loads: number; loadAverage: number[]; slowestRequestsOfLastLoad: Array<{ what: string; ms: number; kB: number }>; substationsMs: ReturnType<typeof summary>; mapMs: ReturnType<typeof summary>; listMs: ReturnType<typeof summary> };
+  firstRender: { loads: number; loadAverage: number[]; slowestRequestsOfLastLoad: Array<{ what: string; ms: number; kB: number; doneAfterNavigationMs: number }>; mainThreadMsOfLastLoad: Record<string, number>; substationsMs: ReturnType<typeof summary>; mapMs: ReturnType<typeof summary>; listMs: ReturnType<typeof summary> };
   updates: { meterRatePerSecond: number; lastGaspsPerSecond: number; seconds: number; metersInView: number; metersHeldByMap: number;
     idle: FrameStats; metersOnly: LoadPhase; withOutages: LoadPhase | null };
   scroll: { loadAverage: number[]; seconds: number; rows: number; scrolledPx: number; domRowsMax: number; domRowsMin: number; lastRowReached: boolean; frames: FrameStats };
@@ -341,7 +354,9 @@ function print(r: Result) {
   console.log(`\nUI benchmark, ${n(r.meters)} meters on ${r.runtime}, ${r.when}, ${r.machine.cpus} × ${r.machine.model}, ${r.machine.totalMemoryGB} GB, code ${r.machine.code}; load average ${r.loadAverageAtStart} at start\n`);
   console.log("| scenario | figures | load average (1 min) |\n|---|---|---|");
   for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
-  console.log(`\nThe last page load's slowest requests (request start → last byte): ${r.firstRender.slowestRequestsOfLastLoad.map((q) => `${q.what} ${q.ms} ms ${q.kB} kB`).join("; ")}`);
+  console.log(`\nThe last page load's slowest requests (request start → last byte): ${r.firstRender.slowestRequestsOfLastLoad.map((q) => `${q.what} ${q.ms} ms, ${q.kB} kB, done ${q.doneAfterNavigationMs} ms after navigation`).join("; ")}`);
+  const t = r.firstRender.mainThreadMsOfLastLoad;
+  console.log(`The last page load's main-thread work (until all was drawn): tasks ${t.TaskDuration} ms, of which script ${t.ScriptDuration} ms, layout ${t.LayoutDuration} ms, style ${t.RecalcStyleDuration} ms`);
 }
 
 main().catch((err) => {
