@@ -186,11 +186,19 @@ async function main() {
     const phase = async (signalsPerSecond: number, screenshot?: string) => {
       const [{ seq }] = await queryRows<{ seq: number }>(db, sql`SELECT COALESCE(MAX(seq), 0)::float8 AS seq FROM oms_change_log`);
       const signals = postOutageSignals(base, key, plan.spare, signalsPerSecond);
+      // What the page fetches meanwhile: a push should patch what it holds, not make it fetch.
+      const fetched: Record<string, number> = {};
+      const onFetch = (req: import("playwright-core").Request) => {
+        const u = new URL(req.url());
+        if (u.pathname.startsWith("/api/trpc/")) for (const p of decodeURIComponent(u.pathname.slice(10)).split(",")) fetched[p] = (fetched[p] ?? 0) + 1;
+      };
+      page.on("request", onFetch);
       const loadAverage: [number, number] = [load1(), 0];
       const painted = Number(await map.getAttribute("data-meter-updates") ?? 0);
       const sent = meterPushes.sent();
       const frames = frameStats(await sampleFrames(page, seconds * 1000));
       loadAverage[1] = load1();
+      page.off("request", onFetch);
       const lastGaspsPosted = signals.sent();
       const [{ seq: seqEnd }] = await queryRows<{ seq: number }>(db, sql`SELECT COALESCE(MAX(seq), 0)::float8 AS seq FROM oms_change_log`);
       const meterUpdatesSent = meterPushes.sent() - sent;
@@ -201,7 +209,7 @@ async function main() {
       const [outageChanges] = await queryRows<{ pushes: number; outages: number }>(db, sql`
         SELECT COUNT(*)::int AS pushes, COALESCE(SUM(jsonb_array_length(payload->'outages')), 0)::int AS outages
         FROM oms_change_log WHERE seq > ${seq} AND seq <= ${seqEnd} AND topic LIKE 'outage:%'`);
-      return { loadAverage, frames, meterUpdatesSent, meterUpdatesPainted, lastGaspsPosted, outageChanges };
+      return { loadAverage, frames, meterUpdatesSent, meterUpdatesPainted, lastGaspsPosted, outageChanges, fetched };
     };
     const metersOnly = await phase(0);
     const withOutages = outageSignals ? await phase(outageSignals, "bench-ui-meter-updates.png") : null;
@@ -317,6 +325,8 @@ function postOutageSignals(base: string, key: string, spare: string[], perSecond
 interface LoadPhase {
   loadAverage: number[]; frames: FrameStats; meterUpdatesSent: number; meterUpdatesPainted: number; lastGaspsPosted: number;
   outageChanges: { pushes: number; outages: number };
+  /** tRPC procedures the page called while frames were sampled, with how often. */
+  fetched: Record<string, number>;
 }
 type Result = {
   meters: number; runtime: string; when: string; loadAverageAtStart: number; machine: ReturnType<typeof machine>;
@@ -336,7 +346,8 @@ function print(r: Result) {
   const frames = (f: FrameStats) => `median ${ms(f.median)}, p95 ${ms(f.p95)}, p99 ${ms(f.p99)}, max ${ms(f.max)}; ${pct(f.droppedShare)} of refreshes dropped, ${f.over50} of ${f.frames} frames over 50 ms`;
   const u = r.updates;
   const arrived = (p: LoadPhase) => `${n(p.meterUpdatesSent)} meter updates pushed, ${n(p.meterUpdatesPainted)} painted (latest per meter)` +
-    (p.lastGaspsPosted ? `; ${p.lastGaspsPosted} last gasps posted → ${p.outageChanges.pushes} outage pushes carrying ${n(p.outageChanges.outages)} outages` : "");
+    (p.lastGaspsPosted ? `; ${p.lastGaspsPosted} last gasps posted → ${p.outageChanges.pushes} outage pushes carrying ${n(p.outageChanges.outages)} outages` : "") +
+    `; the page fetched ${Object.entries(p.fetched).map(([k, v]) => `${k} ×${v}`).join(", ") || "nothing"}`;
   const rows: Array<[string, string, string]> = [
     ["first render: map, every substation drawn", `median ${s(r.firstRender.substationsMs.median)} (${s(r.firstRender.substationsMs.min)}–${s(r.firstRender.substationsMs.max)}, ${r.firstRender.loads} loads)`, la(r.firstRender.loadAverage)],
     [`first render: map, every substation and all ${n(r.outages.open)} outages`, `median ${s(r.firstRender.mapMs.median)} (${s(r.firstRender.mapMs.min)}–${s(r.firstRender.mapMs.max)}, ${r.firstRender.loads} loads)`, la(r.firstRender.loadAverage)],
