@@ -176,7 +176,7 @@ async function main() {
     await page.waitForFunction(`Number(document.querySelector("[data-testid=network-map]")?.getAttribute("data-rendered-meters") ?? 0) > 0`, undefined, { timeout: 60_000 });
     await page.waitForTimeout(1000);
     const drawn = Number(await map.getAttribute("data-rendered-meters"));
-    // The updates are for the meters the map draws.
+    // The updates are for the meters in the map's view.
     const [west, south, east, north] = (await map.getAttribute("data-bounds"))!.split(",").map(Number);
     const ids = (await metersInView(db, { west, south, east, north }, 10_000)).map((r) => r.id);
     const idle = await sampleFrames(page, 3000);
@@ -234,7 +234,8 @@ async function main() {
       outages: { open, transformer: plan.transformerOutages, singleMeter: plan.meterOutages, lastGasps: plan.events.length, seconds: outagesSeconds },
       firstRender: {
         loads: renders.length, loadAverage: renderLoad,
-        slowestRequestsOfLastLoad: requests.slice(0, 8), mainThreadMsOfLastLoad: mainThread, substationsMs: summary(renders.map((r) => r.substations)), mapMs: summary(renders.map((r) => r.map)), listMs: summary(renders.map((r) => r.list)),
+        substationsMs: summary(renders.map((r) => r.substations)), mapMs: summary(renders.map((r) => r.map)), listMs: summary(renders.map((r) => r.list)),
+        slowestRequestsOfLastLoad: requests.slice(0, 8), mainThreadMsOfLastLoad: mainThread,
       },
       updates: {
         meterRatePerSecond: rate, lastGaspsPerSecond: outageSignals, seconds, metersInView: ids.length, metersHeldByMap: drawn,
