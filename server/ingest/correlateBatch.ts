@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { queryRows, together, type DbOrTx } from "../../db/client";
+import { exec, queryRows, together, type DbOrTx } from "../../db/client";
+import { networkModelToken } from "../../db/queries/networkIdentities";
 import { arrayParam } from "../../db/arrays";
 import { correlate } from "../pipeline/correlate";
 import type { Rule } from "../pipeline/rules";
@@ -96,12 +97,15 @@ export async function lockSubstations(tx: DbOrTx, substationIds: number[]): Prom
   const ids = [...new Set(substationIds)].sort((a, b) => a - b);
   if (!ids.length) return new Map();
   // One statement, the locks taken in the array's (ascending) order: unnest yields its elements in order.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, id) FROM unnest(${arrayParam(ids, "int4")}) WITH ORDINALITY AS t(id, n) ORDER BY n`);
   const move = () => queryRows<{ id: number; before: number | string; after: number | string }>(tx, sql`
     UPDATE oms_substation_state s SET version = nextval('oms_substation_state_version')
     FROM (SELECT substation_id, version FROM oms_substation_state WHERE substation_id = ANY(${arrayParam(ids, "int4")})) old
     WHERE s.substation_id = old.substation_id RETURNING s.substation_id AS id, old.version AS before, s.version AS after`);
-  let rows = await move();
+  // The versions move as soon as the locks are held: sent behind the locks (`together`).
+  let [, rows] = await together([
+    exec(tx, sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, id) FROM unnest(${arrayParam(ids, "int4")}) WITH ORDINALITY AS t(id, n) ORDER BY n`),
+    move(),
+  ]);
   if (rows.length < ids.length) {
     // A substation never locked before gets its row first (under the lock, so once).
     await tx.execute(sql`INSERT INTO oms_substation_state (substation_id) SELECT id FROM unnest(${arrayParam(ids, "int4")}) AS t(id) ON CONFLICT DO NOTHING`);
@@ -146,11 +150,15 @@ export interface SubstationState {
  */
 export async function loadSubstations(tx: DbOrTx, substationIds: number[], touchedMeterIds: number[], deps: CorrelateBatchDeps): Promise<SubstationState> {
   const waiting = performance.now();
-  const versions = await lockSubstations(tx, substationIds);
-  deps.observeLockWait?.((performance.now() - waiting) / 1000);
+  const locking = lockSubstations(tx, substationIds);
   // A network model changed since (meters added or moved: migration 0011's token) makes what
-  // memory holds of every substation, its topology included, stale.
-  if (deps.state) await deps.state.followModel(tx, deps.topology);
+  // memory holds of every substation, its topology included, stale. Its token is read behind
+  // the locks, sent with them.
+  const token = deps.state ? networkModelToken(tx) : undefined;
+  token?.catch(() => {}); // awaited below, after the locks
+  const versions = await locking;
+  deps.observeLockWait?.((performance.now() - waiting) / 1000);
+  if (deps.state) deps.state.followModel(deps.topology, await token!);
   const topology = await deps.topology.load(tx, substationIds);
   let evidence: Evidence;
   let outages: OutageSnapshot[];

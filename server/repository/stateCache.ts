@@ -9,7 +9,6 @@ import type { Settlement } from "../pipeline/reconcile";
 import { isLaterHold, loadHolds, loadOutages, settlementOf, type Hold } from "./loadState";
 import { PlaceCallIndex } from "./placeCalls";
 import type { TopologyCache } from "./topology";
-import { networkModelToken } from "../../db/queries/networkIdentities";
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
@@ -222,9 +221,11 @@ export class SubstationStateCache {
   /** The network model's token this cache (and the topology it was used with) was loaded under. */
   private model: string | null | undefined;
 
-  /** Forgets everything, the topology's too, when the network model changed since the last batch. */
-  async followModel(tx: DbOrTx, topology: TopologyCache) {
-    const token = await networkModelToken(tx);
+  /**
+   * Forgets everything, the topology's too, when the network model changed since the last batch
+   * (`token`: the model's token, read by the batch under its substations' locks).
+   */
+  followModel(topology: TopologyCache, token: string | null) {
     if (this.model !== undefined && token !== this.model) {
       this.clear();
       topology.clear();
