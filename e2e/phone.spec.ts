@@ -106,6 +106,30 @@ test("a dispatcher on a phone: the list and the map as tabs, an outage's details
     await page.getByRole("button", { name: "Menu" }).tap();
     await expect(reports).toBeHidden();
 
+    // The History tab's range: a date and a 24-hour time whatever the phone's locale; "2:05 PM" is refused.
+    await page.getByRole("tab", { name: "History" }).tap();
+    const fromTime = page.getByRole("group", { name: "From", exact: true }).getByLabel("Time", { exact: true });
+    await expect(fromTime).toHaveValue(/^([01]\d|2[0-3]):[0-5]\d$/);
+    await fromTime.fill("2:05 PM");
+    await expect(fromTime).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByRole("group", { name: "From", exact: true }).getByRole("alert")).toHaveText("24-hour time, e.g. 14:05");
+    await fromTime.fill("1405");
+    await fromTime.blur();
+    await expect(fromTime).toHaveValue("14:05");
+    await expect(fromTime).toHaveAttribute("aria-invalid", "false");
+    expect(await scrollsSideways(page)).toBe(false);
+    await expectTouchTargets(page.getByTestId("history").locator("input, select, button"));
+    await page.screenshot({ path: "e2e/screenshots/phone-history.png" });
+    // Playing the range back shows the map, with the playback bar across it.
+    await page.getByRole("button", { name: "Play back on the map" }).tap();
+    await expect(mapTab).toHaveAttribute("aria-selected", "true");
+    await expect(page.getByTestId("playback")).toBeVisible();
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.screenshot({ path: "e2e/screenshots/phone-playback.png" });
+    await page.getByRole("button", { name: "Back to live" }).tap();
+    await listTab.tap();
+    await page.getByRole("tab", { name: /^Outages/ }).tap();
+
     // A larger phone, and the Map tab there: still nothing sideways.
     await page.setViewportSize({ width: 412, height: 915 });
     expect(await scrollsSideways(page)).toBe(false);
