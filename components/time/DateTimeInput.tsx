@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { parseTime24, TIME24_PATTERN } from "./time24";
+import { dateWords, parseTime24, TIME24_PATTERN } from "./time24";
 
 
 /**
@@ -14,7 +14,8 @@ import { parseTime24, TIME24_PATTERN } from "./time24";
  * `<html lang="en-GB">`'s datetime-local as "02:05 PM"). Everything else on these screens reads
  * 24-hour in the utility's zone, and a dispatcher must never set a restoration time of 02:05 meaning
  * 14:05, so the time is a text field that accepts only 00:00–23:59 and says so. The date keeps the
- * native picker (its calendar, its keyboard), whose day/month order is the reader's own.
+ * native picker (its calendar, its keyboard); as its day/month order is the machine's, the date is
+ * also written in words beside the label (dateWords).
  */
 export function DateTimeInput({ label, value, onChange, className }: {
   /** Shown above both fields, and the group's accessible name; the fields are "Date" and "Time" within it. */
@@ -32,10 +33,11 @@ export function DateTimeInput({ label, value, onChange, className }: {
   const valid = parseTime24(text) !== null;
   return (
     <div className={`datetime24 ${className ?? ""}`} role="group" aria-labelledby={`${id}-label`}>
-      <span id={`${id}-label`}>{label}</span>
+      <span className="datetime24-label"><span id={`${id}-label`}>{label}</span> <span className="datetime24-words" data-testid="date-words">{dateWords(date)}</span></span>
       <span className="datetime24-fields">
         <input type="date" aria-label="Date" required value={date} onChange={(e) => { if (e.target.value) onChange(`${e.target.value}T${time}`); }} />
-        <input type="text" aria-label="Time" required inputMode="numeric" autoComplete="off" placeholder="HH:MM" maxLength={5} size={5}
+        {/* No maxLength: cut to five characters, "2:05 PM" would pass as 02:05. */}
+        <input type="text" aria-label="Time" required inputMode="numeric" autoComplete="off" placeholder="HH:MM" size={5}
           pattern={TIME24_PATTERN} title="24-hour time, 00:00 to 23:59" aria-invalid={!valid} value={text}
           onChange={(e) => {
             setText(e.target.value);

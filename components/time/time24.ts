@@ -11,3 +11,15 @@ export function parseTime24(text: string): string | null {
   const m = TIME24.exec(text);
   return m ? `${m[1]!.padStart(2, "0")}:${m[2]}` : null;
 }
+
+const DAY_WORDS = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short", year: "numeric" });
+
+/**
+ * A date field's "2025-12-02" in words, "Tue, 2 Dec 2025", shown beside the browser's date picker:
+ * the picker writes the date in the machine's order (12/02/2025 on an en-US machine, read as
+ * 12 February by most of the world), the words cannot be misread. "" for anything else.
+ */
+export function dateWords(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? DAY_WORDS.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))) : "";
+}
