@@ -10,9 +10,29 @@ const CREW = "CRW07";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-/** Nothing on the page is wider than the screen: no sideways scrolling. */
-async function scrollsSideways(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.scrollingElement!.scrollWidth > window.innerWidth);
+/**
+ * Nothing on the page is wider than the screen: the page does not scroll sideways, and no element
+ * shown runs past the screen's right edge unless a box inside the screen keeps it in by scrolling
+ * (a row of tabs) or by clipping on purpose (the map, a row's ellipsis). The page's own layout
+ * boxes do not count as keeping it in: what they clip is cut off. Either one is a failure, named.
+ */
+async function scrollsSideways(page: Page): Promise<string | false> {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    if (document.scrollingElement!.scrollWidth > width) return `the page is ${document.scrollingElement!.scrollWidth} px wide`;
+    for (const el of document.body.querySelectorAll<HTMLElement>("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= width + 0.5 || getComputedStyle(el).visibility === "hidden") continue;
+      let kept = false;
+      for (let up = el.parentElement; up && up !== document.body && !kept; up = up.parentElement) {
+        const overflow = getComputedStyle(up).overflowX;
+        kept = up.getBoundingClientRect().right <= width + 0.5
+          && (overflow === "auto" || overflow === "scroll" || (overflow !== "visible" && !up.matches(".shell, .shell > .main, .side, .mapwrap, .page")));
+      }
+      if (!kept) return `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? "").slice(0, 40)}" ends at ${Math.round(r.right)} px`;
+    }
+    return false;
+  });
 }
 
 /** Every visible one of these controls is at least 44 px tall and wide enough to hit (the touch target). */

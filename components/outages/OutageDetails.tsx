@@ -47,7 +47,7 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate, on
   }, [onClose]);
 
   if (detail.error) return <aside className="outage-details" aria-label="Outage details"><p className="form-error" role="alert">{detail.error.message}</p><button type="button" onClick={onClose}>Close</button></aside>;
-  if (!o) return <aside className="outage-details" aria-label="Outage details"><p className="muted">Loading…</p></aside>;
+  if (!o) return <aside className="outage-details" aria-label="Outage details"><button type="button" className="outage-back" onClick={onClose}>‹ Back to the list</button><p className="muted">Loading…</p></aside>;
 
   return (
     <aside className="outage-details" aria-label={`Outage ${o.eventId}`} data-testid="outage-details" data-event-id={o.eventId} data-status={o.status}>
