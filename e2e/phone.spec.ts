@@ -123,6 +123,11 @@ test("a dispatcher on a phone: the list and the map as tabs, an outage's details
     await expectTouchTargets(page.getByRole("navigation", { name: "Account" }).locator("a, button"));
     expect(await scrollsSideways(page)).toBe(false);
     await page.screenshot({ path: "e2e/screenshots/phone-menu.png" });
+    // The storm switch's popover, opened from the menu, fits the screen too.
+    await page.getByTestId("storm-pill").tap();
+    await expect(page.getByRole("dialog", { name: "Storm mode" })).toBeVisible();
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.getByTestId("storm-pill").tap();
     await page.getByRole("button", { name: "Menu" }).tap();
     await expect(reports).toBeHidden();
 
@@ -148,6 +153,14 @@ test("a dispatcher on a phone: the list and the map as tabs, an outage's details
     await page.screenshot({ path: "e2e/screenshots/phone-playback.png" });
     await page.getByRole("button", { name: "Back to live" }).tap();
     await listTab.tap();
+    await page.getByRole("tab", { name: /^Outages/ }).tap();
+
+    // The other tabs of the list.
+    for (const name of [/^Momentary/, /^Substations/]) {
+      await page.getByRole("tab", { name }).tap();
+      await expect(page.getByRole("tab", { name })).toHaveAttribute("aria-selected", "true");
+      expect(await scrollsSideways(page)).toBe(false);
+    }
     await page.getByRole("tab", { name: /^Outages/ }).tap();
 
     // A larger phone, and the Map tab there: still nothing sideways.
