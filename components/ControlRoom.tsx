@@ -27,6 +27,8 @@ import { FoundNote } from "./search/FoundNote";
 import type { SearchHit } from "../db/queries/search";
 import { HistoryPanel, type HistoryRange } from "./history/HistoryPanel";
 import { PlaybackBar, usePlayback } from "./history/PlaybackBar";
+import { onPhone, usePhone } from "./phone/usePhone";
+import { PhoneMenuButton, PhoneTabs, type PhoneView } from "./phone/PhoneTabs";
 
 /** How often, at most, a burst of pushed changes refreshes what the screen shows. */
 const REFRESH_MS = 400;
@@ -65,8 +67,12 @@ export function ControlRoom() {
   const [selected, setSelected] = useState<string | null>(null);
   const play = usePlayback(playRange, selected, { feeders: feeders.data, substations: substations.data });
   const mapwrap = useRef<HTMLElement>(null);
-  /** The width the details panel covers at the map's right, so the map centres what it shows beside it. */
-  const panelInset = () => mapwrap.current?.querySelector<HTMLElement>(".outage-details")?.offsetWidth ?? 0;
+  /** The width the details panel covers at the map's right, so the map centres what it shows beside it (none on a phone: never both at once). */
+  const panelInset = () => onPhone() ? 0 : mapwrap.current?.querySelector<HTMLElement>(".outage-details")?.offsetWidth ?? 0;
+  // Phones (components/phone/): the list or the map, and the top bar's menu; on a wider screen both show and these do nothing.
+  const phone = usePhone();
+  const [phoneView, setPhoneView] = useState<PhoneView>("list");
+  const [menuOpen, setMenuOpen] = useState(false);
   // An outage opened from the list or the map must not sit under its own details panel.
   const markers = useRef(outages.data);
   markers.current = outages.data;
@@ -180,6 +186,7 @@ export function ControlRoom() {
     setFound(hit);
     if (hit.outageId) setSelected(hit.outageId);
     if (hit.lat == null || hit.lng == null) return;
+    if (!hit.outageId) setPhoneView("map");
     const target: FlyTarget = hit.bounds ? { lat: hit.lat, lng: hit.lng, bounds: hit.bounds }
       : { lat: hit.lat, lng: hit.lng, zoom: hit.kind === "meter" || hit.kind === "customer" ? 16 : 14.5 };
     // After the details panel has opened (and after the list's own flight to the outage's marker).
@@ -194,9 +201,10 @@ export function ControlRoom() {
   const activeCount = ov ? ov.outages.critical + ov.outages.high + ov.outages.medium + ov.outages.low : outages.data?.length;
 
   return (
-    <div className="shell">
-      <header className="topbar">
+    <div className="shell" data-phone-view={phoneView}>
+      <header className={`topbar${menuOpen ? " menu-open" : ""}`} id="control-room-topbar">
         <span className="brand">OMS Control Room</span>
+        <PhoneMenuButton open={menuOpen} onToggle={() => setMenuOpen(!menuOpen)} />
         <div className="stats" aria-live="polite">
           <span>Customers out <b data-testid="customers-out">{formatCount(ov?.customersOut)}</b></span>
           <span>Active outages <b data-testid="active-outages">{formatCount(activeCount)}</b>
@@ -227,8 +235,9 @@ export function ControlRoom() {
         <UserMenu />
       </header>
       <StormBanner />
+      <PhoneTabs view={phoneView} onView={setPhoneView} openOutages={activeCount} />
       <div className="main">
-        <aside className="side" aria-label="Outages and network">
+        <aside className="side" aria-label="Outages and network" id="control-room-list">
           <SearchBox onChoose={chooseHit} />
           <div className="tabs" role="tablist">
             <button type="button" role="tab" aria-selected={tab === "outages"} onClick={() => setTab("outages")}>Outages ({formatCount(activeCount)})</button>
@@ -244,7 +253,7 @@ export function ControlRoom() {
           ) : tab === "momentary" ? (
             <MomentaryList timeZone={tz} />
           ) : tab === "history" ? (
-            <HistoryPanel timeZone={tz} selected={selected} onSelect={setSelected} onPlay={setPlayRange}
+            <HistoryPanel timeZone={tz} selected={selected} onSelect={setSelected} onPlay={(r) => { setPlayRange(r); setPhoneView("map"); }}
               substations={(substations.data ?? []).map((s) => ({ code: s.code, name: s.name }))} />
           ) : (
             <>
@@ -259,18 +268,18 @@ export function ControlRoom() {
             </>
           )}
         </aside>
-        <section className="mapwrap" ref={mapwrap}>
+        <section className="mapwrap" ref={mapwrap} id="control-room-map" aria-label="Map">
           {config.data && feeders.data && (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={play.feeders ?? feeders.data} outages={play.outages ?? outageGeoJson}
-              crews={crewGeoJson} areas={playRange ? undefined : areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={setSelected} networkVersion={networkVersion} />
+              crews={crewGeoJson} areas={playRange ? undefined : areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={(id) => { setSelected(id); setPhoneView("list"); }} networkVersion={networkVersion} />
           )}
-          <Legend />
+          <Legend startOpen={!phone} />
           {playRange && <PlaybackBar play={play} timeZone={tz} onExit={() => setPlayRange(null)} />}
           {found && <FoundNote hit={found} onClose={() => setFound(null)} />}
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
           {selected && (
             <OutageDetails key={selected} id={selected} canAct={canAct} timeZone={tz} now={now} onClose={closeDetails} onOpen={setSelected}
-              onLocate={(lat, lng) => setFlyTo({ lat, lng, zoom: 14.5, rightInset: panelInset() })} />
+              onLocate={(lat, lng) => { setPhoneView("map"); setFlyTo({ lat, lng, zoom: 14.5, rightInset: panelInset() }); }} />
           )}
         </section>
       </div>

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 import { e2eKeyFile } from "../playwright.config";
 import { signInAs } from "./signIn";
 
@@ -9,6 +9,13 @@ type FeederRow = { code: string; substationCode: string };
 export async function feeders(page: Page): Promise<FeederRow[]> {
   const body = await (await page.request.get("/api/trpc/network.feeders")).json();
   return (body.result.data.json.features as Array<{ properties: FeederRow }>).map((f) => f.properties);
+}
+
+/** Types a wall-clock "2026-11-30T14:05" into a date and 24-hour time pair (components/time/DateTimeInput.tsx), as a person would. */
+export async function fillDateTime(group: Locator, value: string): Promise<void> {
+  const [date, time] = value.split("T");
+  await group.getByLabel("Date", { exact: true }).fill(date!);
+  await group.getByLabel("Time", { exact: true }).fill(time!);
 }
 
 /** A breaker trip posted to the SCADA route with the key the e2e server was provisioned with; its outage's OMS_ id. */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eKeyFile } from "../playwright.config";
 import { signInAs } from "./signIn";
-import { feeders, tripFeeder } from "./helpers";
+import { feeders, fillDateTime, tripFeeder } from "./helpers";
 import { toLocalInput } from "../components/format";
 
 const trpcGet = (path: string, input: unknown) => `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
@@ -103,8 +103,8 @@ test("History lists restored outages with filters, opens one with its timeline, 
   // Playback of the minutes around them (the inputs are in the utility's zone, to the minute).
   const from = Math.floor((began - 60_000) / 60_000) * 60_000;
   const to = Math.ceil((restoredAt + 60_000) / 60_000) * 60_000;
-  await history.getByLabel("From", { exact: true }).fill(toLocalInput(new Date(from), timeZone));
-  await history.getByLabel("To", { exact: true }).fill(toLocalInput(new Date(to), timeZone));
+  await fillDateTime(history.getByRole("group", { name: "From", exact: true }), toLocalInput(new Date(from), timeZone));
+  await fillDateTime(history.getByRole("group", { name: "To", exact: true }), toLocalInput(new Date(to), timeZone));
   await expect(row(a)).toBeVisible();
   await history.getByRole("button", { name: "Play back on the map" }).click();
   const bar = page.getByTestId("playback");

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eKeyFile } from "../playwright.config";
 import { signInAs } from "./signIn";
+import { fillDateTime } from "./helpers";
 
 /**
  * Every time on every screen is in the utility's zone (UTILITY_TIME_ZONE, Asia/Amman here),
@@ -46,7 +47,7 @@ test("ETR, timeline, crew page and audit log show the utility's time, never UTC 
   const etrValue = `${wallClock(etr).slice(0, 10)}T09:30`;
   await page.getByRole("button", { name: "Set ETR" }).click();
   await expect(page.getByText(`Power back by (${ZONE})`)).toBeVisible();
-  await page.getByLabel(/Power back by/).fill(etrValue);
+  await fillDateTime(page.getByRole("group", { name: /Power back by/ }), etrValue);
   await page.getByRole("button", { name: "Set ETR and tell customers" }).click();
   const etrShown = shown(new Date(`${etrValue}:00+03:00`));
   expect(etrShown).toMatch(/, 09:30$/);

@@ -68,7 +68,7 @@ export function CrewPage() {
             const open = !["completed", "cancelled"].includes(status);
             return (
               <li key={id} className="card" data-testid="assignment" data-status={status}>
-                <h2>{a.event_id} <span className={`sev sev-${a.severity}`}>{a.severity}</span></h2>
+                <h2><span className="assignment-event-id" data-testid="assignment-event-id">{a.event_id}</span> <span className={`sev sev-${a.severity}`}>{a.severity}</span></h2>
                 <AssignmentPlace a={a} open={open} timeZone={tz} />
                 <dl className="facts">
                   <dt>Status</dt><dd data-testid="assignment-status">{status.replace("_", " ")}</dd>

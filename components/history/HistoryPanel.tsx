@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatCount, formatTime, fromLocalInput, toLocalInput } from "../format";
+import { DateTimeInput } from "../time/DateTimeInput";
 
 const HOUR = 3_600_000;
 /** The longest playback the server replays (server/trpc/routers/history.ts MAX_PLAYBACK_HOURS). */
@@ -59,8 +60,8 @@ export function HistoryPanel({ timeZone, substations, selected, onSelect, onPlay
   return (
     <div className="history outage-list" data-testid="history">
       <div className="filters" role="group" aria-label="History range and filters">
-        <label className="history-time">From<input type="datetime-local" aria-label="From" value={timeZone ? toLocalInput(new Date(range.from), timeZone) : ""} onChange={(e) => setTime("from", e.target.value)} /></label>
-        <label className="history-time">To<input type="datetime-local" aria-label="To" value={timeZone ? toLocalInput(new Date(range.to), timeZone) : ""} onChange={(e) => setTime("to", e.target.value)} /></label>
+        <DateTimeInput className="history-time" label="From" value={timeZone ? toLocalInput(new Date(range.from), timeZone) : ""} onChange={(v) => setTime("from", v)} />
+        <DateTimeInput className="history-time" label="To" value={timeZone ? toLocalInput(new Date(range.to), timeZone) : ""} onChange={(v) => setTime("to", v)} />
         <select aria-label="Show" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
           <option value="outages">Outages</option>
           <option value="momentaries">Momentary interruptions</option>

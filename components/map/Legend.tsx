@@ -23,9 +23,9 @@ function CircleSwatch({ cue, radius = 3.5 }: { cue: CircleCue; radius?: number }
 }
 
 /** What every colour and shape on the map means; drawn from the same cues as the layers. */
-export function Legend() {
+export function Legend({ startOpen = true }: { startOpen?: boolean }) {
   return (
-    <details className="legend" aria-label="Legend" open data-testid="legend">
+    <details className="legend" aria-label="Legend" open={startOpen} data-testid="legend">
       <summary>Legend</summary>
       <div className="legend-row"><span className="dot" style={{ background: supplyColors.energized }} /> Substation</div>
       <div className="legend-row"><span className="legend-head">Feeder</span>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatTime, fromLocalInput, toLocalInput } from "../format";
+import { DateTimeInput } from "../time/DateTimeInput";
 import type { CrewSuggestion } from "../../server/operations/suggestCrews";
 import type { OutageDetail } from "./outageDetail";
 
@@ -101,7 +102,7 @@ function Actions({ o, timeZone, busy, onConfirm, onNote, onEtr, onRestore, onDis
       )}
       {open === "etr" && (
         <form className="action-form" onSubmit={submit(() => onEtr(fromLocalInput(etr, timeZone)))} aria-label="Set the estimated restoration time">
-          <label>Power back by ({timeZone ?? "…"})<input type="datetime-local" required value={etr} onChange={(e) => setEtr(e.target.value)} /></label>
+          <DateTimeInput label={`Power back by (${timeZone ?? "…"})`} value={etr} onChange={setEtr} />
           <button className="primary" type="submit" disabled={busy || !timeZone}>Set ETR and tell customers</button>
         </form>
       )}

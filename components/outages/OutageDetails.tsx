@@ -47,10 +47,12 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate, on
   }, [onClose]);
 
   if (detail.error) return <aside className="outage-details" aria-label="Outage details"><p className="form-error" role="alert">{detail.error.message}</p><button type="button" onClick={onClose}>Close</button></aside>;
-  if (!o) return <aside className="outage-details" aria-label="Outage details"><p className="muted">Loading…</p></aside>;
+  if (!o) return <aside className="outage-details" aria-label="Outage details"><button type="button" className="outage-back" onClick={onClose}>‹ Back to the list</button><p className="muted">Loading…</p></aside>;
 
   return (
     <aside className="outage-details" aria-label={`Outage ${o.eventId}`} data-testid="outage-details" data-event-id={o.eventId} data-status={o.status}>
+      {/* On a phone the panel covers the list (app/globals.css, "Phones"): a Back in words where a thumb expects it, instead of the ×. */}
+      <button type="button" className="outage-back" onClick={onClose}>‹ Back to the list</button>
       <header className="outage-details-head">
         <div>
           <h2>{o.level ? deviceName(o) : "Outage"} <span className={`sev sev-${o.severity}`}>{o.severity}</span></h2>

@@ -8,6 +8,7 @@ import { StormBanner } from "../storm/StormBanner";
 import { UserMenu } from "../auth/UserMenu";
 import { useTimeZone } from "../useTimeZone";
 import { fromLocalInput, formatCount } from "../format";
+import { dateWords } from "../time/time24";
 import { DailySaidiChart } from "./DailySaidiChart";
 import { dailyCsv, download, feedersCsv, worstFeeders } from "./csv";
 import type { FeederIndices, ReliabilityIndices } from "../../server/reliability/report";
@@ -64,8 +65,9 @@ function Reports({ tz }: { tz: string }) {
     <>
       <h1>Reliability reports</h1>
       <form className={styles.controls} onSubmit={(e) => e.preventDefault()} aria-label="Period and level">
-        <label>First day<input type="date" value={first} max={last} onChange={(e) => setFirst(e.target.value)} data-testid="report-first" /></label>
-        <label>Last day<input type="date" value={last} min={first} onChange={(e) => setLast(e.target.value)} data-testid="report-last" /></label>
+        {/* The browser's date picker writes the machine's day/month order: the date in words too (components/time/time24.ts). */}
+        <label><span>First day <span className={styles.dateWords}>{dateWords(first)}</span></span><input type="date" value={first} max={last} onChange={(e) => setFirst(e.target.value)} data-testid="report-first" /></label>
+        <label><span>Last day <span className={styles.dateWords}>{dateWords(last)}</span></span><input type="date" value={last} min={first} onChange={(e) => setLast(e.target.value)} data-testid="report-last" /></label>
         <div className={styles.presets}>
           <button type="button" onClick={() => { setFirst(addDays(today, -364)); setLast(today); }}>Last 365 days</button>
           <button type="button" onClick={() => { setFirst(addDays(today, -29)); setLast(today); }}>Last 30 days</button>

@@ -1,0 +1,23 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+
+/**
+ * Where the control room turns into its phone layout: list and map as tabs, the details full screen,
+ * the top bar's links in a menu. The same width as the `@media` block "Phones" in app/globals.css.
+ */
+export const PHONE_MEDIA = "(max-width: 700px)";
+
+/** Whether the screen is phone-sized now (read where a click needs it, outside React's render). */
+export const onPhone = () => typeof window !== "undefined" && window.matchMedia(PHONE_MEDIA).matches;
+
+const subscribe = (changed: () => void) => {
+  const query = window.matchMedia(PHONE_MEDIA);
+  query.addEventListener("change", changed);
+  return () => query.removeEventListener("change", changed);
+};
+
+/** Whether the screen is phone-sized, kept up as it turns or resizes; false on the server (the desktop layout is the default). */
+export function usePhone(): boolean {
+  return useSyncExternalStore(subscribe, onPhone, () => false);
+}
