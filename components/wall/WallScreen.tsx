@@ -78,7 +78,7 @@ export function WallScreen() {
         <section className="wall-map" aria-label="Network map">
           {config.data && feeders.data ? (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
-              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} />
+              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} zoomButtons={false} />
           ) : !loadError && <p className="loading wall-loading" role="status">Loading the map…</p>}
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
         </section>
