@@ -18,7 +18,7 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export const severityColors: Record<Severity, string> = {
   critical: "#ff5c8a",
-  high: "#e66100",
+  high: "#f06c00",
   medium: "#f0e442",
   low: "#56b4e9",
 };

@@ -96,7 +96,7 @@ test("one severity, one colour: a HIGH outage's badge in the list and details, t
   await expect(detailBadge).toHaveText(/high/i);
   await expect(detailBadge).toHaveCSS("color", orange);
 
-  // The map's circle, read off the screen: orange (hue ≈ 25° over the dark map), not medium's yellow (≈ 56°) nor critical's rose (≈ 343°).
+  // The map's circle, read off the screen: orange (hue ≈ 27° over the dark map), not medium's yellow (≈ 56°) nor critical's rose (≈ 343°).
   await showOnMap(page);
   await expect.poll(async () => { const r = await panelAndOutage(page); return under(r.point, r.panel); }, { timeout: 10_000 }).toBe(false);
   await page.waitForTimeout(500);
