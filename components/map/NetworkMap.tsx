@@ -276,6 +276,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
   return (
     <>
       <div ref={container} className="map" data-testid="network-map" role="region" aria-label="Network map" />
+      {!ready && !error && <p className="loading map-loading" role="status">Loading the map…</p>}
       {error && <div className="map-warning" role="alert">{error}</div>}
     </>
   );

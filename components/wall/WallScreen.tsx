@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { FeatureCollection } from "geojson";
 import { useTRPC } from "../providers/trpc";
-import { NetworkMap } from "../map/NetworkMap";
+import { NetworkMap, type FlyTarget } from "../map/NetworkMap";
 import { pointsToGeoJson } from "../map/geojson";
 import { crewFeatures } from "../map/crewFeatures";
 import { StormBanner } from "../storm/StormBanner";
@@ -63,6 +63,13 @@ export function WallScreen() {
   const substationGeoJson = useMemo(() => pointsToGeoJson(substations.data ?? []), [substations.data]);
   const outageGeoJson = useMemo(() => pointsToGeoJson((outages.data ?? []).map((o, i) => ({ ...o, key: o.id, id: i + 1, selected: false }))), [outages.data]);
   const crewGeoJson = useMemo(() => crewFeatures(crews.data ?? [], now), [crews.data, now]);
+  // The whole network fills the wall's map, once its lines are known (a person may pan it after).
+  const [fit, setFit] = useState<FlyTarget | null>(null);
+  useEffect(() => {
+    if (fit || !feeders.data?.features.length) return;
+    const b = networkBounds(feeders.data);
+    if (b) setFit({ lng: (b[0] + b[2]) / 2, lat: (b[1] + b[3]) / 2, bounds: b });
+  }, [feeders.data, fit]);
   const ov = overview.data;
   const open = ov ? SEVERITIES.reduce((n, s) => n + ov.outages[s], 0) : undefined;
   const loadError = [config, overview, outages, feeders].find((q) => q.error)?.error;
@@ -78,8 +85,8 @@ export function WallScreen() {
         <section className="wall-map" aria-label="Network map">
           {config.data && feeders.data ? (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={feeders.data} outages={outageGeoJson}
-              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} zoomButtons={false} />
-          ) : !loadError && <p className="loading wall-loading" role="status">Loading the map…</p>}
+              crews={crewGeoJson} areas={areas.data as FeatureCollection | undefined} zoomButtons={false} flyTo={fit} />
+          ) : !loadError && <p className="loading map-loading" role="status">Loading the map…</p>}
           {loadError && <div className="notice" role="alert">Could not load the network: {loadError.message}</div>}
         </section>
         <aside className="wall-side" aria-label="Figures">
@@ -107,4 +114,18 @@ export function WallScreen() {
       </div>
     </div>
   );
+}
+
+/** [west, south, east, north] around every feeder's line. */
+function networkBounds(lines: FeatureCollection): [number, number, number, number] | null {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const add = ([lng, lat]: number[]) => {
+    b[0] = Math.min(b[0], lng!); b[1] = Math.min(b[1], lat!); b[2] = Math.max(b[2], lng!); b[3] = Math.max(b[3], lat!);
+  };
+  for (const f of lines.features) {
+    const g = f.geometry;
+    if (g.type === "LineString") g.coordinates.forEach(add);
+    else if (g.type === "MultiLineString") g.coordinates.flat().forEach(add);
+  }
+  return Number.isFinite(b[0]) ? b : null;
 }
