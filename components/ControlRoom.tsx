@@ -198,10 +198,10 @@ export function ControlRoom() {
     <div className="shell">
       <SkipToList onShowList={() => setTab("outages")} />
       <header className="topbar">
-        <span className="brand">OMS Control Room</span>
+        <span className="brand">OMS<span className="brand-rest"> Control Room</span></span>
         <div className="stats" aria-live="polite" aria-busy={!ov}>
           <span>Customers out <b data-testid="customers-out">{formatCount(ov?.customersOut)}</b></span>
-          <span>Active outages <b data-testid="active-outages">{formatCount(activeCount)}</b>
+          <span title="Open outages (detected, confirmed, in progress), by severity: critical, high, medium, low">Open <b data-testid="active-outages">{formatCount(activeCount)}</b>
             {ov && (
               <span className="sev-counts" aria-label="by severity">
                 {(["critical", "high", "medium", "low"] as const).map((s) => (
