@@ -118,7 +118,7 @@ test.describe("at 1366 × 768", () => {
     await expect(page.getByTestId("customers-out")).toHaveText(/^[\d,]+$/);
     // Labelled counts: a word beside each number, or a label for the severity chips.
     await expect(bar.getByText(/Customers out/)).toBeVisible();
-    await expect(bar.getByText(/Active outages/)).toBeVisible();
+    await expect(bar.getByText(/^Open \d/)).toBeVisible();
     await expect(bar.getByText(/Unacknowledged/)).toBeVisible();
     for (const s of ["critical", "high", "medium", "low"]) await expect(bar.getByLabel(new RegExp(`^${s} [\\d,]+$`))).toBeVisible();
   });
