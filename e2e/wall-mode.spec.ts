@@ -45,6 +45,12 @@ test.describe("wall mode", () => {
     await page.waitForTimeout(800);
     await page.screenshot({ path: "docs/screenshots/wall.png" });
 
+    // A smaller wall screen (1366 × 768): the figures still fit their boxes, nothing is cut off.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await expect.poll(() => wall.locator(".wall-side").evaluate((side) => [...side.querySelectorAll<HTMLElement>(".wall-figure, .wall-sev, .wall-worst li")]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1).length)).toBe(0);
+    await page.screenshot({ path: "e2e/screenshots/wall-1366.png" });
+
     // The way out: Tab reaches the exit strip, which shows itself; Escape goes back to the control room.
     await page.keyboard.press("Tab");
     await expect(page.locator(".wall-exit")).toHaveCSS("opacity", "1");
