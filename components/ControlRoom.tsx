@@ -13,6 +13,7 @@ import { useLiveChanges } from "./live/useLiveChanges";
 import { UserMenu } from "./auth/UserMenu";
 import { OutageList, NO_FILTER, type OutageFilterState } from "./outages/OutageList";
 import { OutageDetails } from "./outages/OutageDetails";
+import { SkipToList } from "./outages/SkipToList";
 import { MomentaryList, useMomentaries } from "./outages/MomentaryList";
 import { StormBanner } from "./storm/StormBanner";
 import { StormControl } from "./storm/StormControl";
@@ -202,16 +203,17 @@ export function ControlRoom() {
 
   return (
     <div className="shell" data-phone-view={phoneView}>
+      <SkipToList onShowList={() => { setTab("outages"); setPhoneView("list"); }} />
       <header className={`topbar${menuOpen ? " menu-open" : ""}`} id="control-room-topbar">
-        <span className="brand">OMS Control Room</span>
+        <span className="brand">OMS<span className="brand-rest"> Control Room</span></span>
         <PhoneMenuButton open={menuOpen} onToggle={() => setMenuOpen(!menuOpen)} />
-        <div className="stats" aria-live="polite">
+        <div className="stats" aria-live="polite" aria-busy={!ov}>
           <span>Customers out <b data-testid="customers-out">{formatCount(ov?.customersOut)}</b></span>
-          <span>Active outages <b data-testid="active-outages">{formatCount(activeCount)}</b>
+          <span title="Open outages (detected, confirmed, in progress), by severity: critical, high, medium, low">Open <b data-testid="active-outages">{formatCount(activeCount)}</b>
             {ov && (
               <span className="sev-counts" aria-label="by severity">
                 {(["critical", "high", "medium", "low"] as const).map((s) => (
-                  <span key={s} className={`sev-count ${ov.outages[s] > 0 ? `sev-${s}` : ""}`} title={s}>{formatCount(ov.outages[s])}</span>
+                  <span key={s} className={`sev-count ${ov.outages[s] > 0 ? `sev-${s}` : ""}`} title={s} aria-label={`${s} ${formatCount(ov.outages[s])}`}>{formatCount(ov.outages[s])}</span>
                 ))}
               </span>
             )}
@@ -269,10 +271,10 @@ export function ControlRoom() {
           )}
         </aside>
         <section className="mapwrap" ref={mapwrap} id="control-room-map" aria-label="Map">
-          {config.data && feeders.data && (
+          {config.data && feeders.data ? (
             <NetworkMap styleUrl={config.data.mapStyleUrl} substations={substationGeoJson} feeders={play.feeders ?? feeders.data} outages={play.outages ?? outageGeoJson}
               crews={crewGeoJson} areas={playRange ? undefined : areas.data as FeatureCollection | undefined} highlight={highlight} subscribeMeters={subscribeMeters} flyTo={flyTo} onSelectOutage={(id) => { setSelected(id); setPhoneView("list"); }} networkVersion={networkVersion} />
-          )}
+          ) : !loadError && <p className="loading map-loading" role="status">Loading the map…</p>}
           <Legend startOpen={!phone} />
           {playRange && <PlaybackBar play={play} timeZone={tz} onExit={() => setPlayRange(null)} />}
           {found && <FoundNote hit={found} onClose={() => setFound(null)} />}

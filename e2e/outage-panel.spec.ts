@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInAs } from "./signIn";
 import { createKeyOnAdminPage, feeders, hue, pixelsAt, rgb, showOnMap, tripFeeder } from "./helpers";
+import { severityColors } from "../components/palette";
 
 /** The details panel's box and the selected outage's point, both in page pixels. */
 async function panelAndOutage(page: Page) {
@@ -80,7 +81,7 @@ test("one severity, one colour: a HIGH outage's badge in the list and details, t
   });
   expect(res.status()).toBe(200);
 
-  const orange = rgb("#f76b15");
+  const orange = rgb(severityColors.high);
   const row = page.getByTestId("outage-list").locator("button.outage-row", { hasText: "meter M10019990" });
   await expect(row).toBeVisible({ timeout: 30_000 });
   const listBadge = row.locator(".sev");
@@ -95,7 +96,7 @@ test("one severity, one colour: a HIGH outage's badge in the list and details, t
   await expect(detailBadge).toHaveText(/high/i);
   await expect(detailBadge).toHaveCSS("color", orange);
 
-  // The map's circle, read off the screen: orange (hue ≈ 21° over the dark map), not medium's yellow (≈ 42°).
+  // The map's circle, read off the screen: orange (hue ≈ 27° over the dark map), not medium's yellow (≈ 56°) nor critical's rose (≈ 343°).
   await showOnMap(page);
   await expect.poll(async () => { const r = await panelAndOutage(page); return under(r.point, r.panel); }, { timeout: 10_000 }).toBe(false);
   await page.waitForTimeout(500);

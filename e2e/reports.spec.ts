@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eKeyFile } from "../playwright.config";
 import { feeders, pointsOfColour } from "./helpers";
+import { severityColors } from "../components/palette";
 import { signInAs } from "./signIn";
 
 /**
@@ -61,12 +62,12 @@ test("the Reports page shows February's indices, the major event day on the char
   await expect(page.getByTestId("t-med")).toContainText(`T_MED ${api.t_med_minutes.toFixed(2)} min`);
   await expect(page.getByTestId("worst-saidi").locator("tbody tr").first()).toContainText(x.code);
 
-  // The chart: the major event day's red mark and the yellow T_MED line are drawn.
+  // The chart: the major event day's mark (critical's colour) and the yellow T_MED line are drawn.
   const chart = page.getByTestId("daily-saidi-chart").locator("canvas");
   await expect(chart).toBeVisible();
   await page.waitForTimeout(300);
   const box = (await chart.boundingBox())!;
-  expect((await pointsOfColour(page, box, "#e5484d", 20)).length).toBeGreaterThan(0);
+  expect((await pointsOfColour(page, box, severityColors.critical, 20)).length).toBeGreaterThan(0);
   // The T_MED line is one or two pixels thick: every row is looked at.
   expect((await pointsOfColour(page, box, "#f0b429", 20, 30, 1)).length).toBeGreaterThan(0);
   await page.screenshot({ path: "e2e/screenshots/reports.png", fullPage: true });

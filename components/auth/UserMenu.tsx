@@ -13,8 +13,9 @@ export function UserMenu() {
   return (
     <nav className="user-menu" aria-label="Account">
       <span data-testid="signed-in-as">
-        {me.data.name} <span className="role-tag" data-testid="role">{me.data.role}</span>
+        <span className="user-name">{me.data.name}</span> <span className="role-tag" data-testid="role" title={me.data.name}>{me.data.role}</span>
       </span>
+      {me.data.permissions.includes("outages.read") && <Link href="/wall" title="Wall display: the map and the headline figures in large type, nothing to press">Wall</Link>}
       {me.data.permissions.includes("reports.read") && <Link href="/reports">Reports</Link>}
       {me.data.permissions.includes("users.manage") && <Link href="/admin">Users &amp; keys</Link>}
       <Link href="/account">Account</Link>

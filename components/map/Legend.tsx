@@ -1,5 +1,6 @@
 import { crewColors, severityColors, supplyColors } from "../palette";
-import { feederCues, meterCues, pointCues, type CircleCue } from "./powerCues";
+import { feederCues, meterCues, pointCues, severityCues, type CircleCue } from "./powerCues";
+import type { Severity } from "../palette";
 
 /** A feeder's line as the map draws it: colour, width and dashes (in line widths, as MapLibre counts them). */
 function LineSwatch({ state }: { state: keyof typeof feederCues }) {
@@ -45,9 +46,16 @@ export function Legend({ startOpen = true }: { startOpen?: boolean }) {
         <span className="legend-item"><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" fill="none" stroke="#fff" strokeOpacity=".7" /><circle cx="9" cy="9" r="3" fill={meterCues.on.fill} /></svg>critical customer</span>
       </div>
       <div className="legend-row"><span className="legend-head">Outage by severity</span>
-        {Object.entries(severityColors).map(([name, color]) => (
-          <span key={name} className="legend-item"><span className="dot" data-severity={name} style={{ background: color, borderColor: color, width: 9, height: 9 }} />{name}</span>
-        ))}
+        {(Object.keys(severityCues) as Severity[]).map((name) => {
+          const c = severityCues[name];
+          // The ring as the map draws it (a second, outer ring for critical), so severity reads without colour.
+          return (
+            <span key={name} className="legend-item" data-legend-severity={name}>
+              <span className="dot" data-severity={name} style={{ background: c.color, borderColor: c.color, borderWidth: Math.max(1, c.ring / 1.5), width: 11, height: 11,
+                boxShadow: c.outerRing ? `0 0 0 2px var(--panel), 0 0 0 3.5px ${c.color}` : undefined }} />{name}
+            </span>
+          );
+        })}
         <span className="legend-item" data-legend="cluster"><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" fill={severityColors.high} fillOpacity=".7" stroke="#fff" strokeWidth="1.5" /></svg>several, zoomed out (customers summed)</span>
       </div>
       <div className="legend-row"><span className="legend-head">Crew</span>

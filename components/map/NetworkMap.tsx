@@ -44,6 +44,8 @@ interface Props {
    * distribution points and meters in view are fetched again (they are fetched by view, not pushed).
    */
   networkVersion?: number;
+  /** The zoom buttons; off on the wall display, which has nothing to press. */
+  zoomButtons?: boolean;
 }
 
 /** How often live meter changes are painted. */
@@ -65,7 +67,7 @@ function inClearView(map: MapLibreMap, lng: number, lat: number, rightInset: num
  * outage's screen point), so tests read what a person sees. Text is drawn with the app's own
  * glyphs, Arabic through MapLibre's RTL plugin served by the app, so labels need no internet.
  */
-export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, highlight = EMPTY, subscribeMeters, flyTo, onSelectOutage, networkVersion = 0 }: Props) {
+export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EMPTY, areas = EMPTY, highlight = EMPTY, subscribeMeters, flyTo, onSelectOutage, networkVersion = 0, zoomButtons = true }: Props) {
   const selectRef = useRef(onSelectOutage);
   selectRef.current = onSelectOutage;
   const outagesRef = useRef(outages);
@@ -96,7 +98,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
       });
       // A utility's base map draws its text with the app's glyphs too (style.ts: one glyph source per style).
       map.setStyle(styleUrl ?? offlineStyle(origin), styleUrl ? { transformStyle: (_previous, next) => withOmsFonts(next, origin) } : undefined);
-      map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+      if (zoomButtons) map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
       map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
       // A base map that cannot be reached must not leave the dispatcher with an empty screen:
       // fall back to the built-in style (the network layers are added again on its load).
@@ -274,6 +276,7 @@ export function NetworkMap({ styleUrl, substations, feeders, outages, crews = EM
   return (
     <>
       <div ref={container} className="map" data-testid="network-map" role="region" aria-label="Network map" />
+      {!ready && !error && <p className="loading map-loading" role="status">Loading the map…</p>}
       {error && <div className="map-warning" role="alert">{error}</div>}
     </>
   );

@@ -1,6 +1,6 @@
 import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import { crewColors, severityColors, supplyColors } from "../palette";
-import { feederCues, matchCue, meterCues, pointCues } from "./powerCues";
+import { feederCues, matchCue, meterCues, pointCues, severityCues } from "./powerCues";
 import { nameLayers, outageLabelLayers, selectedOutageLabel } from "./labelLayers";
 
 /** Map layers as data: one place to read how each network element is drawn. */
@@ -19,6 +19,7 @@ export const LAYERS = {
   outages: "outages-circle",
   selected: "outages-selected",
   selectedFill: "outages-selected-fill",
+  outerRing: "outages-critical-ring",
   crews: "crews-circle",
   meters: "meters-circle",
   metersCritical: "meters-critical-halo",
@@ -34,6 +35,10 @@ export const METER_MIN_ZOOM = 15;
 /** An outage's colour by its severity, from the one palette the list badges and top bar also use. */
 const bySeverity = ["match", ["get", "severity"], "critical", severityColors.critical, "high", severityColors.high,
   "medium", severityColors.medium, severityColors.low] as unknown as string;
+/** The second cue besides colour (powerCues.ts): ring width and the area's dashes by severity. */
+const severity = ["get", "severity"];
+const ringBySeverity = matchCue(severity, severityCues, (c) => c.ring, "low") as unknown as number;
+const outageRadius = (extra: number) => ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 7 + extra, 10, 16 + extra, 40, 34 + extra] as unknown as number;
 
 /** A meter's power: the live pushed state (feature-state) wins over the state fetched with the view. */
 const meterPower = ["coalesce", ["feature-state", "status"], ["get", "status"]];
@@ -55,7 +60,12 @@ export const networkLayers: LayerSpecification[] = [
     id: LAYERS.areasLine,
     type: "line",
     source: SOURCES.areas,
-    paint: { "line-color": bySeverity, "line-width": 1, "line-opacity": 0.6, "line-dasharray": [2, 2] },
+    paint: {
+      "line-color": bySeverity,
+      "line-width": matchCue(severity, severityCues, (c) => c.areaWidth, "low") as unknown as number,
+      "line-opacity": 0.8,
+      "line-dasharray": matchCue(severity, severityCues, (c) => ["literal", c.areaDash ?? [1, 0]], "low") as unknown as ExpressionSpecification,
+    },
   },
   {
     // What was chosen in the Substations tab or found by search: a white casing under its feeder.
@@ -138,10 +148,23 @@ export const networkLayers: LayerSpecification[] = [
     source: SOURCES.outages,
     filter: ["!", ["has", "point_count"]],
     paint: {
-      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 7, 10, 16, 40, 34],
+      "circle-radius": outageRadius(0),
       "circle-color": bySeverity,
       "circle-opacity": 0.55,
       "circle-stroke-color": bySeverity,
+      "circle-stroke-width": ringBySeverity,
+    },
+  },
+  {
+    // A critical outage's second, outer ring: critical reads as critical without telling colours apart.
+    id: LAYERS.outerRing,
+    type: "circle",
+    source: SOURCES.outages,
+    filter: ["all", ["!", ["has", "point_count"]], ["==", ["get", "severity"], "critical"]],
+    paint: {
+      "circle-radius": outageRadius(6),
+      "circle-color": "rgba(0,0,0,0)",
+      "circle-stroke-color": severityColors.critical,
       "circle-stroke-width": 2,
     },
   },
@@ -152,11 +175,11 @@ export const networkLayers: LayerSpecification[] = [
     type: "circle",
     source: SOURCES.selectedOutage,
     paint: {
-      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 7, 10, 16, 40, 34],
+      "circle-radius": outageRadius(0),
       "circle-color": bySeverity,
       "circle-opacity": 0.75,
       "circle-stroke-color": bySeverity,
-      "circle-stroke-width": 2,
+      "circle-stroke-width": ringBySeverity,
     },
   },
   {

@@ -1,4 +1,4 @@
-import { meterColors, supplyColors } from "../palette";
+import { meterColors, severityColors, supplyColors, type Severity } from "../palette";
 
 /**
  * How supply and power states are drawn, as data shared by the map layers and the legend.
@@ -37,6 +37,18 @@ export const meterCues: Record<MeterState, CircleCue> = {
   off: { fill: meterColors.off, stroke: "#ffffff", strokeWidth: 1.5, scale: 1.6, label: "off (reported)" },
   assumed: { fill: meterColors.assumedFill, stroke: meterColors.off, strokeWidth: 2.5, scale: 1.6, label: "off (assumed: under an open device)" },
   unknown: { fill: meterColors.unknown, stroke: MAP_BACKGROUND, strokeWidth: 0.5, scale: 1, label: "unknown" },
+};
+
+/**
+ * Outages by severity, told apart without colour too: the worse, the heavier its ring (critical
+ * also gets a second, outer ring) and the more solid its area's outline (critical solid, high long
+ * dashes, medium short dashes, low dots). Ring and outline widths are in pixels, dashes in line widths.
+ */
+export const severityCues: Record<Severity, { color: string; ring: number; outerRing: boolean; areaDash: [number, number] | null; areaWidth: number }> = {
+  critical: { color: severityColors.critical, ring: 3.5, outerRing: true, areaDash: null, areaWidth: 2.5 },
+  high: { color: severityColors.high, ring: 3, outerRing: false, areaDash: [4, 2], areaWidth: 2 },
+  medium: { color: severityColors.medium, ring: 1.5, outerRing: false, areaDash: [2, 2], areaWidth: 1.5 },
+  low: { color: severityColors.low, ring: 0.5, outerRing: false, areaDash: [0.6, 2.4], areaWidth: 1.5 },
 };
 
 /** A MapLibre `match` on a state, from a table of cues; the first key is the fallback. */

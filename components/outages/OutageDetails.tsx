@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatAge, formatCount, formatTime, localizeTimes } from "../format";
@@ -46,11 +46,21 @@ export function OutageDetails({ id, canAct, timeZone, now, onClose, onLocate, on
     return () => document.removeEventListener("keydown", onKey);
   }, [onClose]);
 
+  // Opened from the list or the map by keyboard or click, the panel takes the focus, so the next Tab
+  // reaches its actions (not the rest of the list); closing gives it back (ControlRoom's closeDetails).
+  // Opened from the search box, the focus stays where the person is typing.
+  const panel = useRef<HTMLElement>(null);
+  const loaded = !!o;
+  useEffect(() => {
+    const from = document.activeElement;
+    if (loaded && (!from || from === document.body || from.closest(".outage-list, .mapwrap"))) panel.current?.focus();
+  }, [loaded]);
+
   if (detail.error) return <aside className="outage-details" aria-label="Outage details"><p className="form-error" role="alert">{detail.error.message}</p><button type="button" onClick={onClose}>Close</button></aside>;
   if (!o) return <aside className="outage-details" aria-label="Outage details"><button type="button" className="outage-back" onClick={onClose}>‹ Back to the list</button><p className="muted">Loading…</p></aside>;
 
   return (
-    <aside className="outage-details" aria-label={`Outage ${o.eventId}`} data-testid="outage-details" data-event-id={o.eventId} data-status={o.status}>
+    <aside className="outage-details" aria-label={`Outage ${o.eventId}`} data-testid="outage-details" ref={panel} tabIndex={-1} data-event-id={o.eventId} data-status={o.status}>
       {/* On a phone the panel covers the list (app/globals.css, "Phones"): a Back in words where a thumb expects it, instead of the ×. */}
       <button type="button" className="outage-back" onClick={onClose}>‹ Back to the list</button>
       <header className="outage-details-head">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTRPC } from "../providers/trpc";
@@ -95,7 +95,8 @@ export function OutageList({ filter, onFilter, selected, onSelect, substations, 
         <p className="empty" data-testid="no-outages">{filtered ? "No active outage matches the filter." : "No active outages. The network is whole."}</p>
       )}
       <div className="outage-scroll" ref={scroller}>
-        <ul data-testid="outage-list" aria-label="Active outages" data-count={rows.length} data-verifying={verifying} style={{ height: virtualizer.getTotalSize() }}>
+        <ul data-testid="outage-list" aria-label="Active outages" data-count={rows.length} data-verifying={verifying} style={{ height: virtualizer.getTotalSize() }}
+          onKeyDown={(e) => moveFocus(e, virtualizer)}>
           {virtualizer.getVirtualItems().map((item) => {
             const { outage: o, depth } = rows[item.index]!;
             return (
@@ -109,4 +110,27 @@ export function OutageList({ filter, onFilter, selected, onSelect, substations, 
       </div>
     </div>
   );
+}
+
+/**
+ * Up and down arrows (and Home, End) move between rows: with hundreds of outages, Tab alone would
+ * be a long walk. The virtualiser renders a few rows beyond the view (overscan), so the next row is
+ * in the page; it is scrolled to first, then focused.
+ */
+function moveFocus(e: KeyboardEvent<HTMLUListElement>, virtualizer: { scrollToIndex: (i: number) => void; options: { count: number } }) {
+  const row = (e.target as HTMLElement).closest<HTMLElement>("li[data-index]");
+  if (!row) return;
+  const at = Number(row.dataset.index);
+  const last = virtualizer.options.count - 1;
+  const to = e.key === "ArrowDown" ? at + 1 : e.key === "ArrowUp" ? at - 1 : e.key === "Home" ? 0 : e.key === "End" ? last : null;
+  if (to === null || to < 0 || to > last) return;
+  e.preventDefault();
+  virtualizer.scrollToIndex(to);
+  const list = e.currentTarget;
+  const focusRow = (tries: number) => {
+    const next = list.querySelector<HTMLElement>(`li[data-index="${to}"] .outage-row`);
+    if (next) next.focus();
+    else if (tries > 0) requestAnimationFrame(() => focusRow(tries - 1));
+  };
+  focusRow(10);
 }

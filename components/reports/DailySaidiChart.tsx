@@ -6,7 +6,7 @@ import "uplot/dist/uPlot.min.css";
 import type { DailyFigure } from "../../server/reliability/report";
 import { severityColors } from "../palette";
 
-/** Chart colours: the system's bars in the accent, the T_MED line in warning yellow, major event days in critical red. */
+/** Chart colours: the system's bars in the accent, the T_MED line in warning yellow, major event days in critical's colour. */
 export const chartColors = { system: "#4aa3ff", level: "#3fb27f", tMed: "#f0b429", med: severityColors.critical, axis: "#93a4bd", grid: "#24344f" };
 
 interface Props {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../providers/trpc";
 import { formatCount, formatTime } from "../format";
@@ -24,6 +24,14 @@ export function StormControl({ canSwitch, timeZone }: { canSwitch: boolean; time
   const deactivate = useMutation(trpc.storm.deactivate.mutationOptions(after));
   const s = storm.data;
   const active = s?.is_active ?? false;
+  // A dialog: opening it moves the focus in (to the reason, or the dialog itself); Escape closes it
+  // and gives the focus back to the pill, before the details panel's own Escape sees the key.
+  const pill = useRef<HTMLButtonElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+  const shown = open && !!s;
+  useEffect(() => {
+    if (shown) (dialog.current?.querySelector<HTMLElement>("input") ?? dialog.current)?.focus();
+  }, [shown]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -33,12 +41,13 @@ export function StormControl({ canSwitch, timeZone }: { canSwitch: boolean; time
 
   return (
     <div className="storm-control">
-      <button type="button" className={`storm-pill ${active ? "on" : ""}`} aria-expanded={open} aria-haspopup="dialog"
+      <button type="button" ref={pill} className={`storm-pill ${active ? "on" : ""}`} aria-expanded={open} aria-haspopup="dialog"
         data-testid="storm-pill" onClick={() => setOpen(!open)}>
-        Storm mode {active ? "ON" : "off"}
+        Storm<span className="storm-pill-mode"> mode</span> {active ? "ON" : "off"}
       </button>
       {open && s && (
-        <div className="popover" role="dialog" aria-label="Storm mode">
+        <div className="popover" role="dialog" aria-label="Storm mode" ref={dialog} tabIndex={-1}
+          onKeyDown={(e) => { if (e.key === "Escape") { e.preventDefault(); setOpen(false); pill.current?.focus(); } }}>
           <h3>Storm mode is {active ? "on" : "off"}</h3>
           <dl className="facts compact">
             {active ? (

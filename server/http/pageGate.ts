@@ -13,6 +13,8 @@ export const PAGE_ACCESS: Record<string, Permission> = {
   "/admin": "users.manage",
   "/account": "account.self",
   "/reports": "reports.read",
+  // The wall display shows nothing the control room does not show a viewer.
+  "/wall": "outages.read",
 };
 
 /** Where a signed-in person lands when the page asked for is not theirs. */
