@@ -94,7 +94,7 @@ export async function startBenchServer(kind: RuntimeKind, network: GeneratedNetw
   const started = performance.now();
   // The production defaults (pool size included), on a free loopback port.
   // INGEST_LANES passes through, to compare lane counts.
-  const config = { ...loadConfig({ PORT: "0", HOST: "127.0.0.1", INGEST_LANES: process.env.INGEST_LANES }), seedOnEmpty: false };
+  const config = { ...loadConfig({ PORT: "0", HOST: "127.0.0.1", INGEST_LANES: process.env.INGEST_LANES, DB_POOL_SIZE: process.env.DB_POOL_SIZE }), seedOnEmpty: false };
   const database = await freshDatabase(kind, postgresUrl, config.dbPoolSize);
   const logs: string[] = [];
   try {

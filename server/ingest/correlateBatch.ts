@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { exec, queryRows, together, type DbOrTx } from "../../db/client";
-import { networkModelToken } from "../../db/queries/networkIdentities";
+import { networkModelToken, type NetworkKeys } from "../../db/queries/networkIdentities";
 import { arrayParam } from "../../db/arrays";
 import { correlate } from "../pipeline/correlate";
 import type { Rule } from "../pipeline/rules";
@@ -11,7 +11,7 @@ import type { Settlement } from "../pipeline/reconcile";
 import { isLive } from "../pipeline/outageState";
 import { meterPowerStates } from "../../db/queries/powerState";
 import { applyDecisions, deviceStateDrift } from "../repository/applyDecisions";
-import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements } from "../repository/loadState";
+import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements, sendReports } from "../repository/loadState";
 import { outagesOf, powerAndBreakers, type SubstationStateCache } from "../repository/stateCache";
 import { emptyEvidence } from "../pipeline/evidence";
 import { isWindowDifference, StateMismatchError, verifySettlements, verifyState } from "../repository/verifyState";
@@ -34,16 +34,28 @@ export const outageIds = {
  * The substations each placed signal touches (none for an unmatched one or one placed on an
  * outage): where several processes share the database, who correlates it (server/ingest/leases.ts).
  */
-export async function substationsOfEach(tx: DbOrTx, placed: PlacedSignal[]): Promise<Map<PlacedSignal, number[]>> {
+export async function substationsOfEach(tx: DbOrTx, placed: PlacedSignal[], keys?: NetworkKeys | null): Promise<Map<PlacedSignal, number[]>> {
   const meters = new Set<number>();
   const dps = new Set<number>();
   const feeders = new Set<number>();
-  for (const { placement: p } of placed) {
-    if (p.level === "meter") for (const m of p.meterIds) meters.add(m);
-    else if (p.level === "distribution_point") dps.add(p.dpId);
-    else if (p.level === "feeder") feeders.add(p.feederId);
-  }
   const of = { m: new Map<number, number>(), d: new Map<number, number>(), f: new Map<number, number>() };
+  // The model the signals were placed by (`keys`) tells meters' and feeders' substations as
+  // the database holds them under its token; distribution points are read.
+  const feederSubstation = keys ? substationOfFeeder(keys) : undefined;
+  for (const { placement: p } of placed) {
+    if (p.level === "meter") {
+      for (const m of p.meterIds) {
+        const sub = keys?.substationOfMeter.get(m);
+        if (sub !== undefined) of.m.set(m, sub);
+        else meters.add(m);
+      }
+    } else if (p.level === "distribution_point") dps.add(p.dpId);
+    else if (p.level === "feeder") {
+      const sub = feederSubstation?.get(p.feederId);
+      if (sub !== undefined) of.f.set(p.feederId, sub);
+      else feeders.add(p.feederId);
+    }
+  }
   if (meters.size + dps.size + feeders.size) {
     const rows = await queryRows<{ kind: "m" | "d" | "f"; id: number; substation: number | null }>(tx, sql`
       SELECT 'm' AS kind, id, substation_id AS substation FROM oms_meters WHERE id = ANY(${arrayParam([...meters], "int4")})
@@ -61,6 +73,14 @@ export async function substationsOfEach(tx: DbOrTx, placed: PlacedSignal[]): Pro
     each.set(ps, [...new Set(ids.filter((id): id is number => id !== undefined))]);
   }
   return each;
+}
+
+const feederSubstations = new WeakMap<NetworkKeys, Map<number, number>>();
+/** Each feeder's substation (by feeder id) in this model, made once per model. */
+function substationOfFeeder(keys: NetworkKeys): Map<number, number> {
+  let of = feederSubstations.get(keys);
+  if (!of) feederSubstations.set(keys, (of = new Map([...keys.devices.feeders.values()].map((f) => [f.id, f.substationId]))));
+  return of;
 }
 
 /**
@@ -156,6 +176,8 @@ export async function loadSubstations(tx: DbOrTx, substationIds: number[], touch
   // the locks, sent with them.
   const token = deps.state ? networkModelToken(tx) : undefined;
   token?.catch(() => {}); // awaited below, after the locks
+  // The recent calls and momentaries are read behind the locks too, in the same round trip.
+  const reports = deps.state ? sendReports(tx, substationIds, deps.now, deps.rule, deps.state.placeCalls) : undefined;
   const versions = await locking;
   deps.observeLockWait?.((performance.now() - waiting) / 1000);
   if (deps.state) deps.state.followModel(deps.topology, await token!);
@@ -173,7 +195,7 @@ export async function loadSubstations(tx: DbOrTx, substationIds: number[], touch
       await loadPowerAndBreakers(tx, [], elsewhere, extra);
       for (const [id, p] of extra.meterPower) evidence.meterPower.set(id, p);
     }
-    await loadReports(tx, substationIds, deps.now, deps.rule, evidence, deps.state.placeCalls);
+    await reports!(evidence);
     outages = outagesOf(entries);
     cached = { cache: deps.state, entries, versions };
     if (process.env.OMS_VERIFY_STATE === "1") await verifyCached(tx, substationIds, touchedMeterIds, deps, { evidence, outages });

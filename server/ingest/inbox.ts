@@ -39,7 +39,8 @@ const lease = sql`clock_timestamp() + ${`${INBOX_LEASE_MS} milliseconds`}::inter
 const claimable = sql`status IN ('received', 'failed') AND (claimed_until IS NULL OR claimed_until < clock_timestamp())`;
 
 /**
- * Stores a request's good events and claims the ones nobody owns, in one short transaction:
+ * Stores a request's good events and claims the ones nobody owns (in the caller's transaction,
+ * or statement by statement; a retry after a conflict takes back the rows it stored before):
  * a new event is inserted already claimed by `owner`; an event stored before is claimed only
  * if it is unfinished and its lease has run out. Everything else is either answered (finished
  * or parked) or in flight under another owner. Concurrent requests with the same event, in
@@ -68,7 +69,7 @@ export async function claimInbox(tx: DbOrTx, source: SourceType, entries: InboxE
   const taken = known.length ? await queryRows<{ id: number | string; sid: string }>(tx, sql`
     UPDATE ingest_inbox SET claimed_by = ${owner}, claimed_until = ${lease}
     WHERE id IN (SELECT id FROM ingest_inbox WHERE source_type = ${source} AND source_event_id = ANY(${sql.param(known)}::text[])
-      AND ${claimable} ORDER BY id FOR UPDATE)
+      AND (${claimable} OR (claimed_by = ${owner} AND status IN ('received', 'failed'))) ORDER BY id FOR UPDATE)
     RETURNING id, source_event_id AS sid`) : [];
   for (const r of taken) ids.set(r.sid, Number(r.id));
   const others = known.filter((sid) => !taken.some((t) => t.sid === sid));

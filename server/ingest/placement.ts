@@ -34,17 +34,26 @@ export interface PlaceOptions {
  * within the active rule's radius. What cannot be placed is kept as unmatched, with why.
  */
 export async function placeSignals(db: DbOrTx, signals: Signal[], radiusMeters: number, options: PlaceOptions = {}): Promise<PlacedSignal[]> {
-  const { meters, devices } = await lookUp(db, signals, options.identities ?? networkIdentities);
+  return (await placeWithKeys(db, signals, radiusMeters, options)).placed;
+}
+
+/**
+ * placeSignals, with the in-memory copy of the network model's identifiers it placed them by
+ * (null when SQL placed them): the same model tells each meter's and feeder's substation.
+ * Its first statement is sent before it returns.
+ */
+export async function placeWithKeys(db: DbOrTx, signals: Signal[], radiusMeters: number, options: PlaceOptions = {}): Promise<{ placed: PlacedSignal[]; keys: NetworkKeys | null }> {
+  const keys = await lookUp(db, signals, options.identities ?? networkIdentities);
   const placed: PlacedSignal[] = [];
-  for (const signal of signals) placed.push({ signal, placement: await place(db, signal, meters, devices, radiusMeters) });
-  return placed;
+  for (const signal of signals) placed.push({ signal, placement: await place(db, signal, keys.meters, keys.devices, radiusMeters) });
+  return { placed, keys: "substationOfMeter" in keys ? keys : null };
 }
 
 /**
  * The in-memory copy answers unless the batch names something only SQL can compare exactly
  * (see `exactInMemory`), the copy is being loaded by another batch, or SQL was asked for.
  */
-async function lookUp(db: DbOrTx, signals: Signal[], identities: NetworkIdentities | "sql"): Promise<Pick<NetworkKeys, "meters" | "devices">> {
+async function lookUp(db: DbOrTx, signals: Signal[], identities: NetworkIdentities | "sql"): Promise<NetworkKeys | Pick<NetworkKeys, "meters" | "devices">> {
   if (identities !== "sql" && signals.some(namesAnything) && signals.every(exactInMemory)) {
     const keys = await identities.current(db);
     if (keys) return keys;

@@ -11,7 +11,7 @@ import type { SubstationStateCache } from "../repository/stateCache";
 import { writeSourceEvents } from "../repository/sourceEvents";
 import { correlateBatch, substationsOfEach } from "./correlateBatch";
 import { claimInbox, claimUnfinished, inboxState, lockOwnedByEach, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
-import { placeSignals, substationHint } from "./placement";
+import { placeWithKeys, substationHint } from "./placement";
 import { networkIdentities } from "./networkIdentities";
 import { routeByLease } from "./handoff";
 import type { SubstationLeases } from "./leases";
@@ -103,10 +103,15 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
   const good = items.filter((i): i is Extract<ParsedItem, { ok: true }> => i.ok && i.signals.length > 0);
   const owner = newOwner("request");
   const entries: InboxEntry[] = good.map((i) => ({ index: i.index, sourceEventId: i.signals[0].sourceEventId, raw: i.raw, signals: i.signals }));
-  const { claimed, answered, inFlight } = await retryTransient(() => deps.db.transaction(async (tx) => {
-    await recordRejections(tx as never, source, bad, apiKeyId, body);
-    return claimInbox(tx as never, source, entries, apiKeyId, owner);
-  }));
+  // With nothing rejected, the claim needs no transaction of its own: its insert is one
+  // statement, committed as it runs (two round trips fewer per request); what follows it (taking
+  // over lapsed copies, reading earlier answers) works on committed rows either way.
+  const { claimed, answered, inFlight } = await retryTransient(() => bad.length
+    ? deps.db.transaction(async (tx) => {
+      await recordRejections(tx as never, source, bad, apiKeyId, body);
+      return claimInbox(tx as never, source, entries, apiKeyId, owner);
+    })
+    : claimInbox(deps.db, source, entries, apiKeyId, owner));
   if (good.length === 0) {
     // Named for the first 50 bad events (all of them are in the rejection record's count).
     throw invalid(`No valid ${source} event in the request${bad.length > 50 ? ` (${bad.length} bad events; the first 50 are named)` : ""}`,
@@ -422,16 +427,24 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const kept: Array<{ job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }> = [];
-    const ownedByEach = await lockOwnedByEach(tx, jobs.map((job) => ({ owner: job.owner, inboxIds: job.entries.map((e) => e.inboxId) })));
+    // The rows' ownership and the signals' placement are sent together (the placement reads
+    // only the network model); the placements of rows taken over meanwhile are dropped.
+    const signals = jobs.flatMap((job) => job.entries.flatMap((e) => e.signals));
+    const owning = lockOwnedByEach(tx, jobs.map((job) => ({ owner: job.owner, inboxIds: job.entries.map((e) => e.inboxId) })));
+    const placing = signals.length ? placeWithKeys(tx, signals, rule.radiusMeters) : Promise.resolve({ placed: [], keys: null });
+    owning.catch(() => {});
+    placing.catch(() => {}); // both awaited in `together`
+    const [ownedByEach, placement] = await together([owning, placing]);
     jobs.forEach((job, i) => {
       const owned = ownedByEach[i];
       kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)), handedOff: [] });
     });
     const none = () => ({ outcomes: kept.map((k) => ({ results: [], lost: k.lost, handedOff: k.handedOff })), changes: [] });
     if (!kept.some((k) => k.items.length) && !sweep.length) return none();
-    let placed = await placeSignals(tx, kept.flatMap((k) => k.items).flatMap((i) => i.signals), rule.radiusMeters);
+    const owned = new Set(kept.flatMap((k) => k.items).flatMap((i) => i.signals));
+    let placed = placement.placed.filter((p) => owned.has(p.signal));
     // The substations each signal touches: who correlates it, and which the pass locks.
-    const substations = await substationsOfEach(tx, placed);
+    const substations = await substationsOfEach(tx, placed, placement.keys);
     if (deps.leases && placed.length) {
       // Several processes share the database: signals of substations another one holds go to it.
       const away = await routeByLease(tx, deps.leases, kept.map((k) => ({ owner: k.job.owner, handOff: !!k.job.handOff, entries: k.items })), placed, substations);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../../db/client";
+import { queryRows, together, type DbOrTx } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import type { DeviceLevel, OutageStatus, Severity, SourceType } from "../../db/schema";
 import type { Evidence } from "../pipeline/evidence";
@@ -7,7 +7,7 @@ import { breakerKey, emptyEvidence } from "../pipeline/evidence";
 import { sourceCounts } from "../pipeline/outageState";
 import type { Settlement } from "../pipeline/reconcile";
 import type { Rule } from "../pipeline/rules";
-import type { PlaceCallIndex } from "./placeCalls";
+import { recentPlaceCalls, type PlaceCallIndex } from "./placeCalls";
 import { linkKey, type AffectedMeter, type MeterPower, type OutageSnapshot, type PowerStatus } from "../pipeline/types";
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
@@ -60,14 +60,24 @@ export async function loadPowerAndBreakers(db: DbOrTx, substationIds: number[], 
  * answered (calls with only a place through `places`, the process's index of them, when given).
  */
 export async function loadReports(db: DbOrTx, substationIds: number[], now: Date, rule: Rule, evidence: Evidence, places?: PlaceCallIndex) {
+  await sendReports(db, substationIds, now, rule, places)(evidence);
+}
+
+/**
+ * loadReports in two steps: its reads are sent at once when this is called (behind whatever the
+ * transaction sent before, e.g. the substations' locks, and so read under them); the function it
+ * returns waits for them and fills `evidence` (where `places`, the process's index, answers the
+ * calls with only a place from what it holds then). Not calling it leaves nothing unhandled.
+ */
+export function sendReports(db: DbOrTx, substationIds: number[], now: Date, rule: Rule, places?: PlaceCallIndex): (evidence: Evidence) => Promise<void> {
   const subs = arrayParam(substationIds, "int4");
   const since = new Date(now.getTime() - rule.windowMinutes * 60_000);
   // Meter momentaries recent enough to be one device momentary with this batch's.
-  const momentaries = await queryRows<{ meterId: number; offAt: Date | string; onAt: Date | string; source: SourceType }>(db, sql`
+  const momentaries = queryRows<{ meterId: number; offAt: Date | string; onAt: Date | string; source: SourceType }>(db, sql`
       SELECT mi.meter_id AS "meterId", mi.off_at AS "offAt", mi.on_at AS "onAt", mi.source_type AS source
       FROM oms_momentary_interruptions mi JOIN oms_meters m ON m.id = mi.meter_id
       WHERE m.substation_id = ANY(${subs}) AND mi.off_at >= ${new Date(now.getTime() - 3 * rule.momentarySeconds * 1000).toISOString()}`);
-  const calls = await queryRows<{ meterId: number; at: Date | string; ticket: string }>(db, sql`
+  const calls = queryRows<{ meterId: number; at: Date | string; ticket: string }>(db, sql`
       SELECT DISTINCT ON (t.meter_id) t.meter_id AS "meterId", t.event_timestamp AS at, t.ticket_id AS ticket
       FROM callcenter_tickets t JOIN oms_meters m ON m.id = t.meter_id
       WHERE m.substation_id = ANY(${subs}) AND t.event_timestamp >= ${since.toISOString()}
@@ -85,7 +95,8 @@ export async function loadReports(db: DbOrTx, substationIds: number[], now: Date
   // (under 100 km a degree of latitude is more than 100,000 m, a degree of longitude more than
   // 100,000 m × cos latitude): no call outside it has a point of theirs within the radius, and
   // the nearest-point search, the costly part, runs for the calls that can have one.
-  const placeCalls = places ? await places.dpCalls(db, substationIds, since, rule.radiusMeters) : await queryRows<{ dpId: number; at: Date | string; ticket: string }>(db, sql`
+  const recent = places ? recentPlaceCalls(db, since) : undefined;
+  const placed = places ? undefined : queryRows<{ dpId: number; at: Date | string; ticket: string }>(db, sql`
       WITH e AS (
         SELECT ST_Extent(dp.location) AS e FROM network_distribution_points dp JOIN network_feeders f ON f.id = dp.feeder_id
         WHERE f.substation_id = ANY(${subs})),
@@ -103,10 +114,15 @@ export async function loadReports(db: DbOrTx, substationIds: number[], now: Date
         ORDER BY dp.location <-> ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326) LIMIT 1) d
       WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}
       ORDER BY d.id, t.event_timestamp DESC`);
-  const call = (at: Date | string, ticket: string) => ({ at: new Date(at), source: { sourceType: "call_center" as const, sourceEventId: ticket } });
-  for (const c of calls) evidence.reports.set(c.meterId, call(c.at, c.ticket));
-  for (const c of placeCalls) evidence.dpCalls.set(c.dpId, call(c.at, c.ticket));
-  evidence.recentMomentaries = momentaries.map((m) => ({ meterId: m.meterId, offAt: new Date(m.offAt), onAt: new Date(m.onAt), source: m.source }));
+  for (const p of [momentaries, calls, recent, placed]) p?.catch(() => {}); // awaited below, if asked
+  return async (evidence) => {
+    const [momentaryRows, callRows] = await together([momentaries, calls]);
+    const placeCalls = places ? await places.dpCalls(db, substationIds, since, rule.radiusMeters, recent) : await placed!;
+    const call = (at: Date | string, ticket: string) => ({ at: new Date(at), source: { sourceType: "call_center" as const, sourceEventId: ticket } });
+    for (const c of callRows) evidence.reports.set(c.meterId, call(c.at, c.ticket));
+    for (const c of placeCalls) evidence.dpCalls.set(c.dpId, call(c.at, c.ticket));
+    evidence.recentMomentaries = momentaryRows.map((m) => ({ meterId: m.meterId, offAt: new Date(m.offAt), onAt: new Date(m.onAt), source: m.source }));
+  };
 }
 
 export async function loadOutages(db: DbOrTx, substationIds: number[]): Promise<OutageSnapshot[]> {

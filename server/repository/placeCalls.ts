@@ -2,6 +2,15 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 
+interface RecentPlaceCall { id: string; ticket: string; at: Date | string }
+
+/** The calls with only a place since `since` (what `dpCalls` answers from; sent before it returns). */
+export function recentPlaceCalls(db: DbOrTx, since: Date): Promise<RecentPlaceCall[]> {
+  return queryRows<RecentPlaceCall>(db, sql`
+      SELECT t.id::text AS id, t.ticket_id AS ticket, t.event_timestamp AS at FROM callcenter_tickets t
+      WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}`);
+}
+
 /** A point within the radius of a call placed only by its location, with its planar distance (`<->`). */
 interface Candidate { dpId: number; substationId: number; distance: number }
 
@@ -21,10 +30,8 @@ export class PlaceCallIndex {
   /** By radius, then by ticket row id: the points within that radius, nearest first. */
   private readonly byRadius = new Map<number, Map<string, { at: Date; candidates: Candidate[] }>>();
 
-  async dpCalls(db: DbOrTx, substationIds: number[], since: Date, radiusMeters: number): Promise<PlaceCall[]> {
-    const recent = await queryRows<{ id: string; ticket: string; at: Date | string }>(db, sql`
-      SELECT t.id::text AS id, t.ticket_id AS ticket, t.event_timestamp AS at FROM callcenter_tickets t
-      WHERE t.meter_id IS NULL AND t.lat IS NOT NULL AND t.lng IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}`);
+  async dpCalls(db: DbOrTx, substationIds: number[], since: Date, radiusMeters: number, sent?: Promise<RecentPlaceCall[]>): Promise<PlaceCall[]> {
+    const recent = await (sent ?? recentPlaceCalls(db, since));
     let known = this.byRadius.get(radiusMeters);
     if (!known) this.byRadius.set(radiusMeters, (known = new Map()));
     // Calls older than this window are dropped (a larger window later asks again). What this
