@@ -1,3 +1,5 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../../db/client";
 import type { ServiceContext } from "../context";
 import { systemActor } from "../context";
 import { commitAndPublish } from "./changes";
@@ -14,27 +16,28 @@ export interface AutoActivation {
  * Seed 000's check_storm_mode_activation: with storm mode off, as many outages first detected
  * in the last hour as the threshold switch it on, by the system. Outages detected before a
  * deactivation do not count, or the storm a supervisor just closed would reopen itself on the
- * next batch. Cheap when nothing is due (two small reads, no lock): the pipeline calls it often.
+ * next batch. Cheap when nothing is due (one statement, no lock): the pipeline calls it after
+ * every pass. Only when the count is due does it lock storm mode and count again.
  */
 export async function checkStormAutoActivation(ctx: ServiceContext): Promise<AutoActivation> {
+  const now = ctx.now();
+  // Nothing due is the common case, after every pass of a storm: one statement, no transaction
+  // (it ran in a correlation lane's turn, before the pass's answers, as four round trips).
+  const first = await assessAtOnce(ctx.db, now);
+  if (first.active || first.outages < first.threshold) {
+    return { switched: false, outages_last_hour: first.outages, threshold: first.threshold };
+  }
   return commitAndPublish(ctx, async (tx, changes) => {
-    const now = ctx.now();
     const assess = async () => {
       const storm = await newestStormRow(tx);
       const threshold = Number(storm?.auto_activation_threshold ?? DEFAULT_AUTO_THRESHOLD);
-      let since = new Date(now.getTime() - 3_600_000);
-      if (storm?.deactivated_at && new Date(storm.deactivated_at) > since) since = new Date(storm.deactivated_at);
       // Only outages: the signals of the hour (every inbox row) are the status line's business, and
       // counting them after every batch of a storm cost more than the batch.
-      const outages = await outagesSince(tx, since);
+      const outages = await outagesSince(tx, countedSince(now, storm?.deactivated_at ?? null));
       return { active: storm?.is_active === true, threshold, outages };
     };
-    let state = await assess();
-    if (state.active || state.outages < state.threshold) {
-      return { switched: false, outages_last_hour: state.outages, threshold: state.threshold };
-    }
     await lockStormMode(tx);
-    state = await assess(); // someone may have switched it while we counted
+    const state = await assess(); // under the lock: someone may have switched it since
     if (state.active || state.outages < state.threshold) {
       return { switched: false, outages_last_hour: state.outages, threshold: state.threshold };
     }
@@ -43,4 +46,22 @@ export async function checkStormAutoActivation(ctx: ServiceContext): Promise<Aut
     changes.push(await stormChanged(tx, true, reason, systemActor, now));
     return { switched: true, outages_last_hour: state.outages, threshold: state.threshold };
   });
+}
+
+/** The hour counted back from `now`, or from the last switch-off if that is later. */
+function countedSince(now: Date, deactivatedAt: Date | string | null): Date {
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  return deactivatedAt && new Date(deactivatedAt) > hourAgo ? new Date(deactivatedAt) : hourAgo;
+}
+
+/** The newest storm row and the outages counted since, read in one statement (as `assess` reads them). */
+async function assessAtOnce(db: DbOrTx, now: Date): Promise<{ active: boolean; threshold: number; outages: number }> {
+  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  const [row] = await queryRows<{ active: boolean | null; threshold: number | null; outages: number }>(db, sql`
+    WITH storm AS (
+      SELECT is_active, auto_activation_threshold, deactivated_at FROM oms_storm_mode_config ORDER BY created_at DESC, id DESC LIMIT 1)
+    SELECT (SELECT is_active FROM storm) AS active, (SELECT auto_activation_threshold FROM storm) AS threshold,
+      (SELECT COUNT(*)::int FROM oms_outage_events WHERE first_detected_at >= GREATEST(${hourAgo}::timestamptz,
+        COALESCE((SELECT deactivated_at FROM storm), ${hourAgo}::timestamptz))) AS outages`);
+  return { active: row.active === true, threshold: Number(row.threshold ?? DEFAULT_AUTO_THRESHOLD), outages: Number(row.outages) };
 }
