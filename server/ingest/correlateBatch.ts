@@ -10,7 +10,7 @@ import type { Evidence } from "../pipeline/evidence";
 import type { Settlement } from "../pipeline/reconcile";
 import { isLive } from "../pipeline/outageState";
 import { meterPowerStates } from "../../db/queries/powerState";
-import { applyDecisions, deviceStateDrift } from "../repository/applyDecisions";
+import { applyDecisions, deviceStateDrift, writesAtOnce } from "../repository/applyDecisions";
 import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements, sendReports } from "../repository/loadState";
 import { outagesOf, powerAndBreakers, type SubstationStateCache } from "../repository/stateCache";
 import { emptyEvidence } from "../pipeline/evidence";
@@ -104,6 +104,11 @@ export interface CorrelateBatchDeps {
   state?: SubstationStateCache;
   /** Told how long the pass waited for its substations' locks (the metrics). */
   observeLockWait?(seconds: number): void;
+  /**
+   * Called with the decisions once their writes and the push's reads are sent, before any is
+   * waited for: what the caller sends then (the raw rows, the answers) goes in the same round trip.
+   */
+  beside?(decisions: Decisions): void;
 }
 
 /**
@@ -251,38 +256,53 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
   });
   // Awaited below; marked handled so that a throw before then cannot leave it unobserved.
   applied.catch(() => {});
-  if (state.cached) {
-    // The devices' state from memory, sent behind the decisions' first writes without waiting
-    // for them (`together`). Should the transaction fail, the entries' versions no longer
-    // match the database's and they are loaded again.
-    const { cache, entries, versions } = state.cached;
-    cache.afterWrite(entries, versions, evidence, writtenMeterIds, state.outages, decisions, deps.now);
-    await together([applied, cache.refreshDevices(tx, entries)]);
-    if (process.env.OMS_VERIFY_STATE === "1") {
-      const drift = await deviceStateDrift(tx, substationIds);
-      if (drift.length) throw new StateMismatchError(substationIds, drift);
-    }
-  } else {
-    await applied;
-  }
   // Meters whose derived power state may have moved: their own power, or their outage's hold on them.
   const meters = new Set(decisions.meterChanges.map((c) => c.meterId));
   for (const o of decisions.outages) {
     const whole = wasLive.get(o.id) !== isLive(o);
     for (const [meterId, m] of o.meters) if (whole || before.get(o.id)?.get(meterId) !== `${m.state}@${m.since.getTime()}`) meters.add(meterId);
   }
-  return recordChanges(tx, decisions, [...meters]);
+  const writes: Array<Promise<unknown>> = [applied];
+  if (state.cached) {
+    // The devices' state from memory, sent behind the decisions' writes without waiting for
+    // them (`together`). Should the transaction fail, the entries' versions no longer match the
+    // database's and they are loaded again.
+    const { cache, entries, versions } = state.cached;
+    cache.afterWrite(entries, versions, evidence, writtenMeterIds, state.outages, decisions, deps.now);
+    const refreshed = cache.refreshDevices(tx, entries);
+    refreshed.catch(() => {}); // awaited in `together`
+    writes.push(refreshed);
+  }
+  // The push's reads go right behind the writes when every write is sent by now (they run after
+  // them on the transaction's connection); else once the writes are done.
+  if (!writesAtOnce(decisions)) {
+    await together(writes);
+    writes.length = 0;
+  }
+  if (state.cached && process.env.OMS_VERIFY_STATE === "1") {
+    // The devices' state written from memory must be what the meters make it: checked behind the writes.
+    const checked = deviceStateDrift(tx, substationIds).then((drift) => {
+      if (drift.length) throw new StateMismatchError(substationIds, drift);
+    });
+    checked.catch(() => {}); // awaited in `together`
+    writes.push(checked);
+  }
+  return recordChanges(tx, decisions, [...meters], writes, deps.beside);
 }
 
 
-async function recordChanges(tx: DbOrTx, d: Decisions, meterIds: number[]): Promise<Change[]> {
+/** `written`: writes sent before and not yet waited for; `beside`: see CorrelateBatchDeps. */
+async function recordChanges(tx: DbOrTx, d: Decisions, meterIds: number[], written: Array<Promise<unknown>>, beside?: (d: Decisions) => void): Promise<Change[]> {
   // What the push carries, read at once after the writes, then recorded at once.
   const outageIds = d.outages.map((o) => o.id);
-  const [summaries, devices, meters] = await together([
+  const reads = [
     outageSummaries(tx, outageIds),
     outageIds.length ? deviceStatesOf(tx, [...new Set(d.outages.map((o) => o.substationId).filter((id) => id != null))]) : undefined,
     meterPowerStates(tx, meterIds),
-  ]);
+  ] as const;
+  for (const r of reads) r?.catch(() => {}); // awaited in `together`
+  beside?.(d);
+  const [, summaries, devices, meters] = await together([together(written), ...reads]);
   const changes: Array<{ topic: ChangeTopic; payload: ChangePayloads[ChangeTopic] }> = outageChanges(summaries, d.created, devices);
   if (meters.length) changes.push({ topic: "meter:status", payload: { meters } });
   return together(changes.map(({ topic, payload }) => recordChange(tx, topic, payload)));

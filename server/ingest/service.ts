@@ -5,6 +5,7 @@ import { invalid } from "../errors";
 import { describeError, isDatabaseUnavailable, retryTransient } from "../errorCauses";
 import { systemActor, type Actor } from "../context";
 import type { Rule } from "../pipeline/rules";
+import type { Decisions, PlacedSignal } from "../pipeline/types";
 import type { Publisher, Change } from "../realtime/publisher";
 import type { TopologyCache } from "../repository/topology";
 import type { SubstationStateCache } from "../repository/stateCache";
@@ -426,7 +427,7 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
   }
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    const kept: Array<{ job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }> = [];
+    const kept: KeptJob[] = [];
     // The rows' ownership and the signals' placement are sent together (the placement reads
     // only the network model); the placements of rows taken over meanwhile are dropped.
     const signals = jobs.flatMap((job) => job.entries.flatMap((e) => e.signals));
@@ -462,55 +463,77 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     // the pass gathered several keys' requests or carries the sweep.
     const actors = new Set(kept.filter((k) => k.items.length).map((k) => `${k.job.actor.kind}:${k.job.actor.id}`));
     const actor = actors.size === 1 && !sweep.length ? kept.find((k) => k.items.length)!.job.actor : systemActor;
-    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone, observeLockWait: deps.observeLockWait }, sweep, substations);
-    const placementOf = new Map(placed.map((p) => [p.signal, p.placement]));
-    const outcomeOf = (s: Signal) => decisions.outcomes.get(s) ?? { status: "recorded" as const };
-    const outageOf = (s: Signal) => { const o = outcomeOf(s); return o.status === "correlated" ? o.outageId : null; };
-
-    const scadaIds = new Map<number, string>();
-    const sources = new Map<SourceType, ClaimedEntry[]>();
-    for (const k of kept) if (k.items.length) sources.set(k.job.source, [...(sources.get(k.job.source) ?? []), ...k.items]);
-    // The raw rows are sent without waiting for them (`together`, below), but SCADA's: its
-    // answers carry their ids.
-    const written: Array<Promise<unknown>> = [];
-    for (const [source, list] of sources) {
-      const sent = writeSourceEvents(tx, source, list.map((i) => ({
-        inboxId: i.inboxId, signal: i.signals[0], placement: placementOf.get(i.signals[0])!, outageId: outageOf(i.signals[0]),
-      })));
-      if (source === "scada") for (const [inboxId, id] of await sent) scadaIds.set(inboxId, id);
-      else {
-        sent.catch(() => {}); // awaited in `together` below; handled should anything throw first
-        written.push(sent);
-      }
-    }
-    const outages = new Map(decisions.outages.map((o) => [o.id, o]));
-    const outcomes: Outcome[] = [];
-    const processed: Array<{ inboxId: number; status: string; response: unknown }> = [];
-    for (const k of kept) {
-      const results: ItemResult[] = [];
-      for (const item of k.items) {
-        const signal = item.signals[0];
-        const outcome = outcomeOf(signal);
-        const outage = outcome.status === "correlated" ? outages.get(outcome.outageId) : undefined;
-        const result: ItemResult = {
-          index: item.index,
-          status: outcome.status,
-          source_event_id: item.sourceEventId,
-          outage_event_id: outcome.status === "correlated" ? outcome.outageId : null,
-          event_id: outage?.eventId ?? null,
-          outage_status: outage?.status ?? null,
-          confidence: outage ? Number(outage.confidence.toFixed(3)) : null,
-          ...(outcome.status === "unmatched" ? { reason: outcome.reason } : {}),
-        };
-        const scadaId = scadaIds.get(item.inboxId);
-        if (scadaId && signal.kind === "power_off") Object.assign(result, await checkMetersUnder(tx, scadaId, placementOf.get(signal)!, result.outage_event_id ?? null));
-        else if (scadaId) result.scada_event_id = scadaId;
-        results.push(result);
-        processed.push({ inboxId: item.inboxId, status: result.status === "unmatched" ? "unmatched" : "processed", response: { ...result, index: undefined } });
-      }
-      outcomes.push({ results, lost: k.lost, handedOff: k.handedOff });
-    }
-    await together([...written, markProcessed(tx, processed, now)]);
+    // The raw rows and the answers depend on the decisions alone, but SCADA's, whose answers
+    // carry their rows' ids and the meter check: without SCADA in the pass they are sent with
+    // the decisions' writes (`beside`), in the same round trip.
+    const finish = (decisions: Decisions) => answerPass(tx, kept, placed, decisions, now);
+    const hasScada = kept.some((k) => k.items.length && k.job.source === "scada");
+    let finishing: ReturnType<typeof finish> | undefined;
+    const beside = hasScada ? undefined : (decisions: Decisions) => {
+      finishing = finish(decisions);
+      finishing.catch(() => {}); // awaited below
+    };
+    const { decisions, changes } = await correlateBatch(tx, placed, { topology: deps.topology, state: deps.state, now, rule, actor, timeZone: deps.timeZone, observeLockWait: deps.observeLockWait, beside }, sweep, substations);
+    const { outcomes, sent } = await (finishing ?? finish(decisions));
+    await together(sent);
     return { outcomes, changes };
   });
+}
+
+/** A job's items this pass processes, and those it lost or handed off. */
+interface KeptJob { job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }
+
+/**
+ * The raw source rows and each event's answer, for the jobs' kept items: sends them (SCADA's rows
+ * and meter checks waited for, the rest not) and returns what was sent, to wait for.
+ */
+async function answerPass(tx: Db, kept: KeptJob[], placed: PlacedSignal[], decisions: Decisions, now: Date) {
+  const placementOf = new Map(placed.map((p) => [p.signal, p.placement]));
+  const outcomeOf = (s: Signal) => decisions.outcomes.get(s) ?? { status: "recorded" as const };
+  const outageOf = (s: Signal) => { const o = outcomeOf(s); return o.status === "correlated" ? o.outageId : null; };
+
+  const scadaIds = new Map<number, string>();
+  const sources = new Map<SourceType, ClaimedEntry[]>();
+  for (const k of kept) if (k.items.length) sources.set(k.job.source, [...(sources.get(k.job.source) ?? []), ...k.items]);
+  // The raw rows are sent without waiting for them (`together`, below), but SCADA's: its
+  // answers carry their ids.
+  const written: Array<Promise<unknown>> = [];
+  for (const [source, list] of sources) {
+    const sent = writeSourceEvents(tx, source, list.map((i) => ({
+      inboxId: i.inboxId, signal: i.signals[0], placement: placementOf.get(i.signals[0])!, outageId: outageOf(i.signals[0]),
+    })));
+    if (source === "scada") for (const [inboxId, id] of await sent) scadaIds.set(inboxId, id);
+    else {
+      sent.catch(() => {}); // awaited in `together` below; handled should anything throw first
+      written.push(sent);
+    }
+  }
+  const outages = new Map(decisions.outages.map((o) => [o.id, o]));
+  const outcomes: Outcome[] = [];
+  const processed: Array<{ inboxId: number; status: string; response: unknown }> = [];
+  for (const k of kept) {
+    const results: ItemResult[] = [];
+    for (const item of k.items) {
+      const signal = item.signals[0];
+      const outcome = outcomeOf(signal);
+      const outage = outcome.status === "correlated" ? outages.get(outcome.outageId) : undefined;
+      const result: ItemResult = {
+        index: item.index,
+        status: outcome.status,
+        source_event_id: item.sourceEventId,
+        outage_event_id: outcome.status === "correlated" ? outcome.outageId : null,
+        event_id: outage?.eventId ?? null,
+        outage_status: outage?.status ?? null,
+        confidence: outage ? Number(outage.confidence.toFixed(3)) : null,
+        ...(outcome.status === "unmatched" ? { reason: outcome.reason } : {}),
+      };
+      const scadaId = scadaIds.get(item.inboxId);
+      if (scadaId && signal.kind === "power_off") Object.assign(result, await checkMetersUnder(tx, scadaId, placementOf.get(signal)!, result.outage_event_id ?? null));
+      else if (scadaId) result.scada_event_id = scadaId;
+      results.push(result);
+      processed.push({ inboxId: item.inboxId, status: result.status === "unmatched" ? "unmatched" : "processed", response: { ...result, index: undefined } });
+    }
+    outcomes.push({ results, lost: k.lost, handedOff: k.handedOff });
+  }
+  return { outcomes, sent: [...written, markProcessed(tx, processed, now)] };
 }

@@ -30,10 +30,19 @@ export interface ApplyContext {
   before?: Map<string, Map<number, string>>;
 }
 
+/**
+ * Whether applyDecisions sends every statement before it returns: unless the batch has device
+ * momentaries, breaker changes or merges, whose writes read what they write first. Then what is
+ * sent after it on the transaction (the push's reads) runs after all its writes.
+ */
+export function writesAtOnce(d: Decisions): boolean {
+  return !d.deviceMomentaries.length && !d.breakerChanges.length && !d.outages.some((o) => o.status === "merged" && o.mergedIntoId);
+}
+
 export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext) {
   // Sent in this order without waiting between them (`together`): each statement needs only
   // what the ones before it wrote.
-  await together([
+  const first = [
     writeOutages(tx, d.outages, ctx.topology, ctx.now),
     writeAffectedMeters(tx, d.outages, ctx.before ?? new Map()),
     writeMeterPower(tx, ctx.evidence, ctx.writtenMeterIds, ctx.now),
@@ -42,13 +51,19 @@ export async function applyDecisions(tx: DbOrTx, d: Decisions, ctx: ApplyContext
     d.momentaries.length ? exec(tx, sql`INSERT INTO oms_momentary_interruptions (meter_id, off_at, on_at, source_type)
       SELECT * FROM ${unnestRows([["meter_id", "int4", d.momentaries.map((m) => m.meterId)], ["off_at", "timestamptz", d.momentaries.map((m) => iso(m.offAt))],
         ["on_at", "timestamptz", d.momentaries.map((m) => iso(m.onAt))], ["source_type", "text", d.momentaries.map((m) => m.source)]])}`) : undefined,
-  ]);
-  // These read what they write (rare: device momentaries, breakers, merges).
-  await writeDeviceMomentaries(tx, d, ctx);
-  await writeBreakers(tx, d, ctx.now);
-  await moveMergedLinks(tx, d);
+  ];
+  if (!writesAtOnce(d)) {
+    await together(first);
+    // These read what they write (rare: device momentaries, breakers, merges).
+    await writeDeviceMomentaries(tx, d, ctx);
+    await writeBreakers(tx, d, ctx.now);
+    await moveMergedLinks(tx, d);
+  } else {
+    for (const p of first) p?.catch(() => {}); // awaited below with the rest
+  }
   const l = d.links;
   await together([
+    ...first,
     l.length ? exec(tx, sql`INSERT INTO oms_event_sources (outage_event_id, source_type, source_event_id, meter_id, signal_kind, detected_at, correlation_weight)
       SELECT outage_event_id, source_type, source_event_id, meter_id, signal_kind, detected_at, 1 FROM ${unnestRows([
         ["outage_event_id", "uuid", l.map((x) => x.outageId)], ["source_type", "text", l.map((x) => x.sourceType)],
@@ -130,10 +145,12 @@ async function carryOverToNested(tx: DbOrTx, d: Decisions, now: Date) {
   const nested = d.outages.filter((o) => d.created.has(o.id) && o.parentOutageId);
   if (!nested.length) return;
   const ids = arrayParam(nested.map((o) => o.id), "uuid");
-  await exec(tx, sql`
+  // Both sent at once, in this order.
+  const etr = exec(tx, sql`
     UPDATE oms_outage_events n SET estimated_restoration_time = p.estimated_restoration_time
     FROM oms_outage_events p WHERE n.id = ANY(${ids}) AND p.id = n.parent_outage_id AND p.estimated_restoration_time IS NOT NULL`);
-  await tx.execute(sql`
+  etr.catch(() => {}); // awaited below
+  const timeline = exec(tx, sql`
     INSERT INTO oms_event_timeline (outage_event_id, event_type, status, description, source, actor_id, details)
     SELECT n.id, 'needs_crew', n.status,
       'Still dark after ' || p.event_id || ' was restored' ||
@@ -142,6 +159,7 @@ async function carryOverToNested(tx: DbOrTx, d: Decisions, now: Date) {
       ': dispatch a crew' || CASE WHEN p.estimated_restoration_time IS NOT NULL THEN '; its estimated restoration is kept' ELSE '' END,
       'system', NULL, jsonb_build_object('parentOutageId', p.id, 'at', ${iso(now)}::text)
     FROM oms_outage_events n JOIN oms_outage_events p ON p.id = n.parent_outage_id WHERE n.id = ANY(${ids})`);
+  await together([etr, timeline]);
 }
 
 async function writeOutages(tx: DbOrTx, outages: OutageSnapshot[], topology: Topology, now: Date) {
@@ -186,7 +204,7 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
   const restoredAt = new Map(outages.map((o) => [o.id, o.restoredAt]));
   // The hull only moves when an outage gains meters.
   const grown = new Set(rows.filter((r) => !before.get(r.o)?.has(r.meterId)).map((r) => r.o));
-  await exec(tx, sql`
+  const inserted = exec(tx, sql`
     INSERT INTO oms_outage_affected_meters (outage_event_id, meter_id, customer_id, state, since, restored_at)
     SELECT t.outage_id, t.meter_id, m.customer_id, t.state, t.since, CASE WHEN t.state = 'restored' THEN t.restored_at END
     FROM ${unnestRows([["outage_id", "uuid", rows.map((r) => r.o)], ["meter_id", "int4", rows.map((r) => r.meterId)],
@@ -195,14 +213,15 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
     JOIN oms_meters m ON m.id = t.meter_id
     ON CONFLICT (outage_event_id, meter_id) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since,
       restored_at = COALESCE(oms_outage_affected_meters.restored_at, EXCLUDED.restored_at)`);
-  // The drawn area: hull of the affected meters (a point or a line for one or two meters).
-  if (!grown.size) return;
-  await tx.execute(sql`
+  // The drawn area: hull of the affected meters (a point or a line for one or two meters), sent
+  // behind their insert (it runs after it) without waiting for it.
+  if (!grown.size) return inserted;
+  await together([inserted, exec(tx, sql`
     UPDATE oms_outage_events o SET area = g.hull, centroid = ST_Centroid(g.hull)
     FROM (SELECT am.outage_event_id AS id, ST_ConvexHull(ST_Collect(m.location)) AS hull
           FROM oms_outage_affected_meters am JOIN oms_meters m ON m.id = am.meter_id
           WHERE am.outage_event_id = ANY(${arrayParam([...grown], "uuid")}) GROUP BY am.outage_event_id) g
-    WHERE o.id = g.id`);
+    WHERE o.id = g.id`)]);
 }
 
 async function writeMeterPower(tx: DbOrTx, evidence: Evidence, meterIds: number[], now: Date) {
