@@ -40,10 +40,12 @@ export async function placeSignals(db: DbOrTx, signals: Signal[], radiusMeters: 
 /**
  * placeSignals, with the in-memory copy of the network model's identifiers it placed them by
  * (null when SQL placed them): the same model tells each meter's and feeder's substation.
- * Its first statement is sent before it returns.
+ * Its first statement is sent before it returns; `radius` (the rule's) may still be on its way.
  */
-export async function placeWithKeys(db: DbOrTx, signals: Signal[], radiusMeters: number, options: PlaceOptions = {}): Promise<{ placed: PlacedSignal[]; keys: NetworkKeys | null }> {
+export async function placeWithKeys(db: DbOrTx, signals: Signal[], radius: number | Promise<number>, options: PlaceOptions = {}): Promise<{ placed: PlacedSignal[]; keys: NetworkKeys | null }> {
   const keys = await lookUp(db, signals, options.identities ?? networkIdentities);
+  // (A radius still being read was sent before this: it is in by now.)
+  const radiusMeters = await radius;
   const placed: PlacedSignal[] = [];
   for (const signal of signals) placed.push({ signal, placement: await place(db, signal, keys.meters, keys.devices, radiusMeters) });
   return { placed, keys: "substationOfMeter" in keys ? keys : null };

@@ -417,7 +417,6 @@ async function awaitOthers(deps: IngestDeps, actor: Actor, source: SourceType, e
  */
 async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outcomes: Outcome[]; changes: Change[] }> {
   const now = deps.now();
-  const rule = await deps.activeRule(deps.db);
   let sweep = [...new Set(jobs.flatMap((j) => j.sweep ?? []))].sort((a, b) => a - b);
   // With several processes, each sweeps the due substations it holds or can take (a dead
   // process's, once its leases lapse), so every window still ends, swept by one process.
@@ -428,14 +427,15 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const kept: KeptJob[] = [];
-    // The rows' ownership and the signals' placement are sent together (the placement reads
-    // only the network model); the placements of rows taken over meanwhile are dropped.
+    // The active rule, the rows' ownership and the signals' placement are sent together (the
+    // placement reads only the network model, and the rule's radius for a signal placed by its
+    // location); the placements of rows taken over meanwhile are dropped.
     const signals = jobs.flatMap((job) => job.entries.flatMap((e) => e.signals));
+    const ruling = deps.activeRule(tx);
     const owning = lockOwnedByEach(tx, jobs.map((job) => ({ owner: job.owner, inboxIds: job.entries.map((e) => e.inboxId) })));
-    const placing = signals.length ? placeWithKeys(tx, signals, rule.radiusMeters) : Promise.resolve({ placed: [], keys: null });
-    owning.catch(() => {});
-    placing.catch(() => {}); // both awaited in `together`
-    const [ownedByEach, placement] = await together([owning, placing]);
+    const placing = signals.length ? placeWithKeys(tx, signals, ruling.then((r) => r.radiusMeters)) : Promise.resolve({ placed: [], keys: null });
+    for (const p of [ruling, owning, placing]) p.catch(() => {}); // awaited in `together`
+    const [rule, ownedByEach, placement] = await together([ruling, owning, placing]);
     jobs.forEach((job, i) => {
       const owned = ownedByEach[i];
       kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)), handedOff: [] });
