@@ -31,6 +31,9 @@ import { PlaybackBar, usePlayback } from "./history/PlaybackBar";
 import { onPhone, usePhone } from "./phone/usePhone";
 import { PhoneMenuButton, PhoneTabs, type PhoneView } from "./phone/PhoneTabs";
 
+/** The severities' words in the top bar's counts (phones show their first letter only). */
+const SEVERITY_SHORT = { critical: "Crit", high: "High", medium: "Med", low: "Low" } as const;
+
 /** How often, at most, a burst of pushed changes refreshes what the screen shows. */
 const REFRESH_MS = 400;
 
@@ -213,7 +216,10 @@ export function ControlRoom() {
             {ov && (
               <span className="sev-counts" aria-label="by severity">
                 {(["critical", "high", "medium", "low"] as const).map((s) => (
-                  <span key={s} className={`sev-count ${ov.outages[s] > 0 ? `sev-${s}` : ""}`} title={s} aria-label={`${s} ${formatCount(ov.outages[s])}`}>{formatCount(ov.outages[s])}</span>
+                  <span key={s} className={`sev-count ${ov.outages[s] > 0 ? `sev-${s}` : ""}`} data-severity={s} title={s} aria-label={`${s} ${formatCount(ov.outages[s])}`}>
+                    <span className="sev-word" aria-hidden="true">{SEVERITY_SHORT[s][0]}<span className="sev-word-rest">{SEVERITY_SHORT[s].slice(1)}</span></span>{" "}
+                    <span className="sev-n">{formatCount(ov.outages[s])}</span>
+                  </span>
                 ))}
               </span>
             )}
@@ -229,7 +235,7 @@ export function ControlRoom() {
               if (e.target.checked) ringAlert();
             }} /> Sound
           </label>
-          <span>Crews busy <b data-testid="crews-busy">{formatCount(ov?.crews.busy)}</b> / available <b>{formatCount(ov?.crews.available)}</b></span>
+          <span title="Crews on an outage / crews free to send">Crews busy <b data-testid="crews-busy">{formatCount(ov?.crews.busy)}</b> / free <b>{formatCount(ov?.crews.available)}</b></span>
           <span>Signals <b data-testid="signals-per-minute">{formatCount(ov?.signalsPerMinute)}</b>/min</span>
         </div>
         <StormControl canSwitch={can("storm.switch")} timeZone={tz} />

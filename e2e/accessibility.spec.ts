@@ -106,7 +106,7 @@ test.describe("at 1366 × 768", () => {
     // A storm's figures are wider than this database's: written into the bar, they must fit too.
     await bar.evaluate((el) => {
       const set = (sel: string, text: string) => el.querySelectorAll(sel).forEach((e) => { e.textContent = text; });
-      set('[data-testid="customers-out"]', "48,213"); set('[data-testid="active-outages"]', "1,204"); set(".sev-count", "312");
+      set('[data-testid="customers-out"]', "48,213"); set('[data-testid="active-outages"]', "1,204"); set(".sev-count .sev-n", "312");
       set('[data-testid="unacknowledged"]', "1,177"); set('[data-testid="crews-busy"]', "20"); set('[data-testid="signals-per-minute"]', "4,310");
     });
     const storm = await measure();
@@ -121,7 +121,72 @@ test.describe("at 1366 × 768", () => {
     await expect(bar.getByText(/^Open \d/)).toBeVisible();
     await expect(bar.getByText(/Unacknowledged/)).toBeVisible();
     for (const s of ["critical", "high", "medium", "low"]) await expect(bar.getByLabel(new RegExp(`^${s} [\\d,]+$`))).toBeVisible();
+    // ...and each severity's count says which it is on the screen too (its letter here, where a storm's
+    // figures leave no room for the words), not only to screen readers and tooltips.
+    const chips = bar.locator(".sev-count");
+    expect(await chips.evaluateAll((cs) => cs.map((c) => (c as HTMLElement).innerText.replace(/\s+/g, " ").trim())))
+      .toEqual([expect.stringMatching(/^C [\d,]+$/), expect.stringMatching(/^H [\d,]+$/), expect.stringMatching(/^M [\d,]+$/), expect.stringMatching(/^L [\d,]+$/)]);
   });
+});
+
+test("at 1440 px the top bar fits on one line with the severities' words beside their counts (Crit, High, Med, Low), for a supervisor", async ({ page }) => {
+  await signInAs(page, "supervisor");
+  await page.goto("/");
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  const bar = page.locator(".shell > .topbar");
+  const chips = bar.locator(".sev-count");
+  await expect(chips).toHaveCount(4);
+  expect(await chips.evaluateAll((cs) => cs.map((c) => (c as HTMLElement).innerText.replace(/\s+/g, " ").trim())))
+    .toEqual([expect.stringMatching(/^Crit [\d,]+$/), expect.stringMatching(/^High [\d,]+$/), expect.stringMatching(/^Med [\d,]+$/), expect.stringMatching(/^Low [\d,]+$/)]);
+  const layout = await bar.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const parts = [...el.querySelectorAll<HTMLElement>(":scope > *, .stats > *, .user-menu > *")].filter((p) => p.offsetWidth > 0);
+    return {
+      scrolls: el.scrollWidth > el.clientWidth,
+      outside: parts.filter((p) => p.getBoundingClientRect().right > box.right + 0.5).map((p) => p.textContent),
+      clipped: parts.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.textContent),
+      rows: new Set(parts.filter((p) => !parts.some((q) => q !== p && q.contains(p))).map((p) => { const r = p.getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2 / 8); })).size,
+    };
+  });
+  expect(layout).toEqual({ scrolls: false, outside: [], clipped: [], rows: 1 });
+});
+
+test("at 1366 and 1440 px the side panel's four tabs show whole, and an outage's dispatch form stays inside its panel", async ({ page }) => {
+  await signInAs(page, "dispatcher");
+  await page.goto("/");
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  const tabs = page.locator(".side > .tabs");
+  for (const [width, height] of [[1366, 768], [1440, 900]] as const) {
+    await page.setViewportSize({ width, height });
+    // Chosen last, Substations once scrolled the strip and cut the first tab ("ges (7)").
+    for (const name of [/^Substations/, /^Outages/]) {
+      await page.getByRole("tab", { name }).click();
+      const fit = await tabs.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return {
+          scrolls: el.scrollWidth > el.clientWidth + 1 || el.scrollLeft > 0,
+          cut: [...el.querySelectorAll<HTMLElement>("[role=tab]")].filter((t) => {
+            const r = t.getBoundingClientRect();
+            return t.scrollWidth > t.clientWidth + 1 || r.left < box.left - 0.5 || r.right > box.right + 0.5;
+          }).map((t) => t.textContent),
+        };
+      });
+      expect(fit, `${width} px, ${name}`).toEqual({ scrolls: false, cut: [] });
+      for (const t of await tabs.getByRole("tab").all()) await expect(t).toBeInViewport({ ratio: 1 });
+    }
+  }
+  // The outages the first test opened (FD010, FD014); the crew list's long options once ran ~15 px past the panel's padding.
+  await page.getByTestId("outage-list").locator("button.outage-row").first().click();
+  await page.getByRole("button", { name: "Dispatch crew" }).click();
+  const form = page.getByRole("form", { name: "Dispatch a crew" });
+  await expect(form.getByLabel("Crew to dispatch").locator("option").first()).toHaveText(/^CRW\d+ /);
+  const over = await page.getByTestId("outage-details").evaluate((panel) => {
+    const right = panel.getBoundingClientRect().left + panel.clientLeft + panel.clientWidth - parseFloat(getComputedStyle(panel).paddingRight);
+    return [...panel.querySelectorAll<HTMLElement>("form[aria-label='Dispatch a crew'] *")]
+      .filter((e) => e.getBoundingClientRect().right > right + 0.5).map((e) => `${e.tagName} ${Math.round(e.getBoundingClientRect().right - right)} px`);
+  });
+  expect(over).toEqual([]);
+  await expect(form.getByRole("button", { name: "Dispatch" })).toBeInViewport({ ratio: 1 });
 });
 
 test("the map as someone with deuteranopia sees it: an outage's state reads by ring and dash as well as colour", async ({ page }) => {

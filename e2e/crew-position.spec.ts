@@ -114,6 +114,8 @@ test("a crew shares its phone's position: the control room's map moves the crew 
     const assignment = crew.getByTestId("assignment").filter({ hasText: eventId });
     await expect(assignment).toBeVisible({ timeout: 10_000 });
     await expect(assignment.getByTestId("dispatch-notes")).toContainText("Gate code 4411. Call the site guard on arrival.");
+    // Signed with the dispatcher's name, not their username.
+    await expect(assignment.getByTestId("dispatch-notes")).toContainText(/^From Demo Dispatcher: Gate code 4411/);
     await expect(assignment.getByTestId("place-feeder")).toContainText(feeder.code);
     await expect(assignment.getByTestId("assignment-place")).not.toContainText("distribution_point");
     const navigate = assignment.getByTestId("navigate");

@@ -212,3 +212,35 @@ test("the crew page on a 390 px phone: an assignment's event id and its severity
     await phone.close();
   }
 });
+
+test("a phone held sideways (844 × 390): the phone layout with the top bar on one row, not the desktop's side list and a sliver of map", async ({ browser }) => {
+  const sideways = await browser.newContext({ ...PHONE, viewport: { width: 844, height: 390 } });
+  try {
+    const page = await sideways.newPage();
+    await signInAs(page, "dispatcher");
+    await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+    const listTab = page.getByRole("tab", { name: /^List/ });
+    const mapTab = page.getByRole("tab", { name: "Map", exact: true });
+    await expect(listTab).toBeVisible();
+    await expect(page.getByTestId("outage-list")).toBeVisible();
+    expect(await scrollsSideways(page)).toBe(false);
+    // The top bar leaves most of the 390 px to the list or the map: brand, counts, connection and menu share a row.
+    const bar = (await page.locator("#control-room-topbar").boundingBox())!;
+    expect(bar.height).toBeLessThanOrEqual(90);
+    const menu = (await page.getByRole("button", { name: "Menu", exact: true }).boundingBox())!;
+    const live = (await page.getByTestId("connection").boundingBox())!;
+    expect(Math.abs(menu.y - bar.y)).toBeLessThan(20);
+    expect(live.y).toBeLessThan(bar.y + bar.height / 2);
+
+    await mapTab.click();
+    const map = (await page.getByTestId("network-map").boundingBox())!;
+    expect(map.width).toBeGreaterThan(800);
+    expect(map.height).toBeGreaterThanOrEqual(240);
+    // The legend starts folded, so it does not cover the map.
+    expect(await page.getByTestId("legend").getAttribute("open")).toBeNull();
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.screenshot({ path: "e2e/screenshots/phone-landscape-map.png" });
+  } finally {
+    await sideways.close();
+  }
+});

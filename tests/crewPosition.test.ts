@@ -132,6 +132,8 @@ describe(`crews on the move on ${runtimeName}`, () => {
     const feeder = network.feeders.find((f) => f.id === dp.feederId)!;
     expect(a).toMatchObject({
       dispatch_notes: "Gate code 4411; dog in the yard", dp_code: dp.dpId, dp_name: dp.name, device_name: dp.name,
+      // Signed with the person's name, not only their username.
+      assigned_by: "dispatcher1", assigned_by_name: "Test dispatcher",
       feeder_code: feeder.feederId, feeder_name: feeder.name, lat: dp.locationLat, lng: dp.locationLng,
     });
     expect(new Date(a.estimated_arrival).toISOString()).toBe(eta);

@@ -34,7 +34,7 @@ export function AssignmentPlace({ a, open, timeZone }: { a: CrewAssignmentRow; o
       </dl>
       {a.dispatch_notes && (
         <div className="dispatch-notes" data-testid="dispatch-notes">
-          <b>From the dispatcher{a.assigned_by ? ` (${a.assigned_by})` : ""}:</b> {a.dispatch_notes}
+          <b>From {a.assigned_by_name ?? "the dispatcher"}{!a.assigned_by_name && a.assigned_by ? ` (${a.assigned_by})` : ""}:</b> {a.dispatch_notes}
         </div>
       )}
       {open && links && (

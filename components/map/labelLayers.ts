@@ -96,30 +96,33 @@ export function nameLayers(sources: { substations: string; feeders: string; dist
   ];
 }
 
+/** Outages near each other merged into one circle at low zoom (MapLibre's clustering), coloured by the worst severity in it. */
+export const outageClusterLayer = (outages: string): LayerSpecification => ({
+  id: LABEL_LAYERS.clusters,
+  type: "circle",
+  source: outages,
+  filter: ["has", "point_count"],
+  paint: {
+    "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 20, 10, 24, 40, 40],
+    "circle-color": byWorst,
+    "circle-opacity": 0.7,
+    "circle-stroke-color": "#ffffff",
+    "circle-stroke-width": 2,
+  },
+});
+
 /**
- * The customers out on every outage and cluster: always drawn (a count is never hidden by a
- * name); a cluster also says how many outages it holds.
+ * The customers out on every outage and cluster: always drawn, and drawn last (layers.ts puts them
+ * above the crews and the highlight), so neither a name nor a crew waiting at the depot beside a
+ * substation hides a digit of the count; a cluster also says how many outages it holds.
  */
-export function outageLabelLayers(outages: string): LayerSpecification[] {
+export function outageCountLayers(outages: string, selected: string): LayerSpecification[] {
   const count: LayerSpecification["layout"] = {
     "text-font": FONTS.bold,
     "text-allow-overlap": true,
     "text-ignore-placement": true,
   };
   return [
-    {
-      id: LABEL_LAYERS.clusters,
-      type: "circle",
-      source: outages,
-      filter: ["has", "point_count"],
-      paint: {
-        "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "customersOut"]], 1, 20, 10, 24, 40, 40],
-        "circle-color": byWorst,
-        "circle-opacity": 0.7,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 2,
-      },
-    },
     {
       id: LABEL_LAYERS.clusterLabels,
       type: "symbol",
@@ -141,6 +144,7 @@ export function outageLabelLayers(outages: string): LayerSpecification[] {
       layout: { ...count, "text-field": customers, "text-size": 12 },
       paint: { "text-color": TEXT, "text-halo-color": HALO, "text-halo-width": 1.5 },
     },
+    selectedOutageLabel(selected),
   ];
 }
 

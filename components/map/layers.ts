@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import { crewColors, severityColors, supplyColors } from "../palette";
 import { feederCues, matchCue, meterCues, pointCues, severityCues } from "./powerCues";
-import { nameLayers, outageLabelLayers, selectedOutageLabel } from "./labelLayers";
+import { nameLayers, outageClusterLayer, outageCountLayers } from "./labelLayers";
 
 /** Map layers as data: one place to read how each network element is drawn. */
 const status = ["get", "status"];
@@ -168,7 +168,7 @@ export const networkLayers: LayerSpecification[] = [
       "circle-stroke-width": 2,
     },
   },
-  ...outageLabelLayers(SOURCES.outages),
+  outageClusterLayer(SOURCES.outages),
   {
     // The outage open in the details panel, from a source of its own: drawn even where its neighbours are clustered.
     id: LAYERS.selectedFill,
@@ -193,7 +193,6 @@ export const networkLayers: LayerSpecification[] = [
       "circle-stroke-width": 3,
     },
   },
-  selectedOutageLabel(SOURCES.selectedOutage),
   {
     // Crews where they reported from, a dot in the colour of what they are doing; a crew with no
     // recent position is at its depot, drawn hollow (a ring in that colour), so nobody reads it as tracked.
@@ -220,6 +219,8 @@ export const networkLayers: LayerSpecification[] = [
       "circle-stroke-width": 3,
     },
   },
+  // Last: the customers out on every outage, cluster and the open outage, above crews and rings.
+  ...outageCountLayers(SOURCES.outages, SOURCES.selectedOutage),
 ];
 
 /** Zoom at which distribution points are fetched and drawn. */

@@ -15,7 +15,10 @@ export interface CrewAssignmentRow {
   /** The crew's own notes; `dispatch_notes` are the dispatcher's, written when sending the crew. */
   notes: string | null;
   dispatch_notes: string | null;
+  /** Who sent the crew: the username (or an integration's reference) recorded on the assignment. */
   assigned_by: string | null;
+  /** That person's name (auth_users.name) when the assignment was made by a person who still has an account; else null. */
+  assigned_by_name: string | null;
   outage_id: string;
   event_id: string;
   outage_status: string;
@@ -46,7 +49,7 @@ export interface CrewAssignmentRow {
  */
 export async function assignmentsOfCrew(db: DbOrTx, crewId: number, limit = 50): Promise<CrewAssignmentRow[]> {
   const rows = await queryRows<CrewAssignmentRow>(db, sql`
-    SELECT a.id::int AS id, a.status, a.assigned_at, a.arrived_at, a.completed_at, a.estimated_arrival, a.notes, a.dispatch_notes, a.assigned_by,
+    SELECT a.id::int AS id, a.status, a.assigned_at, a.arrived_at, a.completed_at, a.estimated_arrival, a.notes, a.dispatch_notes, a.assigned_by, u.name AS assigned_by_name,
       o.id AS outage_id, o.event_id, o.status AS outage_status, o.severity, o.affected_customers_count AS customers,
       o.estimated_restoration_time AS etr, o.predicted_device_level AS device_level, o.predicted_device_code AS device_code,
       CASE o.predicted_device_level
@@ -60,6 +63,11 @@ export async function assignmentsOfCrew(db: DbOrTx, crewId: number, limit = 50):
       ST_Y(site.point) AS lat, ST_X(site.point) AS lng
     FROM oms_crew_assignments a
     JOIN oms_outage_events o ON o.id = a.outage_event_id
+    -- assigned_by holds the person's username, or email when they have none (operations/changes.ts, actorRef):
+    -- the crew reads the person's name instead.
+    LEFT JOIN LATERAL (
+      SELECT u0.name FROM auth_users u0 WHERE a.assigned_by IN (u0.username, u0.email) ORDER BY (u0.username = a.assigned_by) DESC LIMIT 1
+    ) u ON true
     LEFT JOIN network_feeders f ON f.id = o.feeder_id
     LEFT JOIN network_substations s ON s.id = o.substation_id
     LEFT JOIN network_distribution_points d
