@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec, queryRows, together, type Db, type DbHandle } from "../db/client";
+import { exec, queryRows, together, transactionAtOnce, type Db, type DbHandle } from "../db/client";
 import { createTestDb, runtimeName } from "./helpers/db";
 
 /**
@@ -51,5 +51,30 @@ describe(`statements sent together on ${runtimeName}`, () => {
     // The connection is usable afterwards.
     const [after] = await queryRows<{ n: number }>(handle.db, sql`SELECT COUNT(*)::int AS n FROM together_probe`);
     expect(after.n).toBe(40);
+  });
+
+  it("in a transaction whose BEGIN goes out with them: nothing is seen outside before it commits, and a failure keeps nothing", async () => {
+    const count = async () => (await queryRows<{ n: number }>(handle.db, sql`SELECT COUNT(*)::int AS n FROM together_probe WHERE id >= 200`))[0].n;
+    const seenOutside: number[] = [];
+    const kept = await transactionAtOnce(handle.db, async (tx) => {
+      await together([exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (200, 1)`), exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (201, 1)`)]);
+      // Another connection (PostgreSQL) sees none of it yet; PGlite's one session waits its turn.
+      if (runtimeName === "postgres") seenOutside.push(await count());
+      return (await queryRows<{ n: number }>(tx, sql`SELECT COUNT(*)::int AS n FROM together_probe WHERE id >= 200`))[0].n;
+    });
+    expect(kept).toBe(2);
+    expect(seenOutside).toEqual(runtimeName === "postgres" ? [0] : []);
+    expect(await count()).toBe(2);
+
+    const failed = await transactionAtOnce(handle.db, async (tx) => {
+      await together([
+        exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (202, 1)`),
+        exec(tx, sql`INSERT INTO together_probe (id, v) VALUES (200, 1)`), // a duplicate key
+      ]);
+    }).then(() => null, (e: Error & { cause?: { code?: string } }) => e);
+    expect(failed?.cause?.code).toBe("23505");
+    expect(await count()).toBe(2);
+    // The pool's connections are usable afterwards, in and out of such transactions.
+    expect(await transactionAtOnce(handle.db, async (tx) => (await queryRows<{ n: number }>(tx, sql`SELECT 1::int AS n`))[0].n)).toBe(1);
   });
 });

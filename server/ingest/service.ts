@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { together, type Db } from "../../db/client";
+import { together, transactionAtOnce, type Db } from "../../db/client";
 import type { SourceType } from "../../db/schema";
 import { invalid } from "../errors";
 import { describeError, isDatabaseUnavailable, retryTransient } from "../errorCauses";
@@ -424,8 +424,8 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     const { mine } = await deps.leases.acquire(sweep);
     sweep = sweep.filter((id) => mine.has(id));
   }
-  return deps.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  // BEGIN goes out with the pass's first statements (transactionAtOnce).
+  return transactionAtOnce(deps.db, async (tx) => {
     const kept: KeptJob[] = [];
     // The active rule, the rows' ownership and the signals' placement are sent together (the
     // placement reads only the network model, and the rule's radius for a signal placed by its
