@@ -4,7 +4,7 @@ import type { ServiceContext } from "../context";
 import { systemActor } from "../context";
 import { commitAndPublish } from "./changes";
 import { lockStormMode, stormChanged, switchOn } from "./stormMode";
-import { DEFAULT_AUTO_THRESHOLD, newestStormRow, outagesSince } from "./stormStatus";
+import { DEFAULT_AUTO_THRESHOLD } from "./stormStatus";
 
 export interface AutoActivation {
   switched: boolean;
@@ -28,16 +28,8 @@ export async function checkStormAutoActivation(ctx: ServiceContext): Promise<Aut
     return { switched: false, outages_last_hour: first.outages, threshold: first.threshold };
   }
   return commitAndPublish(ctx, async (tx, changes) => {
-    const assess = async () => {
-      const storm = await newestStormRow(tx);
-      const threshold = Number(storm?.auto_activation_threshold ?? DEFAULT_AUTO_THRESHOLD);
-      // Only outages: the signals of the hour (every inbox row) are the status line's business, and
-      // counting them after every batch of a storm cost more than the batch.
-      const outages = await outagesSince(tx, countedSince(now, storm?.deactivated_at ?? null));
-      return { active: storm?.is_active === true, threshold, outages };
-    };
     await lockStormMode(tx);
-    const state = await assess(); // under the lock: someone may have switched it since
+    const state = await assessAtOnce(tx, now); // under the lock: someone may have switched it since
     if (state.active || state.outages < state.threshold) {
       return { switched: false, outages_last_hour: state.outages, threshold: state.threshold };
     }
@@ -48,13 +40,11 @@ export async function checkStormAutoActivation(ctx: ServiceContext): Promise<Aut
   });
 }
 
-/** The hour counted back from `now`, or from the last switch-off if that is later. */
-function countedSince(now: Date, deactivatedAt: Date | string | null): Date {
-  const hourAgo = new Date(now.getTime() - 3_600_000);
-  return deactivatedAt && new Date(deactivatedAt) > hourAgo ? new Date(deactivatedAt) : hourAgo;
-}
-
-/** The newest storm row and the outages counted since, read in one statement (as `assess` reads them). */
+/**
+ * The newest storm row and the outages first detected since the hour before `now` (or the last
+ * switch-off, if later), in one statement. Only outages: the signals of the hour (every inbox
+ * row) are the status line's business, and counting them after every batch cost more than the batch.
+ */
 async function assessAtOnce(db: DbOrTx, now: Date): Promise<{ active: boolean; threshold: number; outages: number }> {
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
   const [row] = await queryRows<{ active: boolean | null; threshold: number | null; outages: number }>(db, sql`

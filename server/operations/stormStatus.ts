@@ -28,13 +28,6 @@ export async function newestStormRow(db: DbOrTx): Promise<StormRow | null> {
 }
 
 /** Outages first detected, and signals received (ingest inbox rows), since `since`. */
-/** Outages first detected since a time: what storm mode's auto-activation counts. */
-export async function outagesSince(db: DbOrTx, since: Date): Promise<number> {
-  const [row] = await queryRows<{ outages: number }>(db, sql`
-    SELECT COUNT(*)::int AS outages FROM oms_outage_events WHERE first_detected_at >= ${since.toISOString()}::timestamptz`);
-  return Number(row.outages);
-}
-
 export async function eventRate(db: DbOrTx, since: Date): Promise<{ outages: number; signals: number }> {
   const [row] = await queryRows<{ outages: number; signals: number }>(db, sql`
     SELECT (SELECT COUNT(*)::int FROM oms_outage_events WHERE first_detected_at >= ${since.toISOString()}::timestamptz) AS outages,
