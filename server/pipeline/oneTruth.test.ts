@@ -70,6 +70,18 @@ describe("momentary interruptions of a device (issue: whole transformer blips)",
     expect(w.open()).toEqual([]);
   });
 
+  it("points of half a feeder back in different batches are still one momentary of the feeder", () => {
+    const w = new World();
+    w.step([gasp(1011, 0), gasp(1012, 0), gasp(1021, 0), gasp(1022, 1)], 2);
+    const first = w.step([back(1011, 5), back(1012, 5)], 6);
+    expect(first.deviceMomentaries).toEqual([expect.objectContaining({ level: "distribution_point", deviceId: 101 })]);
+    const second = w.step([back(1021, 6), back(1022, 6)], 7);
+    expect(second.deviceMomentaries).toEqual([expect.objectContaining({ level: "feeder", deviceId: 10, metersReporting: 4, startedAt: at(0), endedAt: at(6) })]);
+    // A batch after it with nothing of that blip says nothing of it again.
+    expect(w.step([back(2011, 8)], 9).deviceMomentaries).toEqual([]);
+    expect(w.open()).toEqual([]);
+  });
+
   it("a power-off that outlasted the window but ended before any batch saw it is still an outage, restored", () => {
     const w = new World();
     w.step([gasp(1031, 0), gasp(1032, 0)], 1);

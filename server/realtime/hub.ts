@@ -112,13 +112,16 @@ export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth,
   // A session that ended (signed out, expired, user disabled or role changed) ends its socket
   // too. One that cannot be checked (database unreachable) keeps it: the round stops there, as
   // every other check would wait for the same dead database.
+  // A round under way when the server closes stops there: the database it asks is closing too.
+  let closing = false;
   const recheck = setInterval(async () => {
     for (const socket of io.of("/").sockets.values()) {
+      if (closing) return;
       let actor: Actor | null;
       try {
         actor = await sessionActor(auth, socket.request.headers);
       } catch (err) {
-        if (!isDatabaseUnavailable(err)) console.error(`live connection: the session recheck failed: ${describeError(err, { stack: true })}`);
+        if (!closing && !isDatabaseUnavailable(err)) console.error(`live connection: the session recheck failed: ${describeError(err, { stack: true })}`);
         return;
       }
       if (!actor || actor.kind !== "user" || actor.id !== socket.data.userId || actor.role !== socket.data.role || actor.crewId !== socket.data.crewId) {
@@ -137,6 +140,7 @@ export async function createRealtime(httpServer: HttpServer, db: Db, auth: Auth,
       timer ??= setTimeout(flush, PUSH_TICK_MS);
     },
     close: async () => {
+      closing = true;
       clearInterval(recheck);
       if (timer) clearTimeout(timer);
       flush();
