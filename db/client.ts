@@ -93,6 +93,7 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
   // failure is what the request answers (503); this only keeps the process alive.
   pool.on("connect", (client) => {
     client.on("error", () => {});
+    coalesceWrites(client);
   });
   const db = drizzle(pool, { schema }) as unknown as Db;
   const onClient = new WeakMap<object, Db>();
@@ -116,6 +117,32 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
  * and timer for as long as the query runs. The folder lock stays here, where the lock file is
  * refreshed by this (now free) event loop.
  */
+/**
+ * Statements written to a connection in one turn of the event loop leave in one write: each
+ * statement was a system call of its own (node-postgres uncorks its socket after each), and a pass
+ * sends tens of them at once (`together`); on a local socket each call also carries the packet
+ * through the kernel to the database, which made `writev` the largest single cost of the server's
+ * thread in a storm (14% of it, profiled 2026-12-01). The order of the bytes is unchanged.
+ */
+function coalesceWrites(client: object) {
+  const stream = (client as unknown as { connection?: { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } } }).connection?.stream;
+  if (!stream || typeof stream.cork !== "function") return;
+  const write = stream.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    stream.uncork();
+  };
+  stream.write = function (this: typeof stream, ...args: Parameters<typeof write>) {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      process.nextTick(uncork);
+    }
+    return write.apply(this, args);
+  } as typeof write;
+}
+
 async function openPglite(config: DbConfig): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
