@@ -112,17 +112,9 @@ async function openPostgres(config: DbConfig): Promise<DbHandle> {
 }
 
 /**
- * PGlite runs in a worker thread (db/pgliteRemote.ts): its WASM PostgreSQL computes each query
- * synchronously on the thread that calls it, which on this one would stall every request, socket
- * and timer for as long as the query runs. The folder lock stays here, where the lock file is
- * refreshed by this (now free) event loop.
- */
-/**
- * Statements written to a connection in one turn of the event loop leave in one write: each
- * statement was a system call of its own (node-postgres uncorks its socket after each), and a pass
- * sends tens of them at once (`together`); on a local socket each call also carries the packet
- * through the kernel to the database, which made `writev` the largest single cost of the server's
- * thread in a storm (14% of it, profiled 2026-12-01). The order of the bytes is unchanged.
+ * Statements written to a connection in one turn of the event loop leave in one write: node-postgres
+ * uncorks its socket after each statement, so a pass's tens of statements sent at once (`together`)
+ * were as many system calls, each waking the database. The order of the bytes is unchanged.
  */
 function coalesceWrites(client: object) {
   const stream = (client as unknown as { connection?: { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } } }).connection?.stream;
@@ -143,6 +135,12 @@ function coalesceWrites(client: object) {
   } as typeof write;
 }
 
+/**
+ * PGlite runs in a worker thread (db/pgliteRemote.ts): its WASM PostgreSQL computes each query
+ * synchronously on the thread that calls it, which on this one would stall every request, socket
+ * and timer for as long as the query runs. The folder lock stays here, where the lock file is
+ * refreshed by this (now free) event loop.
+ */
 async function openPglite(config: DbConfig): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec, queryRows, together, transactionAtOnce, type Db, type DbHandle } from "../db/client";
@@ -31,6 +32,31 @@ describe(`statements sent together on ${runtimeName}`, () => {
     });
     // The i-th read sees i rows, its own row inserted and then updated.
     expect(seen).toEqual(Array.from({ length: 40 }, (_, k) => ({ n: k + 1, v: 10 + k + 1 })));
+  });
+
+  it.runIf(runtimeName === "postgres")("leave the connection in one write when sent in one turn of the event loop", async () => {
+    const socket = net.Socket.prototype as unknown as Record<"_write" | "_writev", (...args: unknown[]) => unknown>;
+    const original = { _write: socket._write, _writev: socket._writev };
+    let writes = 0;
+    for (const name of ["_write", "_writev"] as const) {
+      socket[name] = function (this: unknown, ...args: unknown[]) {
+        writes++;
+        return original[name].apply(this, args);
+      };
+    }
+    try {
+      const answers = await handle.db.transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
+        await queryRows(tx, sql`SELECT 1`); // BEGIN and this are out and answered
+        writes = 0;
+        return together(Array.from({ length: 30 }, (_, i) => queryRows<{ i: number }>(tx, sql`SELECT ${i}::int AS i`)));
+      });
+      expect(answers.map((r) => r[0].i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    } finally {
+      Object.assign(socket, original);
+    }
+    // The thirty statements went out in one system call, not thirty (the COMMIT is a turn later).
+    expect(writes).toBe(2);
   });
 
   it("throw the first failure once all have settled, and the transaction keeps none of them", async () => {

@@ -12,8 +12,8 @@ export class TopologyCache {
   private readonly bySubstation = new Map<number, Topology>();
   /**
    * Several substations' topologies merged, by their ids, the most recently used last: a storm's
-   * passes touch the same few sets again and again, and merging copies every meter of each (up to
-   * 30 ms a pass on 200,000 meters). Nothing writes into a topology, so one object serves them all.
+   * passes touch the same few sets again and again, and merging copies every meter of each.
+   * Nothing writes into a topology, so one object serves them all.
    */
   private readonly merged = new Map<string, Topology>();
 
