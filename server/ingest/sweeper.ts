@@ -19,10 +19,7 @@ export const SWEEP_LOOKUP_MOST = 20_000;
 export async function sweepVerifications(deps: IngestDeps): Promise<number> {
   const now = deps.now();
   const rule = await deps.activeRule(deps.db);
-  const matured = new Date(now.getTime() - rule.momentarySeconds * 1000);
-  // Power-offs that matured since a while ago; older ones were seen by the sweeps before.
-  const since = new Date(matured.getTime() - 10 * 60_000);
-  const due = await dueSubstations(deps.db, now, matured, since);
+  const due = await dueSubstations(deps.db, now, rule.momentarySeconds * 1000);
   if (!due.length) return 0;
   // Reconciled in the lanes' next passes (service.ts sweepInLanes), under the lanes' leases.
   await sweepInLanes(deps, due);
@@ -31,7 +28,8 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
 
 /**
  * The substations with a restored outage due for verification, an open outage whose customers
- * are not told yet, or a meter dark since (since, matured] that no live outage holds.
+ * are not told yet, or a meter dark for longer than the momentary window (and at most ten minutes
+ * longer) that no live outage holds.
  *
  * The last is asked of the meters whose power-off was recorded in that window (a meter is only
  * ever turned off by a pass, which records the change with the same time in
@@ -41,7 +39,10 @@ export async function sweepVerifications(deps: IngestDeps): Promise<number> {
  * (a small network in a long storm) the table is read after all, which is then the cheaper way;
  * both ways find the same substations (tests/sweeper.test.ts).
  */
-export async function dueSubstations(db: DbOrTx, now: Date, matured: Date, since: Date, lookupMost = SWEEP_LOOKUP_MOST): Promise<number[]> {
+export async function dueSubstations(db: DbOrTx, now: Date, momentaryMs: number, lookupMost = SWEEP_LOOKUP_MOST): Promise<number[]> {
+  const matured = new Date(now.getTime() - momentaryMs);
+  // Power-offs that matured since a while ago; older ones were seen by the sweeps before.
+  const since = new Date(matured.getTime() - 10 * 60_000);
   const offs = await queryRows<{ id: number }>(db, sql`
     SELECT meter_id AS id FROM oms_meter_status_events
     WHERE new_status = 'off' AND event_timestamp <= ${matured.toISOString()} AND event_timestamp > ${since.toISOString()}

@@ -10,42 +10,26 @@ import type { Topology } from "../pipeline/types";
  */
 export class TopologyCache {
   private readonly bySubstation = new Map<number, Topology>();
-  /**
-   * Several substations' topologies merged, by their ids, the most recently used last: a storm's
-   * passes touch the same few sets again and again, and merging copies every meter of each.
-   * Nothing writes into a topology, so one object serves them all.
-   */
-  private readonly merged = new Map<string, Topology>();
-
   async load(db: DbOrTx, substationIds: number[]): Promise<Topology> {
     const missing = substationIds.filter((id) => !this.bySubstation.has(id));
     if (missing.length) for (const [id, t] of await loadTopology(db, missing)) this.bySubstation.set(id, t);
-    const ids = [...new Set(substationIds)].filter((id) => this.bySubstation.has(id)).sort((a, b) => a - b);
+    // One substation's topology is used as it is (nothing writes into a topology); several are merged.
+    const ids = [...new Set(substationIds)].filter((id) => this.bySubstation.has(id));
     if (ids.length === 1) return this.bySubstation.get(ids[0])!;
-    const key = ids.join(",");
-    let merged = this.merged.get(key);
-    if (merged) this.merged.delete(key);
-    else {
-      merged = { meters: new Map(), dps: new Map(), feeders: new Map(), substations: new Map() };
-      for (const id of ids) {
-        const t = this.bySubstation.get(id)!;
-        for (const part of ["meters", "dps", "feeders", "substations"] as const) {
-          for (const [k, v] of t[part] as Map<number, unknown>) (merged[part] as Map<number, unknown>).set(k, v);
-        }
+    const merged: Topology = { meters: new Map(), dps: new Map(), feeders: new Map(), substations: new Map() };
+    for (const id of ids) {
+      const t = this.bySubstation.get(id)!;
+      for (const key of ["meters", "dps", "feeders", "substations"] as const) {
+        for (const [k, v] of t[key] as Map<number, unknown>) (merged[key] as Map<number, unknown>).set(k, v);
       }
-      if (this.merged.size >= MERGED_KEPT) this.merged.delete(this.merged.keys().next().value!);
     }
-    this.merged.set(key, merged);
     return merged;
   }
 
   clear() {
     this.bySubstation.clear();
-    this.merged.clear();
   }
 }
-
-const MERGED_KEPT = 64;
 
 async function loadTopology(db: DbOrTx, substationIds: number[]): Promise<Map<number, Topology>> {
   const ids = arrayParam(substationIds, "int4");
