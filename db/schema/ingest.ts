@@ -37,6 +37,7 @@ export const ingestInbox = pgTable("ingest_inbox", {
   index("idx_ingest_inbox_received").on(t.receivedAt.desc()),
   index("idx_ingest_inbox_unfinished").on(t.id).where(sql`status IN ('received', 'failed')`),
   index("idx_ingest_inbox_dead").on(t.id).where(sql`status = 'dead'`),
+  index("idx_ingest_inbox_handed_off").on(t.claimedBy, t.id).where(sql`status IN ('received', 'failed') AND claimed_by LIKE 'handoff:%'`),
 ]);
 
 /**

@@ -3,8 +3,13 @@ import { io as connect } from "socket.io-client";
 interface Change { seq: number; topic: string; payload: unknown; at: string }
 interface MeterStatusPayload { meters: Array<{ id: number; status: string; at: string }> }
 
-/** What a batch's push is recognised by: its first meter in the status the batch leaves it in. */
-export interface PushKey { firstMeterId: number; firstStatus: "off" | "on" }
+/**
+ * What a batch's push is recognised by: its first meter in the status the batch leaves it in, as
+ * of that event's time. The time tells this batch's push from another batch's that leaves the
+ * meter in the same status (the storm darkens and restores a meter several times): a push
+ * credited to the wrong batch would time a later wave, or one processed before this batch.
+ */
+export interface PushKey { firstMeterId: number; firstStatus: "off" | "on"; firstAt: string }
 
 export interface PushWatch {
   /**
@@ -25,7 +30,10 @@ export interface PushWatch {
 /**
  * Watches the pushes as a signed-in dispatcher's screen does (Socket.IO refuses anyone else),
  * and times each batch from its send to the `meter:status` change that names its first meter
- * with the new status. `clock` is the sender's, so both ends of a delay are read on one clock.
+ * with the new status as of the batch's event. `clock` is the sender's, so both ends of a delay
+ * are read on one clock. A batch whose event never shows (a newer event of the meter was
+ * processed with it or before it: the older one changes nothing on the screen) is counted
+ * among the pushes missing, not timed by a later wave's push.
  */
 export async function watchPushes(url: string, cookie: string, clock: () => number): Promise<PushWatch> {
   const socket = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie } });
@@ -38,14 +46,14 @@ export async function watchPushes(url: string, cookie: string, clock: () => numb
   const waiting = new Map<string, { index: number; sentMs: number }>();
   const shown = new Map<number, string>();
   const pushMs = new Map<number, number>();
-  const keyOf = (k: PushKey) => `${k.firstMeterId}:${k.firstStatus}`;
+  const keyOf = (k: PushKey) => `${k.firstMeterId}:${k.firstStatus}:${new Date(k.firstAt).toISOString()}`;
   socket.on("changes", (changes: Change[]) => {
     const now = clock();
     for (const change of changes) {
       if (change.topic !== "meter:status") continue;
       for (const m of (change.payload as MeterStatusPayload).meters) {
         shown.set(m.id, m.status);
-        const key = `${m.id}:${m.status}`;
+        const key = `${m.id}:${m.status}:${m.at}`;
         const batch = waiting.get(key);
         if (batch === undefined) continue;
         waiting.delete(key);

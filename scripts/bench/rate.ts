@@ -51,7 +51,7 @@ function startSender(data: Omit<OpenLoopOptions, "onStart">) {
 /** The storm's first `count` batches, serialised; the storm's event objects are left to the collector. */
 function offeredBatches(network: GeneratedNetwork, count: number, batch: number) {
   const { batches, minOffOnGap } = buildStorm(network, { events: count * batch, batch, runId: randomBytes(3).toString("hex") });
-  const offered: RateBatch[] = batches.slice(0, count).map((b) => ({ body: JSON.stringify(b.events), events: b.events.length, firstMeterId: b.firstMeterId, firstStatus: b.firstStatus }));
+  const offered: RateBatch[] = batches.slice(0, count).map((b) => ({ body: JSON.stringify(b.events), events: b.events.length, firstMeterId: b.firstMeterId, firstStatus: b.firstStatus, firstAt: b.firstAt }));
   return { offered, minOffOnGap };
 }
 

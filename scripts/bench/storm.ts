@@ -14,6 +14,8 @@ export interface StormBatch {
   firstMeterId: number;
   /** The first meter's status after this batch (its last event in the batch: pushes are coalesced). */
   firstStatus: "off" | "on";
+  /** When that last event happened (ISO): the push that shows it carries this time. */
+  firstAt: string;
 }
 
 export interface Storm {
@@ -108,7 +110,8 @@ export function buildStorm(network: GeneratedNetwork, options: StormOptions): St
   for (let i = 0; i < flat.length; i += options.batch) {
     const part = flat.slice(i, i + options.batch);
     const first = part[0].meterId;
-    batches.push({ events: part.map((p) => p.event), firstMeterId: first, firstStatus: part.findLast((p) => p.meterId === first)!.status });
+    const last = part.findLast((p) => p.meterId === first)!;
+    batches.push({ events: part.map((p) => p.event), firstMeterId: first, firstStatus: last.status, firstAt: last.event.timestamp });
   }
   return { batches, minOffOnGap };
 }

@@ -60,12 +60,16 @@ export async function routeByLease(tx: DbOrTx, leases: SubstationLeases, jobs: R
   return away;
 }
 
-/** Claims the rows handed to this process, for `owner` (SKIP LOCKED: a look in flight is not waited for). */
+/**
+ * Claims the rows handed to this process, for `owner` (SKIP LOCKED: a look in flight is not
+ * waited for). The LIKE repeats the predicate of the index of handed-off rows (migration 0020),
+ * so that the planner may use it.
+ */
 async function claimHandedOff(db: DbOrTx, processId: string, owner: string) {
   return queryRows<ClaimedRow>(db, sql`
     UPDATE ingest_inbox SET claimed_by = ${owner}, claimed_until = clock_timestamp() + ${`${INBOX_LEASE_MS} milliseconds`}::interval
     WHERE id IN (SELECT id FROM ingest_inbox WHERE claimed_by = ${handoffOwner(processId)} AND status IN ('received', 'failed')
-      ORDER BY id LIMIT ${ROWS_PER_LOOK} FOR UPDATE SKIP LOCKED)
+      AND claimed_by LIKE 'handoff:%' ORDER BY id LIMIT ${ROWS_PER_LOOK} FOR UPDATE SKIP LOCKED)
     RETURNING id, source_type, source_event_id, payload, signals, api_key_id`);
 }
 
