@@ -15,6 +15,8 @@ import { startSweeper } from "./ingest/sweeper";
 import { startRetrier } from "./ingest/retrier";
 import { SubstationLeases } from "./ingest/leases";
 import { startHandoffReceiver } from "./ingest/handoff";
+import { warmSubstations, type Warmed } from "./ingest/warm";
+import { describeError } from "./errorCauses";
 import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
 import { startStormFeed } from "./demo/stormFeed";
 import { issueDemoKeys, provisionDemoIntegrations } from "./demo/demoKeys";
@@ -57,6 +59,11 @@ export interface ServerOptions {
    * for tests that run the retrier's passes themselves and count what each one takes.
    */
   inboxRetrier?: boolean;
+  /**
+   * Load every substation's topology and correlation state into memory once listening (default
+   * on; server/ingest/warm.ts). Off for tests that count the loads of the state cache.
+   */
+  warmCaches?: boolean;
 }
 
 export interface RunningServer {
@@ -67,6 +74,11 @@ export interface RunningServer {
   services: ReturnType<typeof createServices>;
   auth: Auth;
   readiness: Readiness;
+  /**
+   * Settles when the correlation state is in memory (null: not warmed, or the warm-up failed and
+   * was logged; every pass then loads what it needs, as it would anyway).
+   */
+  warmed: Promise<Warmed | null>;
   /**
    * The start of a graceful shutdown: /readyz answers 503 from now on while every request is
    * still served, for `ms`, so a load balancer takes this node out first. Then call stop().
@@ -156,6 +168,18 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const retention = startRetention(database.db, config.retention, options.now ?? (() => new Date()), log, metrics.observePruned);
 
     await listen(httpServer, config.port, config.host);
+    // The substations' state, loaded now rather than by the first signals of each (a restart in a storm).
+    let stopped = false;
+    const warmed: Promise<Warmed | null> = options.warmCaches === false ? Promise.resolve(null)
+      : warmSubstations(database.db, { topology: services.ingest.topology, state: services.ingest.state! }, { leaseOwner: leases?.id, stopped: () => stopped })
+        .then((w) => {
+          if (w.substations) log(`Correlation state in memory: ${w.substations} substation${w.substations === 1 ? "" : "s"}, ${w.meters} meters, in ${w.seconds.toFixed(1)} s.`);
+          return w;
+        })
+        .catch((err) => {
+          if (!stopped) log(`Loading the correlation state ahead failed (each substation is loaded by its first signals instead): ${describeError(err)}`);
+          return null;
+        });
     // The map's labels: make the glyphs a control room asks for first before anyone opens it.
     const stopWarming = pageHandler ? warmGlyphs([REGULAR_FONT, BOLD_FONT]) : undefined;
     // METRICS_PORT: /metrics alone on a port of its own, without a token (keep that port private).
@@ -179,6 +203,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     };
     const stop = () => (stopping ??= (async () => {
       readiness.markShuttingDown();
+      stopped = true;
       sweeper.stop();
       stopWarming?.();
       await handoff?.stop();
@@ -193,12 +218,13 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
       await closeNext?.();
       // After the last request: the others take the substations on their next signal.
       await leases?.stop();
+      await warmed;
       services.release();
       await readiness.close();
       if (options.closeDatabase !== false) await database.close();
     })());
 
-    return { url: `http://${shownHost}:${port}`, port, database, realtime, services, auth, readiness, drain, stop };
+    return { url: `http://${shownHost}:${port}`, port, database, realtime, services, auth, readiness, warmed, drain, stop };
   } catch (err) {
     if (!options.database) await database.close();
     throw err;

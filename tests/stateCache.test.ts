@@ -52,6 +52,20 @@ describe(`the pipeline's state in memory on ${runtimeName}`, () => {
     await a?.stop();
   });
 
+  it("loads every substation's state when it starts: the first signals after a start find it in memory", async () => {
+    // Before any other test writes: what a server warmed is current until another writer changes it.
+    const warmed = await b.warmed;
+    expect(warmed).toMatchObject({ substations: 3, meters: network.meters.length });
+    const statsOfB = () => ({ ...b.services.ingest.state!.stats });
+    const before = statsOfB();
+    const meters = feederMeters(2, 4);
+    const answer = await postTo(b.url, meters.map((i, k) => gasp("WARM", i, 300 + k)));
+    expect(answer.body.results.map((r: { status: string }) => r.status)).toEqual(meters.map(() => "correlated"));
+    const after = statsOfB();
+    expect(after.loads).toBe(before.loads);
+    expect(after.hits).toBeGreaterThan(before.hits);
+  });
+
   it("serves batch after batch of one substation from memory, equal to the database every time", async () => {
     const meters = feederMeters(0, 12);
     const before = stats();

@@ -95,6 +95,26 @@ export class SubstationStateCache {
     return result;
   }
 
+  /**
+   * Entries loaded ahead of their substations' first batch (server/ingest/warm.ts), by a caller
+   * holding the substations' locks, current at these versions, which it read without moving
+   * them. An entry already held is kept: the batch that wrote it knows better.
+   */
+  async prime(tx: DbOrTx, versions: Map<number, number>): Promise<number> {
+    const missing = [...versions.keys()].filter((id) => !this.entries.has(id));
+    if (!missing.length) return 0;
+    const loaded = await loadEntries(tx, missing);
+    this.stats.loads += missing.length;
+    let meters = 0;
+    for (const [id, e] of loaded) {
+      if (this.entries.has(id)) continue;
+      e.version = versions.get(id)!;
+      this.entries.set(id, e);
+      meters += e.meters.size;
+    }
+    return meters;
+  }
+
   /** Whether the database already holds this power for the meter (so writing it changes nothing). */
   holdsPower(entries: Map<number, Entry>, meterId: number, p: MeterPower | undefined): boolean {
     if (!p) return false;
