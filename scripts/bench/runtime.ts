@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { dropDatabase } from "../../db/dropDatabase";
 import { createDb, type DbHandle } from "../../db/client";
 import type { GeneratedNetwork } from "../../db/seed/types";
 import { loadNetwork } from "../../db/seed/load";
@@ -85,7 +86,16 @@ export async function freshDatabase(kind: RuntimeKind, postgresUrl: string | nul
   return {
     ...handle,
     location: name,
-    close: async () => { await handle.close(); await adminQuery(postgresUrl!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); },
+    close: async () => {
+      await handle.close();
+      const admin = new pg.Client({ connectionString: postgresUrl! });
+      await admin.connect();
+      try {
+        await dropDatabase(admin, name);
+      } finally {
+        await admin.end();
+      }
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createDb, type DbHandle } from "../../db/client";
+import { dropDatabase } from "../../db/dropDatabase";
 
 /**
  * A freshly migrated database for one test file: an in-memory PGlite by default, or, when
@@ -24,7 +25,7 @@ export async function createTestDb(): Promise<DbHandle> {
       await handle.close();
       const again = new pg.Client({ connectionString: base });
       await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(again, name);
       await again.end();
     },
   };
