@@ -1,6 +1,7 @@
 import {
   pgTable, uuid, text, integer, bigint, doublePrecision, timestamp, index, jsonb, primaryKey,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { omsMeters, omsCustomers } from "./customers";
 import { networkFeeders, networkSubstations } from "./network";
 import { omsOutageEvents } from "./outages";
@@ -100,8 +101,11 @@ export const callcenterTickets = pgTable("callcenter_tickets", {
   eventTimestamp: timestamp("event_timestamp", { withTimezone: true }).notNull(),
   meterId: integer("meter_id"),
   customerId: integer("customer_id"),
+  /** The meter's substation, kept equal to it by triggers (migration 0021): the passes read their substations' calls by it. */
+  substationId: integer("substation_id"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   index("idx_callcenter_tickets_meter").on(t.meterId),
+  index("idx_callcenter_tickets_substation").on(t.substationId, t.eventTimestamp.desc()).where(sql`meter_id IS NOT NULL`),
   index("idx_callcenter_tickets_time").on(t.eventTimestamp.desc()),
 ]);

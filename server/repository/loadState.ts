@@ -80,14 +80,16 @@ export function sendReports(db: DbOrTx, substationIds: number[], now: Date, rule
   const calls = queryRows<{ meterId: number; at: Date | string; ticket: string }>(db, sql`
       SELECT DISTINCT ON (t.meter_id) t.meter_id AS "meterId", t.event_timestamp AS at, t.ticket_id AS ticket
       FROM callcenter_tickets t JOIN oms_meters m ON m.id = t.meter_id
-      WHERE m.substation_id = ANY(${subs}) AND t.event_timestamp >= ${since.toISOString()}
+      WHERE t.substation_id = ANY(${subs}) AND t.meter_id IS NOT NULL AND t.event_timestamp >= ${since.toISOString()}
         -- A call is answered by what came after it: the meter back on, or an outage holding
         -- that meter closed since. Either way it cannot open an outage again.
         AND NOT (m.power_status = 'on' AND m.last_power_change IS NOT NULL AND m.last_power_change >= t.event_timestamp)
+        -- OFFSET 0: the meter's few outage rows first (index on meter_id), never every closed
+        -- outage of the storm for each call.
         AND NOT EXISTS (
-          SELECT 1 FROM oms_outage_affected_meters am JOIN oms_outage_events o ON o.id = am.outage_event_id
-          WHERE am.meter_id = t.meter_id AND o.status IN ('restored', 'cancelled')
-            AND COALESCE(o.actual_restoration_time, o.last_updated_at) >= t.event_timestamp)
+          SELECT 1 FROM (SELECT a.outage_event_id FROM oms_outage_affected_meters a WHERE a.meter_id = t.meter_id OFFSET 0) am
+          JOIN oms_outage_events o ON o.id = am.outage_event_id
+          WHERE o.status IN ('restored', 'cancelled') AND COALESCE(o.actual_restoration_time, o.last_updated_at) >= t.event_timestamp)
       ORDER BY t.meter_id, t.event_timestamp DESC`);
   // Calls with only a place, at the nearest point of these substations within the rule's radius:
   // a later call or power-off there may corroborate them (clustering.ts).

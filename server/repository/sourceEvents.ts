@@ -72,8 +72,8 @@ export async function writeSourceEvents(tx: DbOrTx, source: SourceType, rows: St
       ])}`);
   } else {
     await exec(tx, sql`
-      INSERT INTO callcenter_tickets (inbox_id, event_timestamp, lat, lng, ticket_id, phone, meter_number, address, notes, meter_id, customer_id)
-      SELECT t.*, m.customer_id FROM ${unnestRows([...common,
+      INSERT INTO callcenter_tickets (inbox_id, event_timestamp, lat, lng, ticket_id, phone, meter_number, address, notes, meter_id, customer_id, substation_id)
+      SELECT t.*, m.customer_id, m.substation_id FROM ${unnestRows([...common,
         ["ticket_id", "text", col((r) => r.signal.sourceEventId)], ["phone", "text", col((r) => r.signal.meter?.phone ?? null)],
         ["meter_number", "text", col((r) => r.signal.meter?.meterNumber ?? null)], ["address", "text", col((r) => str(a(r.signal).address))],
         ["notes", "text", col((r) => str(a(r.signal).notes))], ["meter_id", "int4", col((r) => meterOf(r.placement))],
