@@ -9,7 +9,7 @@ import type { Decisions, OutageSnapshot, PlacedSignal, Topology } from "../pipel
 import type { Evidence } from "../pipeline/evidence";
 import type { Settlement } from "../pipeline/reconcile";
 import { isLive } from "../pipeline/outageState";
-import { meterPowerStates } from "../../db/queries/powerState";
+import { meterPowerStates, type MeterStateChange } from "../../db/queries/powerState";
 import { applyDecisions, deviceStateDrift, writesAtOnce } from "../repository/applyDecisions";
 import { loadEvidence, loadOutages, loadReports, loadPowerAndBreakers, loadSettlements, sendReports } from "../repository/loadState";
 import { outagesOf, powerAndBreakers, type SubstationStateCache } from "../repository/stateCache";
@@ -287,22 +287,40 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
     checked.catch(() => {}); // awaited in `together`
     writes.push(checked);
   }
-  return recordChanges(tx, decisions, [...meters], writes, deps.beside);
+  // The meters' derived state from memory where the entries hold them (the database's for the rest).
+  const fromMemory = state.cached ? state.cached.cache.meterStates(state.cached.entries, [...meters]) : undefined;
+  if (fromMemory && process.env.OMS_VERIFY_STATE === "1") {
+    // ...and it must be what the database's view says, read behind the writes.
+    const checked = meterPowerStates(tx, [...meters]).then((read) => {
+      const byId = new Map(fromMemory.known.map((m) => [m.id, m]));
+      const drift = read.filter((r) => byId.has(r.id) && (byId.get(r.id)!.status !== r.status || byId.get(r.id)!.at !== r.at))
+        .map((r) => `meter ${r.id}: ${r.status}@${r.at} in the database, ${byId.get(r.id)!.status}@${byId.get(r.id)!.at} in memory`);
+      if (drift.length) throw new StateMismatchError(substationIds, drift);
+    });
+    checked.catch(() => {}); // awaited in `together`
+    writes.push(checked);
+  }
+  return recordChanges(tx, decisions, fromMemory ?? { known: [], unknown: [...meters] }, writes, deps.beside);
 }
 
 
-/** `written`: writes sent before and not yet waited for; `beside`: see CorrelateBatchDeps. */
-async function recordChanges(tx: DbOrTx, d: Decisions, meterIds: number[], written: Array<Promise<unknown>>, beside?: (d: Decisions) => void): Promise<Change[]> {
+/**
+ * `meterStates`: the derived state of the meters the push carries, known from memory, and the
+ * meters to read it of; `written`: writes sent before and not yet waited for; `beside`: see
+ * CorrelateBatchDeps.
+ */
+async function recordChanges(tx: DbOrTx, d: Decisions, meterStates: { known: MeterStateChange[]; unknown: number[] }, written: Array<Promise<unknown>>, beside?: (d: Decisions) => void): Promise<Change[]> {
   // What the push carries, read at once after the writes, then recorded at once.
   const outageIds = d.outages.map((o) => o.id);
   const reads = [
     outageSummaries(tx, outageIds),
     outageIds.length ? deviceStatesOf(tx, [...new Set(d.outages.map((o) => o.substationId).filter((id) => id != null))]) : undefined,
-    meterPowerStates(tx, meterIds),
+    meterStates.unknown.length ? meterPowerStates(tx, meterStates.unknown) : undefined,
   ] as const;
   for (const r of reads) r?.catch(() => {}); // awaited in `together`
   beside?.(d);
-  const [, summaries, devices, meters] = await together([together(written), ...reads]);
+  const [, summaries, devices, read] = await together([together(written), ...reads]);
+  const meters = read?.length ? [...meterStates.known, ...read].sort((a, b) => a.id - b.id) : meterStates.known.sort((a, b) => a.id - b.id);
   const changes: Array<{ topic: ChangeTopic; payload: ChangePayloads[ChangeTopic] }> = outageChanges(summaries, d.created, devices);
   if (meters.length) changes.push({ topic: "meter:status", payload: { meters } });
   return together(changes.map(({ topic, payload }) => recordChange(tx, topic, payload)));

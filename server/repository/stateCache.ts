@@ -9,13 +9,15 @@ import type { Settlement } from "../pipeline/reconcile";
 import { isLaterHold, loadHolds, loadOutages, settlementOf, type Hold } from "./loadState";
 import { PlaceCallIndex } from "./placeCalls";
 import type { TopologyCache } from "./topology";
+import type { MeterPowerState, MeterStateChange } from "../../db/queries/powerState";
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
 /** The version of an entry a transaction is using: matches no version in the database. */
 const IN_USE = -1;
 
-interface CachedMeter { dpId: number | null; feederId: number | null; power: MeterPower }
+/** `updatedAt`: the row's, for the derived state's time of a meter that never reported (`at` in db/queries/powerState.ts). */
+interface CachedMeter { dpId: number | null; feederId: number | null; power: MeterPower; updatedAt: Date | null }
 
 type EnergizedState = "energized" | "partial" | "de_energized";
 const DEVICE_TABLES = { dp: "network_distribution_points", feeder: "network_feeders", substation: "network_substations" } as const;
@@ -200,6 +202,39 @@ export class SubstationStateCache {
   }
 
   /**
+   * The derived power state of these meters as the push carries it (`meterPowerStates`, the view
+   * oms_meter_power_state: the latest live outage holding a meter says off or assumed, else the
+   * meter's own power), from the entries as `afterWrite` left them; `unknown`: the meters no entry
+   * holds, to be read from the database.
+   */
+  meterStates(entries: Map<number, Entry>, meterIds: number[]): { known: MeterStateChange[]; unknown: number[] } {
+    const known: MeterStateChange[] = [];
+    const unknown: number[] = [];
+    for (const id of meterIds) {
+      const e = entryOf(entries, id);
+      const meter = e?.meters.get(id);
+      if (!e || !meter) {
+        unknown.push(id);
+        continue;
+      }
+      // The view's order: not restored first, then the latest detected.
+      let hold: { outage: OutageSnapshot; state: string } | undefined;
+      for (const o of e.outages) {
+        const am = o.meters.get(id);
+        if (!am || am.state === "restored" || !isLive(o)) continue;
+        const restored = o.status === "restored";
+        if (!hold || (hold.outage.status === "restored") > restored
+          || ((hold.outage.status === "restored") === restored && o.firstDetectedAt.getTime() > hold.outage.firstDetectedAt.getTime())) hold = { outage: o, state: am.state };
+      }
+      const own = meter.power.status;
+      const status: MeterPowerState = hold?.state === "off" || hold?.state === "assumed" ? hold.state
+        : own === "off" || own === "on" ? own : "unknown";
+      known.push({ id, status, at: new Date(meter.power.changedAt ?? meter.updatedAt ?? 0).toISOString() });
+    }
+    return { known, unknown };
+  }
+
+  /**
    * The energized state of the points, feeders and substations of these entries, from their
    * meters (dark: held by a live outage, or its own last word was off; as refreshDeviceState in
    * applyDecisions.ts computes it in SQL), written for the devices whose state moved.
@@ -306,12 +341,12 @@ export const outagesOf = (entries: Map<number, Entry>) => [...entries.values()].
 async function loadEntries(tx: DbOrTx, substationIds: number[]): Promise<Map<number, Entry>> {
   const subs = arrayParam(substationIds, "int4");
   const entries = new Map<number, Entry>(substationIds.map((id) => [id, { version: 0, meters: new Map(), notOn: new Set(), breakers: new Map(), outages: [], devices: new Map(), holds: new Map() }]));
-  const meters = await queryRows<{ id: number; sub: number; dp: number | null; feeder: number | null; status: PowerStatus; at: Date | string | null; st: SourceType | null; se: string | null }>(tx, sql`
-    SELECT id, substation_id AS sub, dp_id AS dp, feeder_id AS feeder, power_status AS status, last_power_change AS at, power_source_type AS st, power_source_event_id AS se
+  const meters = await queryRows<{ id: number; sub: number; dp: number | null; feeder: number | null; status: PowerStatus; at: Date | string | null; st: SourceType | null; se: string | null; upd: Date | string | null }>(tx, sql`
+    SELECT id, substation_id AS sub, dp_id AS dp, feeder_id AS feeder, power_status AS status, last_power_change AS at, power_source_type AS st, power_source_event_id AS se, updated_at AS upd
     FROM oms_meters WHERE substation_id = ANY(${subs})`);
   for (const m of meters) {
     const e = entries.get(m.sub)!;
-    e.meters.set(m.id, { dpId: m.dp, feederId: m.feeder, power: { status: m.status, changedAt: date(m.at), source: m.st && m.se ? { sourceType: m.st, sourceEventId: m.se } : undefined } });
+    e.meters.set(m.id, { dpId: m.dp, feederId: m.feeder, updatedAt: date(m.upd), power: { status: m.status, changedAt: date(m.at), source: m.st && m.se ? { sourceType: m.st, sourceEventId: m.se } : undefined } });
     if (m.status !== "on") e.notOn.add(m.id);
   }
   const breakers = await queryRows<{ level: "feeder" | "substation"; id: number; sub: number; state: "open" | "closed"; at: Date | string | null; inferred: boolean; status: EnergizedState }>(tx, sql`
