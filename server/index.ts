@@ -59,11 +59,6 @@ export interface ServerOptions {
    * for tests that run the retrier's passes themselves and count what each one takes.
    */
   inboxRetrier?: boolean;
-  /**
-   * Load every substation's topology and correlation state into memory once listening (default
-   * on; server/ingest/warm.ts). Off for tests that count the loads of the state cache.
-   */
-  warmCaches?: boolean;
 }
 
 export interface RunningServer {
@@ -75,8 +70,8 @@ export interface RunningServer {
   auth: Auth;
   readiness: Readiness;
   /**
-   * Settles when the correlation state is in memory (null: not warmed, or the warm-up failed and
-   * was logged; every pass then loads what it needs, as it would anyway).
+   * Settles when every substation's correlation state is in memory (server/ingest/warm.ts); null
+   * when that failed (logged): each pass then loads what it needs, as it would anyway.
    */
   warmed: Promise<Warmed | null>;
   /**
@@ -170,8 +165,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     await listen(httpServer, config.port, config.host);
     // The substations' state, loaded now rather than by the first signals of each (a restart in a storm).
     let stopped = false;
-    const warmed: Promise<Warmed | null> = options.warmCaches === false ? Promise.resolve(null)
-      : warmSubstations(database.db, { topology: services.ingest.topology, state: services.ingest.state! }, { leaseOwner: leases?.id, stopped: () => stopped })
+    const warmed: Promise<Warmed | null> = warmSubstations(database.db, { topology: services.ingest.topology, state: services.ingest.state! }, { leaseOwner: leases?.id, stopped: () => stopped })
         .then((w) => {
           if (w.substations) log(`Correlation state in memory: ${w.substations} substation${w.substations === 1 ? "" : "s"}, ${w.meters} meters, in ${w.seconds.toFixed(1)} s.`);
           return w;

@@ -300,7 +300,7 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
     checked.catch(() => {}); // awaited in `together`
     writes.push(checked);
   }
-  return recordChanges(tx, decisions, fromMemory ?? { known: [], unknown: [...meters] }, writes, deps.beside);
+  return recordChanges(tx, decisions, fromMemory ?? { known: [], toRead: [...meters] }, writes, deps.beside);
 }
 
 
@@ -309,13 +309,13 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
  * meters to read it of; `written`: writes sent before and not yet waited for; `beside`: see
  * CorrelateBatchDeps.
  */
-async function recordChanges(tx: DbOrTx, d: Decisions, meterStates: { known: MeterStateChange[]; unknown: number[] }, written: Array<Promise<unknown>>, beside?: (d: Decisions) => void): Promise<Change[]> {
+async function recordChanges(tx: DbOrTx, d: Decisions, meterStates: { known: MeterStateChange[]; toRead: number[] }, written: Array<Promise<unknown>>, beside?: (d: Decisions) => void): Promise<Change[]> {
   // What the push carries, read at once after the writes, then recorded at once.
   const outageIds = d.outages.map((o) => o.id);
   const reads = [
     outageSummaries(tx, outageIds),
     outageIds.length ? deviceStatesOf(tx, [...new Set(d.outages.map((o) => o.substationId).filter((id) => id != null))]) : undefined,
-    meterStates.unknown.length ? meterPowerStates(tx, meterStates.unknown) : undefined,
+    meterStates.toRead.length ? meterPowerStates(tx, meterStates.toRead) : undefined,
   ] as const;
   for (const r of reads) r?.catch(() => {}); // awaited in `together`
   beside?.(d);

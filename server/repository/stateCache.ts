@@ -204,17 +204,17 @@ export class SubstationStateCache {
   /**
    * The derived power state of these meters as the push carries it (`meterPowerStates`, the view
    * oms_meter_power_state: the latest live outage holding a meter says off or assumed, else the
-   * meter's own power), from the entries as `afterWrite` left them; `unknown`: the meters no entry
-   * holds, to be read from the database.
+   * meter's own power), from the entries as `afterWrite` left them; `toRead`: the meters no entry
+   * holds, whose state is read from the database.
    */
-  meterStates(entries: Map<number, Entry>, meterIds: number[]): { known: MeterStateChange[]; unknown: number[] } {
+  meterStates(entries: Map<number, Entry>, meterIds: number[]): { known: MeterStateChange[]; toRead: number[] } {
     const known: MeterStateChange[] = [];
-    const unknown: number[] = [];
+    const toRead: number[] = [];
     for (const id of meterIds) {
       const e = entryOf(entries, id);
       const meter = e?.meters.get(id);
       if (!e || !meter) {
-        unknown.push(id);
+        toRead.push(id);
         continue;
       }
       // The view's order: not restored first, then the latest detected.
@@ -231,7 +231,7 @@ export class SubstationStateCache {
         : own === "off" || own === "on" ? own : "unknown";
       known.push({ id, status, at: new Date(meter.power.changedAt ?? meter.updatedAt ?? 0).toISOString() });
     }
-    return { known, unknown };
+    return { known, toRead };
   }
 
   /**
