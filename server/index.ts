@@ -166,14 +166,14 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     // The substations' state, loaded now rather than by the first signals of each (a restart in a storm).
     let stopped = false;
     const warmed: Promise<Warmed | null> = warmSubstations(database.db, { topology: services.ingest.topology, state: services.ingest.state! }, { leaseOwner: leases?.id, stopped: () => stopped })
-        .then((w) => {
-          if (w.substations) log(`Correlation state in memory: ${w.substations} substation${w.substations === 1 ? "" : "s"}, ${w.meters} meters, in ${w.seconds.toFixed(1)} s.`);
-          return w;
-        })
-        .catch((err) => {
-          if (!stopped) log(`Loading the correlation state ahead failed (each substation is loaded by its first signals instead): ${describeError(err)}`);
-          return null;
-        });
+      .then((w) => {
+        if (w.substations) log(`Correlation state in memory: ${w.substations} substation${w.substations === 1 ? "" : "s"}, ${w.meters} meters, in ${w.seconds.toFixed(1)} s.`);
+        return w;
+      })
+      .catch((err) => {
+        if (!stopped) log(`Loading the correlation state ahead failed (each substation is loaded by its first signals instead): ${describeError(err)}`);
+        return null;
+      });
     // The map's labels: make the glyphs a control room asks for first before anyone opens it.
     const stopWarming = pageHandler ? warmGlyphs([REGULAR_FONT, BOLD_FONT]) : undefined;
     // METRICS_PORT: /metrics alone on a port of its own, without a token (keep that port private).

@@ -121,23 +121,26 @@ export interface CorrelateBatchDeps {
 export async function lockSubstations(tx: DbOrTx, substationIds: number[]): Promise<Map<number, { before: number; after: number }>> {
   const ids = [...new Set(substationIds)].sort((a, b) => a - b);
   if (!ids.length) return new Map();
-  // One statement, the locks taken in the array's (ascending) order: unnest yields its elements in order.
   const move = () => queryRows<{ id: number; before: number | string; after: number | string }>(tx, sql`
     UPDATE oms_substation_state s SET version = nextval('oms_substation_state_version')
     FROM (SELECT substation_id, version FROM oms_substation_state WHERE substation_id = ANY(${arrayParam(ids, "int4")})) old
     WHERE s.substation_id = old.substation_id RETURNING s.substation_id AS id, old.version AS before, s.version AS after`);
   // The versions move as soon as the locks are held: sent behind the locks (`together`).
-  let [, rows] = await together([
-    exec(tx, sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, id) FROM unnest(${arrayParam(ids, "int4")}) WITH ORDINALITY AS t(id, n) ORDER BY n`),
-    move(),
-  ]);
+  let [, rows] = await together([takeSubstationLocks(tx, ids), move()]);
   if (rows.length < ids.length) {
-    // A substation never locked before gets its row first (under the lock, so once).
-    await tx.execute(sql`INSERT INTO oms_substation_state (substation_id) SELECT id FROM unnest(${arrayParam(ids, "int4")}) AS t(id) ON CONFLICT DO NOTHING`);
+    await addSubstationStateRows(tx, ids);
     rows = await move();
   }
   return new Map(rows.map((r) => [r.id, { before: Number(r.before), after: Number(r.after) }]));
 }
+
+/** The locks of these substations, sorted ascending by the caller: one statement, taken in the array's order (unnest keeps it). */
+export const takeSubstationLocks = (tx: DbOrTx, sortedIds: number[]) =>
+  exec(tx, sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, id) FROM unnest(${arrayParam(sortedIds, "int4")}) WITH ORDINALITY AS t(id, n) ORDER BY n`);
+
+/** A substation never locked before gets its state row (under its lock, so once). */
+export const addSubstationStateRows = (tx: DbOrTx, ids: number[]) =>
+  exec(tx, sql`INSERT INTO oms_substation_state (substation_id) SELECT id FROM unnest(${arrayParam(ids, "int4")}) AS t(id) ON CONFLICT DO NOTHING`);
 
 /**
  * Runs the pipeline for placed signals (or, with `sweep`, for substations whose verification
@@ -292,9 +295,9 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
   if (fromMemory && process.env.OMS_VERIFY_STATE === "1") {
     // ...and it must be what the database's view says, read behind the writes.
     const checked = meterPowerStates(tx, [...meters]).then((read) => {
-      const byId = new Map(fromMemory.known.map((m) => [m.id, m]));
-      const drift = read.filter((r) => byId.has(r.id) && (byId.get(r.id)!.status !== r.status || byId.get(r.id)!.at !== r.at))
-        .map((r) => `meter ${r.id}: ${r.status}@${r.at} in the database, ${byId.get(r.id)!.status}@${byId.get(r.id)!.at} in memory`);
+      const kept = new Map(fromMemory.known.map((m) => [m.id, `${m.status}@${m.at}`]));
+      const drift = read.filter((r) => kept.has(r.id) && kept.get(r.id) !== `${r.status}@${r.at}`)
+        .map((r) => `meter ${r.id}: ${r.status}@${r.at} in the database, ${kept.get(r.id)} in memory`);
       if (drift.length) throw new StateMismatchError(substationIds, drift);
     });
     checked.catch(() => {}); // awaited in `together`
@@ -315,12 +318,12 @@ async function recordChanges(tx: DbOrTx, d: Decisions, meterStates: { known: Met
   const reads = [
     outageSummaries(tx, outageIds),
     outageIds.length ? deviceStatesOf(tx, [...new Set(d.outages.map((o) => o.substationId).filter((id) => id != null))]) : undefined,
-    meterStates.toRead.length ? meterPowerStates(tx, meterStates.toRead) : undefined,
+    meterPowerStates(tx, meterStates.toRead),
   ] as const;
   for (const r of reads) r?.catch(() => {}); // awaited in `together`
   beside?.(d);
   const [, summaries, devices, read] = await together([together(written), ...reads]);
-  const meters = read?.length ? [...meterStates.known, ...read].sort((a, b) => a.id - b.id) : meterStates.known.sort((a, b) => a.id - b.id);
+  const meters = [...meterStates.known, ...read].sort((a, b) => a.id - b.id);
   const changes: Array<{ topic: ChangeTopic; payload: ChangePayloads[ChangeTopic] }> = outageChanges(summaries, d.created, devices);
   if (meters.length) changes.push({ topic: "meter:status", payload: { meters } });
   return together(changes.map(({ topic, payload }) => recordChange(tx, topic, payload)));

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { exec, queryRows, type Db } from "../../db/client";
+import { queryRows, type Db } from "../../db/client";
 import { arrayParam } from "../../db/arrays";
 import { networkModelToken } from "../../db/queries/networkIdentities";
 import type { SubstationStateCache } from "../repository/stateCache";
 import type { TopologyCache } from "../repository/topology";
-import { SUBSTATION_LOCK_KEY } from "./correlateBatch";
+import { addSubstationStateRows, takeSubstationLocks } from "./correlateBatch";
 
 /** Substations warmed per transaction: a pass waits for one such group at most. */
 const WARM_CHUNK = 4;
@@ -34,12 +34,10 @@ export async function warmSubstations(db: Db, caches: { topology: TopologyCache;
     const group = ids.slice(i, i + WARM_CHUNK);
     meters += await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
-      const list = arrayParam(group, "int4");
-      await exec(t, sql`SELECT pg_advisory_xact_lock(${SUBSTATION_LOCK_KEY}::int, id) FROM unnest(${list}) WITH ORDINALITY AS t(id, n) ORDER BY n`);
-      // A substation never locked before gets its row, as its first pass would give it.
-      await exec(t, sql`INSERT INTO oms_substation_state (substation_id) SELECT id FROM unnest(${list}) AS t(id) ON CONFLICT DO NOTHING`);
+      await takeSubstationLocks(t, group);
+      await addSubstationStateRows(t, group);
       const versions = await queryRows<{ id: number; version: number | string }>(t, sql`
-        SELECT substation_id AS id, version FROM oms_substation_state WHERE substation_id = ANY(${list})`);
+        SELECT substation_id AS id, version FROM oms_substation_state WHERE substation_id = ANY(${arrayParam(group, "int4")})`);
       caches.state.followModel(caches.topology, await networkModelToken(t));
       await caches.topology.load(t, group);
       return caches.state.prime(t, new Map(versions.map((v) => [v.id, Number(v.version)])));
