@@ -3,7 +3,8 @@ import pg from "pg";
 import { queryRows, type DbOrTx } from "../../db/client";
 import type { PlacedSignal } from "../pipeline/types";
 import { describeError } from "../errorCauses";
-import { INBOX_LEASE_MS, type ClaimedEntry } from "./inbox";
+import type { SourceType } from "../../db/schema";
+import { INBOX_LEASE_MS, storeClaimed, type ClaimedEntry } from "./inbox";
 import type { SubstationLeases } from "./leases";
 import { processClaimedRows, type ClaimedRow } from "./retrier";
 import { newOwner, type IngestDeps } from "./service";
@@ -23,8 +24,11 @@ const CHANNEL = "oms_handoff";
 /** The inbox owner of rows handed to a process and not taken up by it yet. */
 export const handoffOwner = (processId: string) => `handoff:${processId}`;
 
-/** A job's entries as the pass sees them: `handOff` when they may go to another process. */
-export interface RoutedJob { owner: string; handOff: boolean; entries: ClaimedEntry[] }
+/**
+ * A job's entries as the pass sees them: `handOff` when they may go to another process; its
+ * source and key, to store the fresh ones it hands off.
+ */
+export interface RoutedJob { owner: string; handOff: boolean; entries: ClaimedEntry[]; source: SourceType; apiKeyId: string | null }
 
 /**
  * In a pass's transaction, once its signals are placed: takes the leases of the substations
@@ -39,20 +43,24 @@ export async function routeByLease(tx: DbOrTx, leases: SubstationLeases, jobs: R
   const away = new Set<ClaimedEntry>();
   for (const job of jobs) {
     if (!job.handOff) continue;
-    const to = new Map<string, number[]>();
+    const to = new Map<string, ClaimedEntry[]>();
     for (const e of job.entries) {
       // An entry spanning substations of several processes goes to the holder of the lowest one.
       const held = e.signals.flatMap((s) => ofSignal.get(s) ?? []).filter((id) => !mine.has(id)).sort((a, b) => a - b);
       const target = held.map((id) => heldBy.get(id)).find((o) => o !== undefined);
       if (!target) continue;
       away.add(e);
-      to.set(target, [...(to.get(target) ?? []), e.inboxId]);
+      to.set(target, [...(to.get(target) ?? []), e]);
     }
-    for (const [processId, ids] of to) {
-      await tx.execute(sql`
+    for (const [processId, entries] of to) {
+      // Events stored before are claimed in its name; fresh ones are stored so (their ids reserved by the pass).
+      const ids = entries.filter((e) => !e.fresh).map((e) => e.inboxId);
+      if (ids.length) await tx.execute(sql`
         UPDATE ingest_inbox SET claimed_by = ${handoffOwner(processId)},
           claimed_until = clock_timestamp() + ${`${HANDOFF_LEASE_MS} milliseconds`}::interval
         WHERE id = ANY(${sql.param(ids)}::int8[]) AND claimed_by = ${job.owner} AND status IN ('received', 'failed')`);
+      await storeClaimed(tx, entries.filter((e) => e.fresh).map((e) => ({ inboxId: e.inboxId, source: job.source, sourceEventId: e.sourceEventId, raw: e.raw, signals: e.signals, apiKeyId: job.apiKeyId })),
+        handoffOwner(processId), HANDOFF_LEASE_MS);
       // Delivered when the transaction commits, never if it rolls back.
       await tx.execute(sql`SELECT pg_notify(${CHANNEL}, ${processId})`);
     }

@@ -25,8 +25,12 @@ const ISSUES_PER_ITEM_KEPT = 10;
 const ISSUE_TEXT_CHARS = 500;
 
 export interface InboxEntry { index: number; sourceEventId: string; raw: unknown; signals: Signal[] }
-/** An entry whose row this request owns: it processes it. */
-export interface ClaimedEntry extends InboxEntry { inboxId: number }
+/**
+ * An entry whose row this request owns: it processes it. `fresh`: the row is not stored yet; the
+ * pass that processes the event stores it with its answer (writeAnswered), or, should processing
+ * fail, it is stored as failed (storeFailed). `inboxId` is then the id the pass reserved for it.
+ */
+export interface ClaimedEntry extends InboxEntry { inboxId: number; fresh?: boolean }
 /** An entry answered before: the first delivery's answer is replayed. */
 export interface AnsweredEntry extends InboxEntry { inboxId: number; status: string; response: unknown }
 
@@ -87,6 +91,101 @@ export async function claimInbox(tx: DbOrTx, source: SourceType, entries: InboxE
     else answered.push({ ...e, inboxId: Number(p?.id ?? 0), status: p?.status ?? "processed", response: p?.response ?? null });
   }
   return { claimed, answered, inFlight };
+}
+
+/**
+ * Raised in a pass that would store an event a concurrent transaction stored first (a copy
+ * delivered to two processes at once, or an unmatched event, which takes no substation's lock):
+ * the pass rolls back and runs again, and then finds the row. SQLSTATE 40001, so that
+ * retryTransient runs it again.
+ */
+export class InboxRaceError extends Error {
+  readonly code = "40001";
+  constructor(count: number) { super(`${count} event(s) of the pass were stored meanwhile by another transaction`); }
+}
+
+/** What the inbox holds of events not stored by this request: each one's row, or the id reserved for it. */
+export type FreshRow = { id: number; status: string; response: unknown; stored: true } | { id: number; stored: false };
+
+/**
+ * In the processing transaction, for events a request did not store first: the row of each
+ * one stored before (a duplicate, answered or in flight), else a new id for it from the inbox's
+ * sequence, in one statement. Rows committed by other transactions are seen; the pass stores the
+ * new ones with their answers (writeAnswered), which fails if a copy got stored meanwhile.
+ */
+export async function findOrReserve(tx: DbOrTx, events: Array<{ source: SourceType; sourceEventId: string }>): Promise<FreshRow[]> {
+  if (!events.length) return [];
+  const rows = await queryRows<{ n: number | string; id: number | string | null; status: string | null; response: unknown; reserved: number | string | null }>(tx, sql`
+    SELECT t.n, i.id, i.status, i.response, CASE WHEN i.id IS NULL THEN nextval('ingest_inbox_id_seq') END AS reserved
+    FROM ${unnestRows([["n", "int4", events.map((_, n) => n)], ["st", "text", events.map((e) => e.source)], ["sid", "text", events.map((e) => e.sourceEventId)]])}
+    LEFT JOIN ingest_inbox i ON i.source_type = t.st AND i.source_event_id = t.sid AND i.status <> 'rejected'
+    ORDER BY t.n`);
+  return rows.map((r) => (r.id != null
+    ? { id: Number(r.id), status: r.status!, response: r.response, stored: true as const }
+    : { id: Number(r.reserved), stored: false as const }));
+}
+
+/** An event stored by the pass that processed it: its row, answered. */
+export interface AnsweredRow { inboxId: number; source: SourceType; sourceEventId: string; raw: unknown; signals: Signal[]; apiKeyId: string | null; status: string; response: unknown }
+
+/**
+ * Stores events with their answers, in the transaction that processed them, under the ids
+ * findOrReserve gave them. A copy stored meanwhile by another transaction (the unique index
+ * waits for it to commit) fails the pass with InboxRaceError: it runs again and finds it.
+ */
+export async function writeAnswered(tx: DbOrTx, rows: AnsweredRow[], now: Date) {
+  if (!rows.length) return;
+  const stored = await queryRows<{ id: number | string }>(tx, sql`
+    INSERT INTO ingest_inbox (id, source_type, source_event_id, payload, signals, status, response, api_key_id, processed_at, attempts)
+    SELECT id, st, sid, payload, signals, status, response, key, ${now.toISOString()}, 1 FROM ${unnestRows([
+      ["id", "int8", rows.map((r) => r.inboxId)],
+      ["st", "text", rows.map((r) => r.source)],
+      ["sid", "text", rows.map((r) => r.sourceEventId)],
+      ["payload", "jsonb", rows.map((r) => JSON.stringify(r.raw ?? null))],
+      ["signals", "jsonb", rows.map((r) => JSON.stringify(r.signals))],
+      ["status", "text", rows.map((r) => r.status)],
+      ["response", "jsonb", rows.map((r) => JSON.stringify(r.response))],
+      ["key", "text", rows.map((r) => r.apiKeyId)]])}
+    ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING
+    RETURNING id`);
+  if (stored.length < rows.length) throw new InboxRaceError(rows.length - stored.length);
+}
+
+/**
+ * Stores events unprocessed, claimed by `owner` for `leaseMs` (events handed to another
+ * process). A copy stored meanwhile fails the pass with InboxRaceError, as in writeAnswered.
+ */
+export async function storeClaimed(tx: DbOrTx, rows: Array<Omit<AnsweredRow, "status" | "response">>, owner: string, leaseMs: number) {
+  if (!rows.length) return;
+  const stored = await queryRows<{ id: number | string }>(tx, sql`
+    INSERT INTO ingest_inbox (id, source_type, source_event_id, payload, signals, status, api_key_id, claimed_by, claimed_until)
+    SELECT id, st, sid, payload, signals, 'received', key, ${owner}, clock_timestamp() + ${`${leaseMs} milliseconds`}::interval FROM ${unnestRows([
+      ["id", "int8", rows.map((r) => r.inboxId)],
+      ["st", "text", rows.map((r) => r.source)],
+      ["sid", "text", rows.map((r) => r.sourceEventId)],
+      ["payload", "jsonb", rows.map((r) => JSON.stringify(r.raw ?? null))],
+      ["signals", "jsonb", rows.map((r) => JSON.stringify(r.signals))],
+      ["key", "text", rows.map((r) => r.apiKeyId)]])}
+    ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING
+    RETURNING id`);
+  if (stored.length < rows.length) throw new InboxRaceError(rows.length - stored.length);
+}
+
+/**
+ * An event whose processing failed before its row was ever stored: stored now, failed, with its
+ * error, to be retried with backoff like any failed row. Answers its row's id (a copy stored
+ * meanwhile stands instead: its id).
+ */
+export async function storeFailed(db: DbOrTx, row: Omit<AnsweredRow, "status" | "response">, error: string): Promise<number> {
+  const [stored] = await queryRows<{ id: number | string }>(db, sql`
+    WITH ins AS (
+      INSERT INTO ingest_inbox (source_type, source_event_id, payload, signals, status, api_key_id, attempts, error, next_attempt_at)
+      VALUES (${row.source}, ${row.sourceEventId}, ${JSON.stringify(row.raw ?? null)}::jsonb, ${JSON.stringify(row.signals)}::jsonb, 'failed', ${row.apiKeyId}, 1,
+        ${JSON.stringify({ message: storableText(error.slice(0, 2_000)), at: new Date().toISOString() })}::jsonb, clock_timestamp() + interval '5 seconds')
+      ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING RETURNING id)
+    SELECT id FROM ins UNION ALL
+    SELECT id FROM ingest_inbox WHERE source_type = ${row.source} AND source_event_id = ${row.sourceEventId} AND status <> 'rejected'`);
+  return Number(stored?.id ?? 0);
 }
 
 /**

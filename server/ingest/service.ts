@@ -11,7 +11,7 @@ import type { TopologyCache } from "../repository/topology";
 import type { SubstationStateCache } from "../repository/stateCache";
 import { writeSourceEvents } from "../repository/sourceEvents";
 import { correlateBatch, substationsOfEach } from "./correlateBatch";
-import { claimInbox, claimUnfinished, inboxState, lockOwnedByEach, markFailed, markProcessed, recordRejections, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
+import { claimInbox, claimUnfinished, findOrReserve, inboxState, lockOwnedByEach, markFailed, markProcessed, recordRejections, storeFailed, writeAnswered, type AnsweredEntry, type AnsweredRow, type ClaimedEntry, type InboxEntry, type RejectedBody } from "./inbox";
 import { placeWithKeys, substationHint } from "./placement";
 import { networkIdentities } from "./networkIdentities";
 import { routeByLease } from "./handoff";
@@ -104,15 +104,21 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
   const good = items.filter((i): i is Extract<ParsedItem, { ok: true }> => i.ok && i.signals.length > 0);
   const owner = newOwner("request");
   const entries: InboxEntry[] = good.map((i) => ({ index: i.index, sourceEventId: i.signals[0].sourceEventId, raw: i.raw, signals: i.signals }));
-  // With nothing rejected, the claim needs no transaction of its own: its insert is one
-  // statement, committed as it runs (two round trips fewer per request); what follows it (taking
-  // over lapsed copies, reading earlier answers) works on committed rows either way.
-  const { claimed, answered, inFlight } = await retryTransient(() => bad.length
-    ? deps.db.transaction(async (tx) => {
-      await recordRejections(tx as never, source, bad, apiKeyId, body);
-      return claimInbox(tx as never, source, entries, apiKeyId, owner);
-    })
-    : claimInbox(deps.db, source, entries, apiKeyId, owner));
+  // SCADA's events are stored (committed) and claimed before they are processed: their raw rows
+  // reference their inbox rows. Every other source's are stored by the pass that processes them,
+  // with their answers, in its transaction (one row written once instead of inserted, then
+  // updated); a request is answered only once that pass has committed, so nothing acknowledged
+  // is ever unstored, and an event whose processing fails is then stored as failed, to be
+  // retried. Copies within the request are answered as the first.
+  const storedFirst = source === "scada";
+  const { claimed, answered, inFlight } = storedFirst
+    ? await retryTransient(() => bad.length
+      ? deps.db.transaction(async (tx) => {
+        await recordRejections(tx as never, source, bad, apiKeyId, body);
+        return claimInbox(tx as never, source, entries, apiKeyId, owner);
+      })
+      : claimInbox(deps.db, source, entries, apiKeyId, owner))
+    : await freshEntries(deps, source, bad, entries, apiKeyId, body);
   if (good.length === 0) {
     // Named for the first 50 bad events (all of them are in the rejection record's count).
     throw invalid(`No valid ${source} event in the request${bad.length > 50 ? ` (${bad.length} bad events; the first 50 are named)` : ""}`,
@@ -123,11 +129,20 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
   // taken over later (a lapsed hand-off, the retrier) is processed where it is, so nothing loops.
   const mine = await processIsolated(deps, actor, source, claimed, owner, deps.handOff !== false, posted);
   if (deps.leases) deps.leases.counts.handedOff += mine.handedOff.length;
-  const others = await awaitOthers(deps, actor, source, [...inFlight, ...mine.lost], owner, mine.handedOff);
+  const copies = storedFirst ? [] : inFlight;
+  const others = await awaitOthers(deps, actor, source, [...(storedFirst ? inFlight : []), ...mine.lost], owner, mine.handedOff);
+  // A fresh event's later copies in the request: answered as the first was.
+  const byEvent = new Map([...mine.results, ...others].map((r) => [r.source_event_id, r]));
+  const copied = copies.map((c): ItemResult => {
+    const first = byEvent.get(c.sourceEventId);
+    return first && first.status !== "pending" ? { ...first, index: c.index, duplicate: true }
+      : pendingResult(c, first?.reason ?? "the first delivery of this event is still being processed; it is counted once", true);
+  });
 
   const results: ItemResult[] = [
     ...mine.results,
     ...others,
+    ...copied,
     ...answered.map((d) => answerOf(d, d.status, d.response)),
     ...bad.map((b) => ({ index: b.index, status: "rejected" as const, issues: b.issues })),
   ].sort((a, b) => a.index - b.index);
@@ -139,6 +154,23 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
     pending: results.filter((r) => r.status === "pending").length,
     results,
   };
+}
+
+/**
+ * Entries of a request whose events the processing pass stores (see `ingest`): the first copy of
+ * each event to process, fresh; its later copies in the request, answered as it. Rejected events
+ * are recorded first, in their own statement.
+ */
+async function freshEntries(deps: IngestDeps, source: SourceType, bad: Array<Extract<ParsedItem, { ok: false }>>, entries: InboxEntry[], apiKeyId: string | null, body?: RejectedBody) {
+  if (bad.length) await retryTransient(() => recordRejections(deps.db, source, bad, apiKeyId, body));
+  const seen = new Set<string>();
+  const claimed: ClaimedEntry[] = [];
+  const inFlight: ClaimedEntry[] = [];
+  for (const e of entries) {
+    if (seen.has(e.sourceEventId)) inFlight.push({ ...e, inboxId: 0 });
+    else { seen.add(e.sourceEventId); claimed.push({ ...e, inboxId: 0, fresh: true }); }
+  }
+  return { claimed, answered: [] as AnsweredEntry[], inFlight };
 }
 
 /** The answer for a copy of an event from its row: the first delivery's, or why it is pending. */
@@ -362,8 +394,10 @@ async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[
       return { results: [...a.results, ...b.results], changes: [...a.changes, ...b.changes], lost: [...a.lost, ...b.lost], handedOff: [...a.handedOff, ...b.handedOff] };
     }
     const message = describeError(err);
-    console.error(`processing ${job.source} event ${entries[0].sourceEventId} failed (the server retries it): ${message}`);
-    await markFailed(deps.db, [entries[0].inboxId], message, job.owner).catch(() => {});
+    const e = entries[0];
+    console.error(`processing ${job.source} event ${e.sourceEventId} failed (the server retries it): ${message}`);
+    if (e.fresh) await storeFailed(deps.db, { inboxId: 0, source: job.source, sourceEventId: e.sourceEventId, raw: e.raw, signals: e.signals, apiKeyId: apiKeyOf(job.actor) }, message).catch(() => {});
+    else await markFailed(deps.db, [e.inboxId], message, job.owner).catch(() => {});
     return { results: [pendingResult(entries[0], "processing failed; the server retries it by itself")], changes: [], lost: [], handedOff: [] };
   }
 }
@@ -430,17 +464,38 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     // The active rule, the rows' ownership and the signals' placement are sent together (the
     // placement reads only the network model, and the rule's radius for a signal placed by its
     // location); the placements of rows taken over meanwhile are dropped.
+    // Events stored before: their rows locked. Fresh events: their rows if stored meanwhile
+    // (duplicates), else ids reserved for them.
     const signals = jobs.flatMap((job) => job.entries.flatMap((e) => e.signals));
     const ruling = deps.activeRule(tx);
-    const owning = lockOwnedByEach(tx, jobs.map((job) => ({ owner: job.owner, inboxIds: job.entries.map((e) => e.inboxId) })));
+    const owning = lockOwnedByEach(tx, jobs.map((job) => ({ owner: job.owner, inboxIds: job.entries.filter((e) => !e.fresh).map((e) => e.inboxId) })));
+    const fresh = jobs.flatMap((job) => job.entries.filter((e) => e.fresh).map((e) => ({ source: job.source, sourceEventId: e.sourceEventId, e })));
+    const finding = findOrReserve(tx, fresh);
     const placing = signals.length ? placeWithKeys(tx, signals, ruling.then((r) => r.radiusMeters)) : Promise.resolve({ placed: [], keys: null });
-    for (const p of [ruling, owning, placing]) p.catch(() => {}); // awaited in `together`
-    const [rule, ownedByEach, placement] = await together([ruling, owning, placing]);
+    for (const p of [ruling, owning, finding, placing]) p.catch(() => {}); // awaited in `together`
+    const [rule, ownedByEach, found, placement] = await together([ruling, owning, finding, placing]);
+    const rowOf = new Map(fresh.map(({ e }, i) => [e, found[i]]));
+    const firstInPass = new Map<string, ClaimedEntry>();
     jobs.forEach((job, i) => {
       const owned = ownedByEach[i];
-      kept.push({ job, items: job.entries.filter((e) => owned.has(e.inboxId)), lost: job.entries.filter((e) => !owned.has(e.inboxId)), handedOff: [] });
+      const k: KeptJob = { job, items: [], lost: [], handedOff: [], answered: [] };
+      for (const e of job.entries) {
+        if (!e.fresh) { (owned.has(e.inboxId) ? k.items : k.lost).push(e); continue; }
+        const row = rowOf.get(e)!;
+        const key = `${job.source}\u0001${e.sourceEventId}`;
+        const first = firstInPass.get(key);
+        if (row.stored && (row.status === "received" || row.status === "failed")) k.lost.push({ ...e, inboxId: row.id, fresh: false }); // in flight elsewhere
+        else if (row.stored) k.answered.push(answerOf(e, row.status, row.response));
+        else if (first) k.lost.push({ ...e, inboxId: first.inboxId, fresh: false }); // another request's copy in this pass: answered as it, once stored
+        else {
+          const item = { ...e, inboxId: row.id };
+          firstInPass.set(key, item);
+          k.items.push(item);
+        }
+      }
+      kept.push(k);
     });
-    const none = () => ({ outcomes: kept.map((k) => ({ results: [], lost: k.lost, handedOff: k.handedOff })), changes: [] });
+    const none = () => ({ outcomes: kept.map((k) => ({ results: k.answered, lost: k.lost, handedOff: k.handedOff })), changes: [] });
     if (!kept.some((k) => k.items.length) && !sweep.length) return none();
     const owned = new Set(kept.flatMap((k) => k.items).flatMap((i) => i.signals));
     let placed = placement.placed.filter((p) => owned.has(p.signal));
@@ -448,10 +503,10 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     const substations = await substationsOfEach(tx, placed, placement.keys);
     if (deps.leases && placed.length) {
       // Several processes share the database: signals of substations another one holds go to it.
-      const away = await routeByLease(tx, deps.leases, kept.map((k) => ({ owner: k.job.owner, handOff: !!k.job.handOff, entries: k.items })), placed, substations);
+      const away = await routeByLease(tx, deps.leases, kept.map((k) => ({ owner: k.job.owner, handOff: !!k.job.handOff, entries: k.items, source: k.job.source, apiKeyId: apiKeyOf(k.job.actor) })), placed, substations);
       if (away.size) {
         for (const k of kept) {
-          k.handedOff = k.items.filter((e) => away.has(e));
+          k.handedOff = k.items.filter((e) => away.has(e)).map((e) => ({ ...e, fresh: false })); // stored now, in the holder's name
           k.items = k.items.filter((e) => !away.has(e));
         }
         const here = new Set(kept.flatMap((k) => k.items).flatMap((i) => i.signals));
@@ -480,8 +535,10 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
   });
 }
 
-/** A job's items this pass processes, and those it lost or handed off. */
-interface KeptJob { job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[] }
+/** A job's items this pass processes, those it lost or handed off, and the answers of fresh events stored before. */
+interface KeptJob { job: ProcessJob; items: ClaimedEntry[]; lost: ClaimedEntry[]; handedOff: ClaimedEntry[]; answered: ItemResult[] }
+
+const apiKeyOf = (actor: Actor) => (actor.kind === "integration" ? actor.id : null);
 
 /**
  * The raw source rows and each event's answer, for the jobs' kept items: sends them (SCADA's rows
@@ -511,6 +568,7 @@ async function answerPass(tx: Db, kept: KeptJob[], placed: PlacedSignal[], decis
   const outages = new Map(decisions.outages.map((o) => [o.id, o]));
   const outcomes: Outcome[] = [];
   const processed: Array<{ inboxId: number; status: string; response: unknown }> = [];
+  const answered: AnsweredRow[] = [];
   for (const k of kept) {
     const results: ItemResult[] = [];
     for (const item of k.items) {
@@ -531,9 +589,13 @@ async function answerPass(tx: Db, kept: KeptJob[], placed: PlacedSignal[], decis
       if (scadaId && signal.kind === "power_off") Object.assign(result, await checkMetersUnder(tx, scadaId, placementOf.get(signal)!, result.outage_event_id ?? null));
       else if (scadaId) result.scada_event_id = scadaId;
       results.push(result);
-      processed.push({ inboxId: item.inboxId, status: result.status === "unmatched" ? "unmatched" : "processed", response: { ...result, index: undefined } });
+      const row = { inboxId: item.inboxId, status: result.status === "unmatched" ? "unmatched" : "processed", response: { ...result, index: undefined } };
+      if (item.fresh) answered.push({ ...row, source: k.job.source, sourceEventId: item.sourceEventId, raw: item.raw, signals: item.signals, apiKeyId: apiKeyOf(k.job.actor) });
+      else processed.push(row);
     }
-    outcomes.push({ results, lost: k.lost, handedOff: k.handedOff });
+    outcomes.push({ results: [...k.answered, ...results], lost: k.lost, handedOff: k.handedOff });
   }
-  return { outcomes, sent: [...written, markProcessed(tx, processed, now)] };
+  const rows = [markProcessed(tx, processed, now), writeAnswered(tx, answered, now)];
+  for (const r of rows) r.catch(() => {}); // awaited by the caller, after the decisions' own writes, which may fail first
+  return { outcomes, sent: [...written, ...rows] };
 }
