@@ -16,6 +16,7 @@ import { startRetrier } from "./ingest/retrier";
 import { SubstationLeases } from "./ingest/leases";
 import { startHandoffReceiver } from "./ingest/handoff";
 import { warmSubstations, type Warmed } from "./ingest/warm";
+import { PGLITE_PASS_MAX_SIGNALS } from "./ingest/service";
 import { describeError } from "./errorCauses";
 import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
 import { startStormFeed } from "./demo/stormFeed";
@@ -152,6 +153,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     services.ingest.leases = leases;
     // Correlation passes at once: PostgreSQL's connections work in parallel, PGlite's one session does not.
     services.ingest.lanes = config.ingestLanes ?? (database.kind === "postgres" ? 2 : 1);
+    if (database.kind === "pglite") services.ingest.passMaxSignals = PGLITE_PASS_MAX_SIGNALS;
     services.ingest.observeLockWait = (seconds) => metrics.observeLockWait(seconds);
     services.ingest.observePostToPush = (seconds) => metrics.observePostToPush(seconds);
     metrics.attach({ database, socketClients: () => realtime.io.engine.clientsCount, leases, now: options.now ?? (() => new Date()) });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { generateNetwork } from "../db/seed/generate";
 import { loadNetworkKeys } from "../db/queries/networkIdentities";
 import { substationHint } from "../server/ingest/placement";
-import { laneUse } from "../server/ingest/service";
+import { laneUse, PGLITE_PASS_MAX_SIGNALS } from "../server/ingest/service";
 import { detectedOutages } from "../server/scenarios/replay";
 import { generateStorm } from "../server/scenarios/storm";
 import { runStorm, StormClock } from "../server/scenarios/run";
@@ -79,4 +79,29 @@ describe(`ingestion lanes on ${runtimeName}`, () => {
     expect(Math.min(...two.use.passes)).toBeGreaterThan(0);
     expect(two.use.mostAtOnce).toBe(2);
   }, 300_000);
+
+  it("gathers concurrent requests into passes no larger than the pass size, smaller on PGlite, and answers every event", async () => {
+    const test = await startTestServer(network);
+    servers.push(test);
+    const ingest = test.server.services.ingest;
+    // PGlite runs each pass's JavaScript on the server's event loop: its passes are smaller.
+    expect(ingest.passMaxSignals).toBe(test.server.database.kind === "pglite" ? PGLITE_PASS_MAX_SIGNALS : undefined);
+    ingest.passMaxSignals = 1_000;
+    const at = Date.now() - 60_000;
+    // Six requests of 400 power-offs at once: a pass takes two of them at most (800 ≤ 1,000 < 1,200).
+    const requests = Array.from({ length: 6 }, (_, r) => network.meters.slice(r * 400, (r + 1) * 400).map((m, i) => ({
+      message_type: "EndDeviceEvent", timestamp: new Date(at + i).toISOString(),
+      payload: { event_id: `PASS-${r}-${i}`, severity: "critical", reason: "Last gasp signal detected", assets: { mrid: m.meterNumber } },
+    })));
+    const before = laneUse(ingest).passes.reduce((a, b) => a + b, 0);
+    const answers = await Promise.all(requests.map((body) => test.post("/api/ingest/kaifa", body)));
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.body.accepted).toBe(400);
+    }
+    const use = laneUse(ingest);
+    expect(use.mostSignals).toBeGreaterThanOrEqual(400);
+    expect(use.mostSignals).toBeLessThanOrEqual(1_000);
+    expect(use.passes.reduce((a, b) => a + b, 0) - before).toBeGreaterThanOrEqual(3);
+  }, 120_000);
 });

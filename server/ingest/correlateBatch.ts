@@ -154,6 +154,9 @@ export async function correlateBatch(tx: DbOrTx, placed: PlacedSignal[], deps: C
   const state = await loadSubstations(tx, substationIds, touchedMeterIds, deps);
   const { topology, evidence, outages, settled } = state;
   const decisions = correlate({ now: deps.now, rule: deps.rule, topology, evidence, outages, settled, signals: placed, sweep, ids: outageIds, timeZone: deps.timeZone });
+  // Deciding and building the writes are the pass's two long synchronous stretches: the event
+  // loop answers whatever is waiting (other requests, sockets, pages) between them.
+  await new Promise((resolve) => setImmediate(resolve));
   return { decisions, changes: await writeSubstations(tx, state, decisions, deps) };
 }
 
@@ -303,6 +306,9 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
     checked.catch(() => {}); // awaited in `together`
     writes.push(checked);
   }
+  // The writes are on their way; the event loop answers what waits before the push's reads and
+  // the raw rows and answers (`beside`) are built, the pass's last synchronous stretch.
+  await new Promise((resolve) => setImmediate(resolve));
   return recordChanges(tx, decisions, fromMemory ?? { known: [], toRead: [...meters] }, writes, deps.beside);
 }
 

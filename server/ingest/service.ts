@@ -42,6 +42,12 @@ export interface IngestDeps {
    * connections work in parallel; PGlite's one session runs one transaction at a time.
    */
   lanes?: number;
+  /**
+   * Most signals one correlation pass takes (PASS_MAX_SIGNALS unless set). On PGlite, whose
+   * passes run their JavaScript on the server's event loop one after another, smaller passes
+   * keep each synchronous stretch of the loop short (PGLITE_PASS_MAX_SIGNALS).
+   */
+  passMaxSignals?: number;
   /** Runs after a batch commits (storm-mode auto-activation). */
   afterCommit?(): Promise<void>;
   /**
@@ -212,6 +218,11 @@ export interface ProcessJob {
  * requests coalesced with it.
  */
 export const PASS_MAX_SIGNALS = 5_000;
+/**
+ * The same on the embedded PGlite: a pass's decisions and the building of its writes take
+ * about 20 µs a signal each on the event loop, so 1,000 keeps each stretch near 20 ms.
+ */
+export const PGLITE_PASS_MAX_SIGNALS = 1_000;
 
 interface Waiting { job: ProcessJob; resolve(o: Outcome): void; reject(err: unknown): void }
 
@@ -227,6 +238,8 @@ class PassQueue {
   private running = false;
   /** Passes this lane ran. */
   passes = 0;
+  /** The most signals one of its passes carried. */
+  mostSignals = 0;
 
   constructor(private readonly deps: IngestDeps, private readonly busy: LaneUse) {}
 
@@ -244,12 +257,14 @@ class PassQueue {
       while (this.waiting.length) {
         const pass: Waiting[] = [];
         let signals = 0;
-        while (this.waiting.length && (pass.length === 0 || signals + countSignals(this.waiting[0].job) <= PASS_MAX_SIGNALS)) {
+        const most = this.deps.passMaxSignals ?? PASS_MAX_SIGNALS;
+        while (this.waiting.length && (pass.length === 0 || signals + countSignals(this.waiting[0].job) <= most)) {
           const next = this.waiting.shift()!;
           signals += countSignals(next.job);
           pass.push(next);
         }
         this.passes++;
+        this.mostSignals = Math.max(this.mostSignals, signals);
         this.busy.now++;
         this.busy.most = Math.max(this.busy.most, this.busy.now);
         await this.run(pass).catch((err) => { for (const w of pass) w.reject(err); }).finally(() => this.busy.now--);
@@ -323,10 +338,10 @@ function lanesOf(deps: IngestDeps) {
   return q;
 }
 
-/** Passes run by each lane, and the most lanes that ran one at the same time (figures and tests). */
+/** Passes run by each lane, the most lanes that ran one at the same time, and the most signals a pass carried (figures and tests). */
 export function laneUse(deps: IngestDeps) {
   const { lanes, busy } = lanesOf(deps);
-  return { passes: lanes.map((l) => l.passes), mostAtOnce: busy.most };
+  return { passes: lanes.map((l) => l.passes), mostAtOnce: busy.most, mostSignals: Math.max(...lanes.map((l) => l.mostSignals)) };
 }
 
 /**
@@ -463,9 +478,8 @@ async function processJobs(deps: IngestDeps, jobs: ProcessJob[]): Promise<{ outc
     const kept: KeptJob[] = [];
     // The active rule, the rows' ownership and the signals' placement are sent together (the
     // placement reads only the network model, and the rule's radius for a signal placed by its
-    // location); the placements of rows taken over meanwhile are dropped.
-    // Events stored before: their rows locked. Fresh events: their rows if stored meanwhile
-    // (duplicates), else ids reserved for them.
+    // location); the placements of rows taken over meanwhile are dropped. Events stored before:
+    // their rows locked; fresh ones: their rows if stored by now (copies), else ids reserved.
     const signals = jobs.flatMap((job) => job.entries.flatMap((e) => e.signals));
     const ruling = deps.activeRule(tx);
     const owning = lockOwnedByEach(tx, jobs.map((job) => ({ owner: job.owner, inboxIds: job.entries.filter((e) => !e.fresh).map((e) => e.inboxId) })));
