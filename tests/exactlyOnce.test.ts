@@ -6,6 +6,9 @@ import { loadConfig } from "../server/config";
 import { startServer, type RunningServer } from "../server/index";
 import { retryUnfinished } from "../server/ingest/retrier";
 import { MAX_ATTEMPTS } from "../server/ingest/inbox";
+import { ingest } from "../server/ingest/service";
+import type { ParsedItem, Signal } from "../server/ingest/signal";
+import { systemActor } from "../server/context";
 import { runtimeName } from "./helpers/db";
 import { callTrpc, startTestServer, type TestServer } from "./helpers/server";
 
@@ -181,6 +184,46 @@ describe(`exactly-once ingestion on ${runtimeName}`, () => {
     const [audit] = await rows<{ action: string; actor_type: string }>(sql`SELECT action, actor_type FROM oms_audit_log WHERE action = 'ingest.retry'`);
     expect(audit).toEqual({ action: "ingest.retry", actor_type: "user" });
     expect(await retryUnfinished(a.server.services.ingest)).toMatchObject({ claimed: 1, pending: 1 });
+  });
+
+  it("stores a fresh event with its answer in the pass that processes it, and one whose processing fails as failed, to be retried", async () => {
+    // Two events as a route hands them over, not stored before: one good, one the pipeline
+    // cannot process (its time is not a time, which no adapter lets through).
+    const meter = network.meters[600];
+    const signal = (sid: string, at: Date): Signal => ({ sourceType: "kaifa", sourceEventId: sid, kind: "power_off", occurredAt: at, meter: { meterNumber: meter.meterNumber }, attributes: {} });
+    const items: ParsedItem[] = [
+      { ok: true, index: 0, raw: { id: "FRESH-GOOD" }, signals: [signal("FRESH-GOOD", new Date(Date.now() - 300_000))] },
+      { ok: true, index: 1, raw: { id: "FRESH-POISON" }, signals: [signal("FRESH-POISON", new Date(Number.NaN))] },
+      { ok: true, index: 2, raw: { id: "FRESH-GOOD" }, signals: [signal("FRESH-GOOD", new Date(Date.now() - 300_000))] },
+    ];
+    const actor = systemActor;
+    const answer = await ingest(a.server.services.ingest, actor, "kaifa", items);
+    expect(answer.results.map((r) => [r.index, r.status, r.duplicate ?? false])).toEqual([
+      [0, "correlated", false], [1, "pending", false], [2, "correlated", true],
+    ]);
+    expect(answer.results[1].reason).toMatch(/processing failed/);
+    expect(answer.results[2].outage_event_id).toBe(answer.results[0].outage_event_id);
+    const stored = await rows<{ sid: string; status: string; attempts: number; answered: boolean; claimed: boolean; due: boolean; error: boolean }>(sql`
+      SELECT source_event_id AS sid, status, attempts, response IS NOT NULL AS answered, claimed_by IS NOT NULL AS claimed,
+        next_attempt_at > clock_timestamp() AS due, error IS NOT NULL AS error
+      FROM ingest_inbox WHERE source_event_id LIKE 'FRESH-%' ORDER BY source_event_id`);
+    expect(stored).toEqual([
+      { sid: "FRESH-GOOD", status: "processed", attempts: 1, answered: true, claimed: false, due: null, error: false },
+      { sid: "FRESH-POISON", status: "failed", attempts: 1, answered: false, claimed: false, due: true, error: true },
+    ]);
+    // The raw row of the good one references its inbox row; a re-delivery is answered as the first time.
+    const [raw] = await rows<{ linked: boolean }>(sql`
+      SELECT k.inbox_id = i.id AS linked FROM kaifa_events k JOIN ingest_inbox i ON i.source_event_id = k.event_id WHERE k.event_id = 'FRESH-GOOD'`);
+    expect(raw).toEqual({ linked: true });
+    // Re-delivered: the good one is answered as the first time; the failed one, unowned, is taken
+    // over at once and tried again (its second attempt), as a failed row re-delivered always was.
+    const again = await ingest(a.server.services.ingest, actor, "kaifa", items.slice(0, 2));
+    expect(again.results.map((r) => [r.status, r.duplicate ?? false])).toEqual([["correlated", true], ["pending", false]]);
+    expect(again.results[0].outage_event_id).toBe(answer.results[0].outage_event_id);
+    const [poison] = await rows<{ status: string; attempts: number }>(sql`SELECT status, attempts FROM ingest_inbox WHERE source_event_id = 'FRESH-POISON'`);
+    expect(poison).toEqual({ status: "failed", attempts: 2 });
+    const [written] = await rows<{ n: number }>(sql`SELECT COUNT(*)::int AS n FROM kaifa_events WHERE event_id LIKE 'FRESH-%'`);
+    expect(written.n).toBe(1);
   });
 });
 
