@@ -43,6 +43,9 @@ export async function placeSignals(db: DbOrTx, signals: Signal[], radiusMeters: 
  * Its first statement is sent before it returns; `radius` (the rule's) may still be on its way.
  */
 export async function placeWithKeys(db: DbOrTx, signals: Signal[], radius: number | Promise<number>, options: PlaceOptions = {}): Promise<{ placed: PlacedSignal[]; keys: NetworkKeys | null }> {
+  // Awaited below, unless the look-up fails first (a connection cut mid-pass): its failure is
+  // then the pass's, and the radius's own must not end the process as an unhandled rejection.
+  if (radius instanceof Promise) radius.catch(() => {});
   const keys = await lookUp(db, signals, options.identities ?? networkIdentities);
   // (A radius still being read was sent before this: it is in by now.)
   const radiusMeters = await radius;
