@@ -173,19 +173,14 @@ export async function storeClaimed(tx: DbOrTx, rows: Array<Omit<AnsweredRow, "st
 
 /**
  * An event whose processing failed before its row was ever stored: stored now, failed, with its
- * error, to be retried with backoff like any failed row. Answers its row's id (a copy stored
- * meanwhile stands instead: its id).
+ * error, to be retried with backoff like any failed row (a copy stored meanwhile stands instead).
  */
-export async function storeFailed(db: DbOrTx, row: Omit<AnsweredRow, "status" | "response">, error: string): Promise<number> {
-  const [stored] = await queryRows<{ id: number | string }>(db, sql`
-    WITH ins AS (
-      INSERT INTO ingest_inbox (source_type, source_event_id, payload, signals, status, api_key_id, attempts, error, next_attempt_at)
-      VALUES (${row.source}, ${row.sourceEventId}, ${JSON.stringify(row.raw ?? null)}::jsonb, ${JSON.stringify(row.signals)}::jsonb, 'failed', ${row.apiKeyId}, 1,
-        ${JSON.stringify({ message: storableText(error.slice(0, 2_000)), at: new Date().toISOString() })}::jsonb, clock_timestamp() + interval '5 seconds')
-      ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING RETURNING id)
-    SELECT id FROM ins UNION ALL
-    SELECT id FROM ingest_inbox WHERE source_type = ${row.source} AND source_event_id = ${row.sourceEventId} AND status <> 'rejected'`);
-  return Number(stored?.id ?? 0);
+export async function storeFailed(db: DbOrTx, row: Omit<AnsweredRow, "inboxId" | "status" | "response">, error: string) {
+  await exec(db, sql`
+    INSERT INTO ingest_inbox (source_type, source_event_id, payload, signals, status, api_key_id, attempts, error, next_attempt_at)
+    VALUES (${row.source}, ${row.sourceEventId}, ${JSON.stringify(row.raw ?? null)}::jsonb, ${JSON.stringify(row.signals)}::jsonb, 'failed', ${row.apiKeyId}, 1,
+      ${JSON.stringify({ message: storableText(error.slice(0, 2_000)), at: new Date().toISOString() })}::jsonb, clock_timestamp() + interval '5 seconds')
+    ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING`);
 }
 
 /**

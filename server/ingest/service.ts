@@ -411,7 +411,7 @@ async function isolate(deps: IngestDeps, job: ProcessJob, entries: ClaimedEntry[
     const message = describeError(err);
     const e = entries[0];
     console.error(`processing ${job.source} event ${e.sourceEventId} failed (the server retries it): ${message}`);
-    if (e.fresh) await storeFailed(deps.db, { inboxId: 0, source: job.source, sourceEventId: e.sourceEventId, raw: e.raw, signals: e.signals, apiKeyId: apiKeyOf(job.actor) }, message).catch(() => {});
+    if (e.fresh) await storeFailed(deps.db, { source: job.source, sourceEventId: e.sourceEventId, raw: e.raw, signals: e.signals, apiKeyId: apiKeyOf(job.actor) }, message).catch(() => {});
     else await markFailed(deps.db, [e.inboxId], message, job.owner).catch(() => {});
     return { results: [pendingResult(entries[0], "processing failed; the server retries it by itself")], changes: [], lost: [], handedOff: [] };
   }
