@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { exec, queryRows, type DbOrTx } from "../../db/client";
 import { unnestRows } from "../../db/arrays";
 import type { SourceType } from "../../db/schema";
@@ -134,38 +134,35 @@ export interface AnsweredRow { inboxId: number; source: SourceType; sourceEventI
  * waits for it to commit) fails the pass with InboxRaceError: it runs again and finds it.
  */
 export async function writeAnswered(tx: DbOrTx, rows: AnsweredRow[], now: Date) {
-  if (!rows.length) return;
-  const stored = await queryRows<{ id: number | string }>(tx, sql`
-    INSERT INTO ingest_inbox (id, source_type, source_event_id, payload, signals, status, response, api_key_id, processed_at, attempts)
-    SELECT id, st, sid, payload, signals, status, response, key, ${now.toISOString()}, 1 FROM ${unnestRows([
-      ["id", "int8", rows.map((r) => r.inboxId)],
-      ["st", "text", rows.map((r) => r.source)],
-      ["sid", "text", rows.map((r) => r.sourceEventId)],
-      ["payload", "jsonb", rows.map((r) => JSON.stringify(r.raw ?? null))],
-      ["signals", "jsonb", rows.map((r) => JSON.stringify(r.signals))],
-      ["status", "text", rows.map((r) => r.status)],
-      ["response", "jsonb", rows.map((r) => JSON.stringify(r.response))],
-      ["key", "text", rows.map((r) => r.apiKeyId)]])}
-    ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING
-    RETURNING id`);
-  if (stored.length < rows.length) throw new InboxRaceError(rows.length - stored.length);
+  await insertFresh(tx, rows, sql`status, response, processed_at, attempts`, sql`status, response, ${now.toISOString()}, 1`, [
+    ["status", "text", rows.map((r) => r.status)],
+    ["response", "jsonb", rows.map((r) => JSON.stringify(r.response))]]);
 }
 
 /**
  * Stores events unprocessed, claimed by `owner` for `leaseMs` (events handed to another
  * process). A copy stored meanwhile fails the pass with InboxRaceError, as in writeAnswered.
  */
-export async function storeClaimed(tx: DbOrTx, rows: Array<Omit<AnsweredRow, "status" | "response">>, owner: string, leaseMs: number) {
+export async function storeClaimed(tx: DbOrTx, rows: FreshEvent[], owner: string, leaseMs: number) {
+  await insertFresh(tx, rows, sql`status, claimed_by, claimed_until`, sql`'received', ${owner}, clock_timestamp() + ${`${leaseMs} milliseconds`}::interval`);
+}
+
+/** An event a pass stores itself: its reserved id, what it is, and the key that sent it. */
+type FreshEvent = Omit<AnsweredRow, "status" | "response">;
+
+/** Inserts fresh events' rows with the further `columns` set to `values` (which may name `extra`'s unnest columns). */
+async function insertFresh(tx: DbOrTx, rows: FreshEvent[], columns: SQL, values: SQL, extra: Parameters<typeof unnestRows>[0] = []) {
   if (!rows.length) return;
   const stored = await queryRows<{ id: number | string }>(tx, sql`
-    INSERT INTO ingest_inbox (id, source_type, source_event_id, payload, signals, status, api_key_id, claimed_by, claimed_until)
-    SELECT id, st, sid, payload, signals, 'received', key, ${owner}, clock_timestamp() + ${`${leaseMs} milliseconds`}::interval FROM ${unnestRows([
+    INSERT INTO ingest_inbox (id, source_type, source_event_id, payload, signals, api_key_id, ${columns})
+    SELECT id, st, sid, payload, signals, key, ${values} FROM ${unnestRows([
       ["id", "int8", rows.map((r) => r.inboxId)],
       ["st", "text", rows.map((r) => r.source)],
       ["sid", "text", rows.map((r) => r.sourceEventId)],
       ["payload", "jsonb", rows.map((r) => JSON.stringify(r.raw ?? null))],
       ["signals", "jsonb", rows.map((r) => JSON.stringify(r.signals))],
-      ["key", "text", rows.map((r) => r.apiKeyId)]])}
+      ["key", "text", rows.map((r) => r.apiKeyId)],
+      ...extra])}
     ON CONFLICT (source_type, source_event_id) WHERE status <> 'rejected' DO NOTHING
     RETURNING id`);
   if (stored.length < rows.length) throw new InboxRaceError(rows.length - stored.length);
@@ -175,7 +172,7 @@ export async function storeClaimed(tx: DbOrTx, rows: Array<Omit<AnsweredRow, "st
  * An event whose processing failed before its row was ever stored: stored now, failed, with its
  * error, to be retried with backoff like any failed row (a copy stored meanwhile stands instead).
  */
-export async function storeFailed(db: DbOrTx, row: Omit<AnsweredRow, "inboxId" | "status" | "response">, error: string) {
+export async function storeFailed(db: DbOrTx, row: Omit<FreshEvent, "inboxId">, error: string) {
   await exec(db, sql`
     INSERT INTO ingest_inbox (source_type, source_event_id, payload, signals, status, api_key_id, attempts, error, next_attempt_at)
     VALUES (${row.source}, ${row.sourceEventId}, ${JSON.stringify(row.raw ?? null)}::jsonb, ${JSON.stringify(row.signals)}::jsonb, 'failed', ${row.apiKeyId}, 1,
