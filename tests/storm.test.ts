@@ -4,6 +4,7 @@ import { generateNetwork } from "../db/seed/generate";
 import type { CrewRestoreBody } from "../server/demo/payloads";
 import { generateStorm, type StormCases } from "../server/scenarios/storm";
 import { runStorm, StormClock } from "../server/scenarios/run";
+import { MAX_DELIVERY_LAG_MS } from "../server/scenarios/replay";
 import { runtimeName } from "./helpers/db";
 import { findOrphans } from "../db/queries/integrity";
 import { startTestServer, type TestServer } from "./helpers/server";
@@ -30,11 +31,25 @@ describe(`a small storm replayed end to end on ${runtimeName}`, () => {
     expect(storm.posts.some((p) => p.delivery === "duplicate")).toBe(true);
     expect(storm.posts.some((p) => p.delivery === "late")).toBe(true);
 
+    const answeredAtMs = new Map<number, number>();
     const { replay, score } = await runStorm(test.server, storm, clock, {
       keys: { scada: test.keys.scada, kaifa: test.keys.kaifa, onu: test.keys.onu, call_center: test.keys.call_center },
       cookie: await test.signIn("dispatcher"), speed: Infinity, concurrency: 2,
+      onStep: async (index) => void answeredAtMs.set(index, Date.now()),
     });
     expect(replay.failures).toEqual([]);
+    // At full speed no post went out while one more than MAX_DELIVERY_LAG_MS older (storm time) was unanswered.
+    const early: string[] = [];
+    let older = 0; // posts[0, older) are more than the lag older than the post looked at
+    let lastAnswer = { at: -Infinity, index: -1 };
+    storm.posts.forEach((post, j) => {
+      for (; storm.posts[older].atMs < post.atMs - MAX_DELIVERY_LAG_MS; older++) {
+        if (answeredAtMs.get(older)! > lastAnswer.at) lastAnswer = { at: answeredAtMs.get(older)!, index: older };
+      }
+      if (lastAnswer.at > replay.postedAtMs[j]) early.push(`post ${j} went out before post ${lastAnswer.index} was answered`);
+    });
+    expect(early).toEqual([]);
+    expect(older).toBeGreaterThan(storm.posts.length / 2);
     expect(score.recall).toBeGreaterThanOrEqual(0.9);
     expect(score.precision).toBeGreaterThanOrEqual(0.9);
     expect(score.deviceRight).toBeGreaterThanOrEqual(0.8);

@@ -6,6 +6,15 @@ import type { CrewRestoreOutcome, DetectedOutage } from "./score";
 import type { Storm } from "./storm";
 
 const KEY_OF: Record<DemoRoute, "scada" | "kaifa" | "onu" | "call_center"> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
+/**
+ * At full speed, how far (in storm time) the storm's clock may run ahead of a post still in
+ * flight: the most a signal arrives late, as a busy network delivers it. Without a bound, a post
+ * answered slowly while the replay jumps over a quiet stretch would reach the server minutes
+ * late (past a verification window), and what the server decides would depend on the
+ * request's luck, not on the storm. Late deliveries the storm means are posts of their own.
+ */
+export const MAX_DELIVERY_LAG_MS = 1_000;
+
 /** The statuses of an outage a crew can still mark restored. */
 const OPEN = new Set(["detected", "confirmed", "in_progress"]);
 
@@ -79,7 +88,8 @@ export async function replayStorm(storm: Storm, o: ReplayOptions): Promise<Repla
   // A crew's restoration is a person acting on what the screen shows at that moment: it waits
   // for every earlier post's answer, and no later post goes out until it is answered.
   let gate: Promise<unknown> = Promise.resolve();
-  const inflight = new Set<Promise<unknown>>();
+  // Posts taken and not yet answered (waiting for older ones, or sent), by index.
+  const inflight = new Map<number, Promise<unknown>>();
   const step = async (index: number) => {
     const post = storm.posts[index];
     if (Number.isFinite(o.speed)) {
@@ -114,16 +124,21 @@ export async function replayStorm(storm: Storm, o: ReplayOptions): Promise<Repla
       if (next >= storm.posts.length) return;
       const index = next++;
       if (storm.posts[index].route === "crew-restore") {
-        const earlier = [...inflight];
+        const earlier = [...inflight.values()];
         gate = Promise.allSettled(earlier).then(() => step(index));
         await gate;
       } else {
-        const sending = step(index);
-        inflight.add(sending);
+        // At full speed the storm's clock is the latest post sent, so an older post still in
+        // flight reaches the server late by the jump: it waits until the posts more than
+        // MAX_DELIVERY_LAG_MS older than it are answered (at a finite speed time paces the posts).
+        const bound = storm.posts[index].atMs - MAX_DELIVERY_LAG_MS;
+        const older = o.speed === Infinity ? [...inflight].filter(([i]) => storm.posts[i].atMs < bound).map(([, p]) => p) : [];
+        const sending = older.length ? Promise.allSettled(older).then(() => step(index)) : step(index);
+        inflight.set(index, sending);
         try {
           await sending;
         } finally {
-          inflight.delete(sending);
+          inflight.delete(index);
         }
       }
     }
