@@ -53,7 +53,7 @@ Delivery and replay:
   --late X             share of posts delivered 5–45 s late, out of order (default ${DEFAULT_STORM.lateShare})
   --speed S            max (as fast as the server takes them), or a factor: 1 = real time, 10 (default max)
   --concurrency N      requests in flight (default 4); at max speed a post also waits for
-                       those more than 1 s older (storm time) to be answered
+                       those more than 5 s older (storm time) to be answered
   --runtime R          pglite (default) or postgres (DATABASE_URL or the local server)
 
 Sizes: the default is a town's storm; --meters 200000 --faults 2000 --minutes 60 is a big one.`;
