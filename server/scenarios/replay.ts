@@ -8,13 +8,12 @@ import type { Storm } from "./storm";
 const KEY_OF: Record<DemoRoute, "scada" | "kaifa" | "onu" | "call_center"> = { scada: "scada", kaifa: "kaifa", onu: "onu", "call-center": "call_center" };
 /**
  * At full speed, how far (in storm time) the storm's clock may run ahead of a post still in
- * flight: the most a signal arrives late, as a busy network and head-end deliver it (the storm's
- * own late deliveries are 5–45 s). 1 s decided as alike, but held the replay to about one
- * request in flight where posts are a second or more apart (seed 7 on PostgreSQL: 29–33 s
- * against 22–25 s unbounded; 5 s: 23.4 s; README, "After the ninth round"). Without a bound, a post
- * answered slowly while the replay jumps over a quiet stretch would reach the server minutes
- * late (past a verification window), and what the server decides would depend on the
- * request's luck, not on the storm. Late deliveries the storm means are posts of their own.
+ * flight: the most a signal arrives late, as a busy network and head-end deliver it. Without a
+ * bound, a post answered slowly while the replay jumps over a quiet stretch reaches the server
+ * minutes late (past a verification window), and what the server decides depends on the
+ * requests' luck, not on the storm. 1 s held the replay to about one request in flight where
+ * posts are a second apart; 5 s is well inside the pipeline's windows (README, "After the ninth
+ * round"). Late deliveries the storm means are posts of their own.
  */
 export const MAX_DELIVERY_LAG_MS = 5_000;
 
