@@ -117,13 +117,13 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
   // is ever unstored, and an event whose processing fails is then stored as failed, to be
   // retried. Copies within the request are answered as the first.
   const storedFirst = source === "scada";
-  const { claimed, answered, inFlight } = storedFirst
-    ? await retryTransient(() => bad.length
+  const { claimed, answered, inFlight, copies } = storedFirst
+    ? { copies: [] as ClaimedEntry[], ...await retryTransient(() => bad.length
       ? deps.db.transaction(async (tx) => {
         await recordRejections(tx as never, source, bad, apiKeyId, body);
         return claimInbox(tx as never, source, entries, apiKeyId, owner);
       })
-      : claimInbox(deps.db, source, entries, apiKeyId, owner))
+      : claimInbox(deps.db, source, entries, apiKeyId, owner)) }
     : await freshEntries(deps, source, bad, entries, apiKeyId, body);
   if (good.length === 0) {
     // Named for the first 50 bad events (all of them are in the rejection record's count).
@@ -135,8 +135,7 @@ export async function ingest(deps: IngestDeps, actor: Actor, source: SourceType,
   // taken over later (a lapsed hand-off, the retrier) is processed where it is, so nothing loops.
   const mine = await processIsolated(deps, actor, source, claimed, owner, deps.handOff !== false, posted);
   if (deps.leases) deps.leases.counts.handedOff += mine.handedOff.length;
-  const copies = storedFirst ? [] : inFlight;
-  const others = await awaitOthers(deps, actor, source, [...(storedFirst ? inFlight : []), ...mine.lost], owner, mine.handedOff);
+  const others = await awaitOthers(deps, actor, source, [...inFlight, ...mine.lost], owner, mine.handedOff);
   // A fresh event's later copies in the request: answered as the first was.
   const byEvent = new Map([...mine.results, ...others].map((r) => [r.source_event_id, r]));
   const copied = copies.map((c): ItemResult => {
@@ -171,12 +170,12 @@ async function freshEntries(deps: IngestDeps, source: SourceType, bad: Array<Ext
   if (bad.length) await retryTransient(() => recordRejections(deps.db, source, bad, apiKeyId, body));
   const seen = new Set<string>();
   const claimed: ClaimedEntry[] = [];
-  const inFlight: ClaimedEntry[] = [];
+  const copies: ClaimedEntry[] = [];
   for (const e of entries) {
-    if (seen.has(e.sourceEventId)) inFlight.push({ ...e, inboxId: 0 });
+    if (seen.has(e.sourceEventId)) copies.push({ ...e, inboxId: 0 });
     else { seen.add(e.sourceEventId); claimed.push({ ...e, inboxId: 0, fresh: true }); }
   }
-  return { claimed, answered: [] as AnsweredEntry[], inFlight };
+  return { claimed, answered: [] as AnsweredEntry[], inFlight: [] as ClaimedEntry[], copies };
 }
 
 /** The answer for a copy of an event from its row: the first delivery's, or why it is pending. */
