@@ -16,6 +16,7 @@ import { startRetrier } from "./ingest/retrier";
 import { SubstationLeases } from "./ingest/leases";
 import { startHandoffReceiver } from "./ingest/handoff";
 import { warmSubstations, type Warmed } from "./ingest/warm";
+import { networkIdentities } from "./ingest/networkIdentities";
 import { PGLITE_PASS_MAX_SIGNALS } from "./ingest/service";
 import { describeError } from "./errorCauses";
 import { loadKaifaEventMap } from "./ingest/adapters/kaifaEventMapFile";
@@ -167,7 +168,7 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     await listen(httpServer, config.port, config.host);
     // The substations' state, loaded now rather than by the first signals of each (a restart in a storm).
     let stopped = false;
-    const warmed: Promise<Warmed | null> = warmSubstations(database.db, { topology: services.ingest.topology, state: services.ingest.state! }, { leaseOwner: leases?.id, stopped: () => stopped })
+    const warmed: Promise<Warmed | null> = warmSubstations(database.db, { topology: services.ingest.topology, state: services.ingest.state!, identities: networkIdentities }, { leaseOwner: leases?.id, stopped: () => stopped })
       .then((w) => {
         if (w.substations) log(`Correlation state in memory: ${w.substations} substation${w.substations === 1 ? "" : "s"}, ${w.meters} meters, in ${w.seconds.toFixed(1)} s.`);
         return w;

@@ -59,15 +59,34 @@ export class NetworkIdentities {
   async #loadInBackground(token: string): Promise<void> {
     for (const { db } of this.#sources) {
       try {
-        const loaded = await db.transaction(async (tx) => {
-          if ((await networkModelToken(tx as unknown as Db)) !== token) return false;
-          await this.#fill(tx as unknown as Db, token);
-          return true;
-        }, { isolationLevel: "repeatable read", accessMode: "read only" });
-        if (loaded) return;
+        if (await this.#loadSnapshot(db, token)) return;
       } catch {
         // A source closed meanwhile, or a database gone away: SQL answers, the next batch tries again.
       }
+    }
+  }
+
+  /** Token and rows in one snapshot of `db`; false when the model is no longer `token`'s. */
+  #loadSnapshot(db: Db, token: string): Promise<boolean> {
+    return db.transaction(async (tx) => {
+      if ((await networkModelToken(tx as unknown as Db)) !== token) return false;
+      await this.#fill(tx as unknown as Db, token);
+      return true;
+    }, { isolationLevel: "repeatable read", accessMode: "read only" });
+  }
+
+  /**
+   * Loads the model `db` holds now, unless it is held already: at a start, so that the first
+   * batches are placed in memory too instead of by SQL while the model loads beside them.
+   */
+  async warm(db: Db): Promise<void> {
+    const token = await networkModelToken(db);
+    if (token === null || this.#byToken.has(token) || this.#loading) return;
+    this.#loading = true;
+    try {
+      await this.#loadSnapshot(db, token);
+    } finally {
+      this.#loading = false;
     }
   }
 
