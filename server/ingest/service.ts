@@ -566,7 +566,7 @@ async function answerPass(tx: Db, kept: KeptJob[], placed: PlacedSignal[], decis
 
   const scadaIds = new Map<number, string>();
   const sources = new Map<SourceType, ClaimedEntry[]>();
-  for (const k of kept) if (k.items.length) sources.set(k.job.source, [...(sources.get(k.job.source) ?? []), ...k.items]);
+  for (const k of kept) if (k.items.length) (sources.get(k.job.source) ?? sources.set(k.job.source, []).get(k.job.source)!).push(...k.items);
   // The raw rows are sent without waiting for them (`together`, below), but SCADA's: its
   // answers carry their ids.
   const written: Array<Promise<unknown>> = [];
