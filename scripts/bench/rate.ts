@@ -6,8 +6,13 @@ import type { GeneratedNetwork } from "../../db/seed/types";
 import type { OpenLoopOptions, OpenLoopRaw, RateBatch } from "./openLoop";
 import { startBenchServer, type RuntimeKind } from "./runtime";
 import { buildStorm } from "./storm";
+import { runPass } from "./pass";
 
-export interface RateOptions { batch: number; seconds: number; maxInFlight: number }
+export interface RateOptions {
+  batch: number; seconds: number; maxInFlight: number;
+  /** Events of a whole storm the fresh server correlates before the measured one (0: measured cold). */
+  warmUp: number;
+}
 
 export interface RateRaw {
   /** Events per second asked for, and what the schedule offered (whole batches over `seconds`). */
@@ -20,6 +25,8 @@ export interface RateRaw {
   memory: { rssStart: number; rss: number; peakRss: number };
   loadAverage: [number, number];
   setupSeconds: number;
+  /** The warm-up storm, when there was one: its events and how long the server took to answer them all. */
+  warmUp?: { events: number; seconds: number; errors: number };
   serverProblems: string[];
 }
 
@@ -52,14 +59,29 @@ function startSender(data: Omit<OpenLoopOptions, "onStart">) {
 function offeredBatches(network: GeneratedNetwork, count: number, batch: number) {
   const { batches, minOffOnGap } = buildStorm(network, { events: count * batch, batch, runId: randomBytes(3).toString("hex") });
   const offered: RateBatch[] = batches.slice(0, count).map((b) => ({ body: JSON.stringify(b.events), events: b.events.length, firstMeterId: b.firstMeterId, firstStatus: b.firstStatus, firstAt: b.firstAt }));
-  return { offered, minOffOnGap };
+  return { offered, minOffOnGap, startsAt: new Date(batches[0].events[0].timestamp) };
+}
+
+/**
+ * A whole storm of about `events` events (every outage restored by its end), posted with two
+ * requests in flight and timed an hour before the measured storm begins, so that none of its
+ * events is newer than a measured one: the server's code has run (V8 has compiled it) as a
+ * server's has that ran before a storm. What it leaves is closed outages only.
+ */
+async function warmUp(bench: Awaited<ReturnType<typeof startBenchServer>>, network: GeneratedNetwork, events: number, batch: number, before: Date) {
+  const storm = buildStorm(network, { events, batch, runId: `warm${randomBytes(3).toString("hex")}`, seed: 99, now: new Date(before.getTime() - 3_600_000) });
+  const started = performance.now();
+  const pass = await runPass({ url: bench.server.url, apiKey: bench.apiKey, cookie: bench.dispatcherCookie, batches: storm.batches, concurrency: 2, drainMs: 500 });
+  // What the storm left to finish (pushes, V8's compiling in the background) is done before the measured one.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  return { events: pass.events, seconds: (performance.now() - started) / 1000, errors: pass.timeline.filter((t) => t.status !== 200).length };
 }
 
 /** One offered rate on a fresh server and database; the server is stopped and the database dropped afterwards. */
 export async function measureRate(kind: RuntimeKind, network: GeneratedNetwork, options: RateOptions, rate: number, postgresUrl: string | null): Promise<RateRaw> {
   const count = Math.max(1, Math.round((rate * options.seconds) / options.batch));
   const intervalMs = (options.batch / rate) * 1000;
-  const { offered, minOffOnGap } = offeredBatches(network, count, options.batch);
+  const { offered, minOffOnGap, startsAt } = offeredBatches(network, count, options.batch);
   const offeredEvents = offered.reduce((n, b) => n + b.events, 0);
 
   const bench = await startBenchServer(kind, network, postgresUrl);
@@ -68,6 +90,8 @@ export async function measureRate(kind: RuntimeKind, network: GeneratedNetwork, 
     if (minOffOnGap < options.maxInFlight * options.batch) {
       console.log(`  note: some restores are only ${minOffOnGap} events behind their last gasp, less than the ${options.maxInFlight * options.batch} that may be in flight: both may be processed out of order (use more --meters)`);
     }
+    const warmed = options.warmUp > 0 ? await warmUp(bench, network, options.warmUp, options.batch, startsAt) : undefined;
+    if (warmed) console.log(`  warm-up: a storm of ${warmed.events} events correlated in ${warmed.seconds.toFixed(1)} s${warmed.errors ? ` (${warmed.errors} requests failed)` : ""}, not measured`);
     const sender = startSender({ url: bench.server.url, apiKey: bench.apiKey, cookie: bench.dispatcherCookie, batches: offered, intervalMs, maxInFlight: options.maxInFlight });
     offered.length = 0; // the worker has its own copy
     const rssStart = process.memoryUsage.rss();
@@ -88,6 +112,7 @@ export async function measureRate(kind: RuntimeKind, network: GeneratedNetwork, 
       memory: { rssStart, rss, peakRss: Math.max(peakRss, rss) },
       loadAverage: [loadStart, os.loadavg()[0]],
       setupSeconds: bench.setupSeconds,
+      warmUp: warmed,
       serverProblems: bench.logs.filter((l) => /fail|error/i.test(l)),
     };
   } finally {

@@ -27,12 +27,17 @@ export interface RateSummary {
   loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number;
   rssStartMB: number; rssMB: number; peakRssMB: number;
   setupSeconds: number;
+  warmUp: RateRaw["warmUp"] | null;
+  /** Post→push p99 of the batches due in the first 5 s of the rate, and of those after. */
+  pushP99FirstMs: number; pushP99AfterMs: number;
   loadAverage: [number, number];
   serverProblems: string[];
   timeline: RateRaw["open"]["timeline"];
 }
 
 const ms = (v: number) => Math.round(v * 10) / 10;
+/** The start of a rate, where a cold server (V8 still compiling its code) answers slower. */
+const FIRST_MS = 5_000;
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 
 export function summarizeRate(runtime: string, options: RateOptions, raw: RateRaw, floor: CopyFloor | null): RateSummary {
@@ -41,6 +46,7 @@ export function summarizeRate(runtime: string, options: RateOptions, raw: RateRa
   const shed = open.timeline.filter((t) => t.shed);
   const answered = sent.filter((t) => !t.error);
   const pushes = answered.flatMap((t) => (t.pushMs === null ? [] : [t.pushMs]));
+  const pushesDue = (first: boolean) => answered.flatMap((t) => (t.pushMs === null || (t.dueMs < FIRST_MS) !== first ? [] : [t.pushMs]));
   const acknowledgedPerSecond = Math.round(open.acknowledged / (open.wallMs / 1000));
   return {
     runtime, rate: raw.rate,
@@ -60,6 +66,8 @@ export function summarizeRate(runtime: string, options: RateOptions, raw: RateRa
     loopDelayP50Ms: ms(raw.loopDelay.p50), loopDelayP99Ms: ms(raw.loopDelay.p99), loopDelayMaxMs: ms(raw.loopDelay.max),
     rssStartMB: mb(raw.memory.rssStart), rssMB: mb(raw.memory.rss), peakRssMB: mb(raw.memory.peakRss),
     setupSeconds: ms(raw.setupSeconds),
+    warmUp: raw.warmUp ?? null,
+    pushP99FirstMs: ms(percentile(pushesDue(true), 99)), pushP99AfterMs: ms(percentile(pushesDue(false), 99)),
     loadAverage: [ms(raw.loadAverage[0]), ms(raw.loadAverage[1])],
     serverProblems: raw.serverProblems.slice(0, 10),
     timeline: open.timeline,
@@ -80,7 +88,8 @@ export function rateMarkdown(runtime: string, at: string, options: object, floor
     `# Ingest at fixed rates — ${runtime}, ${at}`, "",
     `Machine: ${m.cpus} × ${m.model}, ${m.totalMemoryGB} GB, Node ${m.node}, ${m.platform}. Code: ${m.code}. Options: \`${JSON.stringify(options)}\``, "",
     "Open loop: batches of Kaifa last gasps and restores offered on a fixed schedule whatever the answers, at most the given number outstanding",
-    "(a batch due when all are outstanding is shed: never sent, counted); each rate on a fresh server and database. Acknowledged = events in",
+    "(a batch due when all are outstanding is shed: never sent, counted); each rate on a fresh server and database (after a warm-up storm, not",
+    "measured, with --warm-up). Acknowledged = events in",
     "200/207 answers per wall second, from the first send to the last answer (at least the seconds offered). The sender runs in its own thread; event-loop delay is the",
     "server's thread; rss is the whole bench process (server, sender, the storm's bodies, and what earlier passes left: the process stays",
     "above 1 GB after PGlite's passes, so with --runtime both PostgreSQL's rss includes that; --runtime postgres alone gives its own).",
@@ -93,6 +102,8 @@ export function rateMarkdown(runtime: string, at: string, options: object, floor
     ...rates.map((r) => `| ${n(r.offeredPerSecond)} | ${n(r.acknowledgedPerSecond)} | ${r.ofFloor === null ? "—" : `${(r.ofFloor * 100).toFixed(1)}%`} | ${n(r.requestP50Ms)} / ${n(r.requestP99Ms)} | ${n(r.pushP50Ms)} / ${n(r.pushP99Ms)} | ${r.pushesMissing} | ${r.loopDelayP50Ms} / ${r.loopDelayP99Ms} / ${r.loopDelayMaxMs} | ${r.rssStartMB} → ${r.rssMB} (${r.peakRssMB}) | ${errorsText(r.errors)} | ${r.shedBatches} (${n(r.shedEvents)}) | ${r.sendLagP99Ms} | ${r.loadAverage[0]} → ${r.loadAverage[1]} |`),
     "",
     ...rates.flatMap((r) => [
+      `- ${n(r.offeredPerSecond)}/s: post→push p99 of the batches due in the first ${FIRST_MS / 1000} s / after: ${n(r.pushP99FirstMs)} / ${n(r.pushP99AfterMs)} ms; ${r.warmUp
+        ? `after a warm-up storm of ${n(r.warmUp.events)} events (${r.warmUp.seconds.toFixed(1)} s${r.warmUp.errors ? `, ${r.warmUp.errors} requests failed` : ""})` : "from a cold start"}`,
       ...(r.rejected || r.unmatched || r.duplicates || r.pending ? [`- ${n(r.offeredPerSecond)}/s: rejected ${r.rejected}, unmatched ${r.unmatched}, duplicates ${r.duplicates}, pending ${r.pending}`] : []),
       ...(r.serverProblems.length ? [`- ${n(r.offeredPerSecond)}/s: the server logged ${r.serverProblems.length} problem(s), first: ${r.serverProblems.slice(0, 3).join(" | ")}`] : []),
       ...r.timeline.filter((t) => t.error).slice(0, 3).map((t) => `- ${n(r.offeredPerSecond)}/s: batch ${t.batch} → ${t.error}: ${t.detail}`),
