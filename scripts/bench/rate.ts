@@ -74,7 +74,7 @@ async function warmUp(bench: Awaited<ReturnType<typeof startBenchServer>>, netwo
   const pass = await runPass({ url: bench.server.url, apiKey: bench.apiKey, cookie: bench.dispatcherCookie, batches: storm.batches, concurrency: 2, drainMs: 500 });
   // What the storm left to finish (pushes, V8's compiling in the background) is done before the measured one.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
-  return { events: pass.events, seconds: (performance.now() - started) / 1000, errors: pass.timeline.filter((t) => t.status !== 200).length };
+  return { events: pass.events, seconds: (performance.now() - started) / 1000, errors: pass.timeline.filter((t) => t.error !== undefined).length };
 }
 
 /** One offered rate on a fresh server and database; the server is stopped and the database dropped afterwards. */

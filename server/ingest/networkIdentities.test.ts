@@ -218,6 +218,15 @@ describe(`placing signals from the in-memory network identifiers (${runtimeName}
     forget();
   });
 
+  it("holds the model once warmed, even with a registered handle: a start's first batch is placed in memory", async () => {
+    const warmed = new NetworkIdentities();
+    const forget = warmed.loadFrom(db);
+    await warmed.warm(db);
+    expect(await warmed.current(db)).not.toBeNull();
+    await placeBoth(db, warmed, signalsNaming(await readMeters(db, sql`m.id % 11 = 0`)));
+    forget();
+  });
+
   it("answers for the new network after a reseed, never from the old one", async () => {
     const old = await readMeters(db, sql`m.id % 40 = 0`);
     await identities.current(db);
