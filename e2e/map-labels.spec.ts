@@ -18,6 +18,8 @@ async function clustersDrawn(map: Locator) {
   });
 }
 
+type Cluster = Awaited<ReturnType<typeof clustersDrawn>>[number];
+
 /** Where a place is on the page, from the map's bounds (Web Mercator), for pixel checks in a small box. */
 async function onScreen(map: Locator, lng: number, lat: number) {
   const [w, s, e, n] = (await map.getAttribute("data-bounds"))!.split(",").map(Number) as [number, number, number, number];
@@ -88,12 +90,19 @@ test("outages cluster at low zoom with their customers summed; a cluster opens o
   const map = page.getByTestId("network-map");
   await expect(map).toHaveAttribute("data-rendered-substations", /SS001/);
   await expect(map).toHaveAttribute("data-rendered-outages", new RegExp(ids[0]!));
-  // At the overview both are in one cluster whose number is their customers summed (with any neighbours').
-  await expect.poll(async () => (await clustersDrawn(map)).some((c) => ids.every((id) => c.eventIds.includes(id))), { timeout: 15_000 }).toBe(true);
-  const cluster = (await clustersDrawn(map)).find((c) => ids.every((id) => c.eventIds.includes(id)))!;
-  const byId = new Map(active.map((o) => [o.eventId, o.customersOut]));
-  expect(cluster.count).toBe(cluster.eventIds.length);
-  expect(cluster.customers).toBe(cluster.eventIds.reduce((sum, id) => sum + byId.get(id)!, 0));
+  // At the overview neither is drawn alone: each is in a cluster whose number is its outages'
+  // customers summed. Usually one cluster holds both; another test's outage nearby (SS001's feeders
+  // are a few kilometres away) may draw one of them into a cluster of its own, so that is not asked.
+  const holding = (clusters: Cluster[], id: string) => clusters.find((c) => c.eventIds.includes(id));
+  await expect.poll(async () => { const drawn = await clustersDrawn(map); return ids.every((id) => holding(drawn, id)); }, { timeout: 15_000 }).toBe(true);
+  const drawn = await clustersDrawn(map);
+  const cluster = holding(drawn, ids[0]!)!;
+  const byId = new Map(((await (await page.request.get("/api/trpc/outages.active")).json()).result.data.json as Array<{ eventId: string; customersOut: number }>)
+    .map((o) => [o.eventId, o.customersOut]));
+  for (const c of new Set(ids.map((id) => holding(drawn, id)!))) {
+    expect(c.count).toBe(c.eventIds.length);
+    expect(c.customers).toBe(c.eventIds.reduce((sum, id) => sum + byId.get(id)!, 0));
+  }
   expect((await labelsDrawn(map))["outage-clusters-label"]).toBeGreaterThan(0);
   // Its number is written on it: label-coloured pixels at its centre.
   const mapBox = (await map.boundingBox())!;
