@@ -102,6 +102,36 @@ describe(`pushes carry what the outage list and the map show, on ${runtimeName}`
     expect(tripped.properties).toMatchObject({ status: "de_energized", breaker: "open" });
   });
 
+  it("meter pushes carry each meter's derived state and since as the database has it, a repeated power-on's new since included", async () => {
+    // Three meters of a point of feeder 12 (the other tests here use feeders 1, 2 and 9).
+    const [a, b, c] = network.meters.filter((x) => x.feederId === network.feeders[12]!.id);
+    const t0 = Date.now() - 10 * 60_000;
+    const kaifa = (meter: typeof a, offset: number, off: boolean, id: string) => ({
+      message_type: "EndDeviceEvent", timestamp: new Date(t0 + offset).toISOString(),
+      payload: { event_id: `LP-METER-${id}`, ...(off ? { severity: "critical" } : {}), reason: off ? "Last gasp signal detected" : "Power restored", assets: { mrid: meter!.meterNumber } },
+    });
+    const from = live.pushed.length;
+    // a goes dark and comes back 3 minutes later; b, never dark, says twice that it has power.
+    for (const body of [[kaifa(a, 0, true, "1"), kaifa(b, 0, false, "2")], [kaifa(a, 180_000, false, "3"), kaifa(b, 240_000, false, "4"), kaifa(c, 240_000, false, "5")]]) {
+      expect((await test.post("/api/ingest/kaifa", body)).status).toBe(200);
+    }
+    await settle();
+    const shown = new Map<number, string>();
+    for (const p of live.pushed.slice(from)) {
+      if (p.topic !== "meter:status") continue;
+      for (const m of (p.payload as { meters: Array<{ id: number; status: string; at: string }> }).meters) shown.set(m.id, `${m.status}@${m.at}`);
+    }
+    const ids = [a!.id, b!.id, c!.id];
+    const inDatabase = await test.rows<{ id: number; state: string; at: Date | string }>(sql`
+      SELECT s.meter_id AS id, s.state, COALESCE(m.last_power_change, m.updated_at) AS at FROM oms_meter_power_state s JOIN oms_meters m ON m.id = s.meter_id
+      WHERE s.meter_id IN (${ids[0]}, ${ids[1]}, ${ids[2]}) ORDER BY s.meter_id`);
+    expect(new Map(ids.map((id) => [id, shown.get(id)]))).toEqual(new Map(inDatabase.map((r) => [r.id, `${r.state}@${new Date(r.at).toISOString()}`])));
+    // Not a vacuous comparison: each meter's last word is what the screen was told.
+    expect(shown.get(a!.id)).toBe(`on@${new Date(t0 + 180_000).toISOString()}`);
+    expect(shown.get(b!.id)).toBe(`on@${new Date(t0 + 240_000).toISOString()}`);
+    expect(shown.get(c!.id)).toBe(`on@${new Date(t0 + 240_000).toISOString()}`);
+  });
+
   it("lists every outage, never a silent first 500", async () => {
     const points = network.distributionPoints.slice(0, 40);
     const made = new Set<string>();

@@ -262,8 +262,10 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
   });
   // Awaited below; marked handled so that a throw before then cannot leave it unobserved.
   applied.catch(() => {});
-  // Meters whose derived power state may have moved: their own power, or their outage's hold on them.
-  const meters = new Set(decisions.meterChanges.map((c) => c.meterId));
+  // Meters whose derived power state may have moved: their own power (its status, or only since
+  // when: a repeated power-on moves the "known good since" the push carries), or their outage's
+  // hold on them.
+  const meters = new Set([...decisions.meterChanges.map((c) => c.meterId), ...writtenMeterIds]);
   for (const o of decisions.outages) {
     const whole = wasLive.get(o.id) !== isLive(o);
     for (const [meterId, m] of o.meters) if (whole || before.get(o.id)?.get(meterId) !== `${m.state}@${m.since.getTime()}`) meters.add(meterId);
