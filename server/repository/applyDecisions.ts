@@ -203,7 +203,8 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
   if (!rows.length) return;
   const restoredAt = new Map(outages.map((o) => [o.id, o.restoredAt]));
   // The hull only moves when an outage gains meters.
-  const grown = new Set(rows.filter((r) => !before.get(r.o)?.has(r.meterId)).map((r) => r.o));
+  const added = rows.filter((r) => !before.get(r.o)?.has(r.meterId));
+  const grown = [...new Set(added.map((r) => r.o))];
   const inserted = exec(tx, sql`
     INSERT INTO oms_outage_affected_meters (outage_event_id, meter_id, customer_id, state, since, restored_at)
     SELECT t.outage_id, t.meter_id, m.customer_id, t.state, t.since, CASE WHEN t.state = 'restored' THEN t.restored_at END
@@ -215,13 +216,43 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
       restored_at = COALESCE(oms_outage_affected_meters.restored_at, EXCLUDED.restored_at)`);
   // The drawn area: hull of the affected meters (a point or a line for one or two meters), sent
   // behind their insert (it runs after it) without waiting for it.
-  if (!grown.size) return inserted;
-  await together([inserted, exec(tx, sql`
+  if (!grown.length) return inserted;
+  await together([inserted, exec(tx, redrawGrown(grown, added.map((r) => r.o), added.map((r) => r.meterId)))]);
+  if (process.env.OMS_VERIFY_STATE === "1") await verifyHulls(tx, grown);
+}
+
+/** OMS_VERIFY_STATE=1: each grown outage's area and centre, exactly, as the hull of all its meters draws them. */
+async function verifyHulls(tx: DbOrTx, outageIds: string[]) {
+  const drift = await queryRows<{ id: string; area: string; full: string }>(tx, sql`
+    SELECT o.id, ST_AsText(o.area) AS area, ST_AsText(f.hull) AS full FROM oms_outage_events o
+    CROSS JOIN LATERAL (SELECT ST_ConvexHull(ST_Collect(m.location)) AS hull FROM oms_outage_affected_meters am
+      JOIN oms_meters m ON m.id = am.meter_id WHERE am.outage_event_id = o.id) f
+    WHERE o.id = ANY(${arrayParam(outageIds, "uuid")})
+      AND (ST_AsBinary(o.area) IS DISTINCT FROM ST_AsBinary(f.hull) OR ST_AsBinary(o.centroid) IS DISTINCT FROM ST_AsBinary(ST_Centroid(f.hull)))`);
+  if (drift.length) throw new Error(`outage areas drawn from their growth differ from the hull of all their meters: ${drift.map((d) => `${d.id}: ${d.area} against ${d.full}`).join("; ")}`);
+}
+
+/**
+ * The hull of an outage's meters, grown by the meters it gained (`outageIds[i]` gained
+ * `meterIds[i]`): the hull of its drawn area and the new meters' points, which is the hull of all
+ * its meters (the area's corners are meters' points) without reading the thousands of meters of
+ * a feeder outage at every batch that adds some. An outage not drawn yet is drawn from all its
+ * meters. `OMS_VERIFY_STATE=1` checks it against the hull of all its meters.
+ */
+export function redrawGrown(grown: string[], outageIds: string[], meterIds: number[]) {
+  return sql`
     UPDATE oms_outage_events o SET area = g.hull, centroid = ST_Centroid(g.hull)
-    FROM (SELECT am.outage_event_id AS id, ST_ConvexHull(ST_Collect(m.location)) AS hull
-          FROM oms_outage_affected_meters am JOIN oms_meters m ON m.id = am.meter_id
-          WHERE am.outage_event_id = ANY(${arrayParam([...grown], "uuid")}) GROUP BY am.outage_event_id) g
-    WHERE o.id = g.id`)]);
+    FROM (SELECT n.id, ST_ConvexHull(ST_Collect(n.geom)) AS hull FROM (
+            SELECT t.outage_id AS id, m.location AS geom
+            FROM ${unnestRows([["outage_id", "uuid", outageIds], ["meter_id", "int4", meterIds]])} JOIN oms_meters m ON m.id = t.meter_id
+            UNION ALL
+            SELECT e.id, e.area FROM oms_outage_events e WHERE e.id = ANY(${arrayParam(grown, "uuid")}) AND e.area IS NOT NULL
+            UNION ALL
+            SELECT am.outage_event_id, m.location FROM oms_outage_events e
+            JOIN oms_outage_affected_meters am ON am.outage_event_id = e.id JOIN oms_meters m ON m.id = am.meter_id
+            WHERE e.id = ANY(${arrayParam(grown, "uuid")}) AND e.area IS NULL) n
+          GROUP BY n.id) g
+    WHERE o.id = g.id`;
 }
 
 async function writeMeterPower(tx: DbOrTx, evidence: Evidence, meterIds: number[], now: Date) {
