@@ -62,10 +62,7 @@ export const kaifaEvents = pgTable("kaifa_events", {
   meterId: integer("meter_id"),
   details: jsonb("details"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  index("idx_kaifa_events_meter").on(t.meterId, t.eventTimestamp.desc()),
-  index("idx_kaifa_events_time").on(t.eventTimestamp.desc()),
-]);
+});
 
 export const onuEvents = pgTable("onu_events", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -83,10 +80,7 @@ export const onuEvents = pgTable("onu_events", {
   lng: doublePrecision("lng"),
   meterId: integer("meter_id"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  index("idx_onu_events_onu").on(t.onuId, t.eventTimestamp.desc()),
-  index("idx_onu_events_time").on(t.eventTimestamp.desc()),
-]);
+});
 
 export const callcenterTickets = pgTable("callcenter_tickets", {
   id: uuid("id").primaryKey().defaultRandom(),
