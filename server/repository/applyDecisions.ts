@@ -217,7 +217,9 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
   // The drawn area: hull of the affected meters (a point or a line for one or two meters), sent
   // behind their insert (it runs after it) without waiting for it.
   if (!grown.length) return inserted;
-  await together([inserted, exec(tx, redrawGrown(grown, added.map((r) => r.o), added.map((r) => r.meterId)))]);
+  // Outages new in this pass gained all their meters here: only older ones have an area to grow.
+  const older = grown.filter((id) => before.has(id));
+  await together([inserted, exec(tx, redrawGrown(older, added.map((r) => r.o), added.map((r) => r.meterId)))]);
   if (process.env.OMS_VERIFY_STATE === "1") await verifyHulls(tx, grown);
 }
 
@@ -236,21 +238,24 @@ async function verifyHulls(tx: DbOrTx, outageIds: string[]) {
  * The hull of an outage's meters, grown by the meters it gained (`outageIds[i]` gained
  * `meterIds[i]`): the hull of its drawn area and the new meters' points, which is the hull of all
  * its meters (the area's corners are meters' points) without reading the thousands of meters of
- * a feeder outage at every batch that adds some. An outage not drawn yet is drawn from all its
- * meters. `OMS_VERIFY_STATE=1` checks it against the hull of all its meters.
+ * a feeder outage at every batch that adds some. `older` are the outages that had meters before
+ * (the others gained all theirs here); one of them not drawn yet is drawn from all its meters.
+ * `OMS_VERIFY_STATE=1` checks the result against the hull of all the outage's meters.
  */
-export function redrawGrown(grown: string[], outageIds: string[], meterIds: number[]) {
+export function redrawGrown(older: string[], outageIds: string[], meterIds: number[]) {
+  const olderIds = arrayParam(older, "uuid");
   return sql`
     UPDATE oms_outage_events o SET area = g.hull, centroid = ST_Centroid(g.hull)
     FROM (SELECT n.id, ST_ConvexHull(ST_Collect(n.geom)) AS hull FROM (
             SELECT t.outage_id AS id, m.location AS geom
             FROM ${unnestRows([["outage_id", "uuid", outageIds], ["meter_id", "int4", meterIds]])} JOIN oms_meters m ON m.id = t.meter_id
             UNION ALL
-            SELECT e.id, e.area FROM oms_outage_events e WHERE e.id = ANY(${arrayParam(grown, "uuid")}) AND e.area IS NOT NULL
+            SELECT e.id, e.area FROM oms_outage_events e WHERE e.id = ANY(${olderIds}) AND e.area IS NOT NULL
             UNION ALL
-            SELECT am.outage_event_id, m.location FROM oms_outage_events e
-            JOIN oms_outage_affected_meters am ON am.outage_event_id = e.id JOIN oms_meters m ON m.id = am.meter_id
-            WHERE e.id = ANY(${arrayParam(grown, "uuid")}) AND e.area IS NULL) n
+            -- LATERAL: each outage's meters by its index, never a scan of every outage's meters.
+            SELECT e.id, a.location FROM oms_outage_events e CROSS JOIN LATERAL (
+              SELECT m.location FROM oms_outage_affected_meters am JOIN oms_meters m ON m.id = am.meter_id WHERE am.outage_event_id = e.id) a
+            WHERE e.id = ANY(${olderIds}) AND e.area IS NULL) n
           GROUP BY n.id) g
     WHERE o.id = g.id`;
 }
