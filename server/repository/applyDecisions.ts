@@ -211,7 +211,9 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
     FROM ${unnestRows([["outage_id", "uuid", rows.map((r) => r.o)], ["meter_id", "int4", rows.map((r) => r.meterId)],
       ["state", "text", rows.map((r) => r.m.state)], ["since", "timestamptz", rows.map((r) => iso(r.m.since))],
       ["restored_at", "timestamptz", rows.map((r) => iso(restoredAt.get(r.o)))]])}
-    JOIN oms_meters m ON m.id = t.meter_id
+    -- Each meter by its key (OFFSET 0 keeps the join a lookup per row): a plain join of a
+    -- thousand rows hashed every meter of the network, 6–10 ms a pass on 20,000 meters.
+    CROSS JOIN LATERAL (SELECT m.customer_id FROM oms_meters m WHERE m.id = t.meter_id OFFSET 0) m
     ON CONFLICT (outage_event_id, meter_id) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since,
       restored_at = COALESCE(oms_outage_affected_meters.restored_at, EXCLUDED.restored_at)`);
   // The drawn area: hull of the affected meters (a point or a line for one or two meters), sent
@@ -248,7 +250,8 @@ export function redrawGrown(older: string[], outageIds: string[], meterIds: numb
     UPDATE oms_outage_events o SET area = g.hull, centroid = ST_Centroid(g.hull)
     FROM (SELECT n.id, ST_ConvexHull(ST_Collect(n.geom)) AS hull FROM (
             SELECT t.outage_id AS id, m.location AS geom
-            FROM ${unnestRows([["outage_id", "uuid", outageIds], ["meter_id", "int4", meterIds]])} JOIN oms_meters m ON m.id = t.meter_id
+            FROM ${unnestRows([["outage_id", "uuid", outageIds], ["meter_id", "int4", meterIds]])}
+            CROSS JOIN LATERAL (SELECT m.location FROM oms_meters m WHERE m.id = t.meter_id OFFSET 0) m
             UNION ALL
             SELECT e.id, e.area FROM oms_outage_events e WHERE e.id = ANY(${olderIds}) AND e.area IS NOT NULL
             UNION ALL
