@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { setImmediate } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { exec, queryRows, together, type DbOrTx } from "../../db/client";
 import { networkModelToken, type NetworkKeys } from "../../db/queries/networkIdentities";
@@ -156,7 +157,7 @@ export async function correlateBatch(tx: DbOrTx, placed: PlacedSignal[], deps: C
   const decisions = correlate({ now: deps.now, rule: deps.rule, topology, evidence, outages, settled, signals: placed, sweep, ids: outageIds, timeZone: deps.timeZone });
   // Deciding and building the writes are the pass's two long synchronous stretches: the event
   // loop answers whatever is waiting (other requests, sockets, pages) between them.
-  await new Promise((resolve) => setImmediate(resolve));
+  await setImmediate();
   return { decisions, changes: await writeSubstations(tx, state, decisions, deps) };
 }
 
@@ -310,7 +311,7 @@ export async function writeSubstations(tx: DbOrTx, state: SubstationState, decis
   }
   // The writes are on their way; the event loop answers what waits before the push's reads and
   // the raw rows and answers (`beside`) are built, the pass's last synchronous stretch.
-  await new Promise((resolve) => setImmediate(resolve));
+  await setImmediate();
   return recordChanges(tx, decisions, fromMemory ?? { known: [], toRead: [...meters] }, writes, deps.beside);
 }
 
