@@ -117,7 +117,7 @@ export async function findOrReserve(tx: DbOrTx, events: Array<{ source: SourceTy
   if (!events.length) return [];
   const rows = await queryRows<{ n: number | string; id: number | string | null; status: string | null; response: unknown; reserved: number | string | null }>(tx, sql`
     SELECT t.n, i.id, i.status, i.response, CASE WHEN i.id IS NULL THEN nextval('ingest_inbox_id_seq') END AS reserved
-    FROM ${unnestRows([["n", "int4", events.map((_, n) => n)], ["st", "text", events.map((e) => e.source)], ["sid", "text", events.map((e) => e.sourceEventId)]])}
+    FROM ${unnestRows([["n", "int4", events.map((_, n) => n)], ["st", "text", events.map((e) => e.source)], ["sid", "text", events.map((e) => e.sourceEventId)]], { opaque: true })}
     LEFT JOIN ingest_inbox i ON i.source_type = t.st AND i.source_event_id = t.sid AND i.status <> 'rejected'
     ORDER BY t.n`);
   return rows.map((r) => (r.id != null

@@ -271,7 +271,7 @@ async function writeMeterPower(tx: DbOrTx, evidence: Evidence, meterIds: number[
       power_source_event_id = t.se, last_communication = GREATEST(m.last_communication, t.at), updated_at = ${iso(now)}
     FROM ${unnestRows([["id", "int4", rows.map(([id]) => id)], ["status", "text", rows.map(([, p]) => p!.status)],
       ["at", "timestamptz", rows.map(([, p]) => iso(p!.changedAt))], ["st", "text", rows.map(([, p]) => p!.source?.sourceType ?? null)],
-      ["se", "text", rows.map(([, p]) => p!.source?.sourceEventId ?? null)]])}
+      ["se", "text", rows.map(([, p]) => p!.source?.sourceEventId ?? null)]], { opaque: true })}
     WHERE m.id = t.id`);
 }
 
