@@ -83,7 +83,7 @@ export interface StormScore {
   timeToScreenMs: { p50: number | null; p99: number | null; samples: number };
   restorationDetected: { of: number; restored: number };
   /** Whole-device blips in the truth (must be recorded as momentaries of their device, never outages). */
-  deviceMomentaries: { expected: number; byLevel: Record<string, number>; recorded: number | null };
+  deviceMomentaries: { expected: number; byLevel: Record<string, number>; recorded: number | null; missing?: string[] };
   /** Crews pressing Restored: truth outages restored so, posts sent, accepted (200), with no open outage at the device. */
   crewRestores: { expected: number; sent: number; accepted: number; noOutageAtDevice: number };
   /** Per case: by scenario kind (`coincident`), and by kind and form (`coincident/calls`). */
@@ -188,7 +188,8 @@ export function scoreStorm(input: ScoreInput): StormScore {
     nested: { truth: nestedTruth.length, found: nestedTruth.filter((t) => byTruth.has(t.id)).length },
     timeToScreenMs: { p50: percentileOf(times, 50), p99: percentileOf(times, 99), samples: times.length },
     restorationDetected: { of: matched.length, restored: matched.filter((m) => m.restored).length },
-    deviceMomentaries: { expected: devices.length, byLevel, recorded: recorded ? devices.filter((n) => recorded.has(`${n.level}:${n.deviceCode}`)).length : null },
+    deviceMomentaries: { expected: devices.length, byLevel, recorded: recorded ? devices.filter((n) => recorded.has(`${n.level}:${n.deviceCode}`)).length : null,
+      missing: recorded ? devices.filter((n) => !recorded.has(`${n.level}:${n.deviceCode}`)).map((n) => `${n.level}:${n.deviceCode}`) : undefined },
     crewRestores: {
       expected: input.truth.filter((t) => t.kind === "crew_restore" && t.nestedIn === null).length,
       sent: outcomes.length,
