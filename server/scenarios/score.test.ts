@@ -111,11 +111,13 @@ describe("the storm scorer", () => {
       { detected: "OMS_c", status: "restored", level: "meter", deviceCode: "M501", meters: 1, case: "coincident/gasps" },
       { detected: "OMS_blip", status: "restored", level: "distribution_point", deviceCode: "DP00400", meters: 10, case: "device_momentary/distribution_point" },
     ]);
-    expect(s.deviceMomentaries).toEqual({ expected: 2, byLevel: { distribution_point: 1, feeder: 1 }, recorded: 1 });
+    // The point's blip was recorded as an outage, not a momentary: named among those missed.
+    expect(s.deviceMomentaries).toEqual({ expected: 2, byLevel: { distribution_point: 1, feeder: 1 }, recorded: 1, missing: ["distribution_point:DP00400"] });
     expect(s.crewRestores).toEqual({ expected: 1, sent: 1, accepted: 1, noOutageAtDevice: 0 });
     // Without the control room's momentaries, nothing is said of them; a crew that found no outage is counted.
     const t = scoreStorm({ truth: T2, noise: N, detected: D, postedAtMs: [0], crewRestores: [{ ...crewRestores[0], outageEventId: null, status: null, answer: null }] });
     expect(t.deviceMomentaries.recorded).toBeNull();
+    expect(t.deviceMomentaries.missing).toBeUndefined();
     expect(t.crewRestores).toMatchObject({ accepted: 0, noOutageAtDevice: 1 });
     expect(t.cases.crew_restore.handled).toBe(0);
   });
