@@ -225,11 +225,11 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
   if (process.env.OMS_VERIFY_STATE === "1") await verifyHulls(tx, grown);
 }
 
-/** OMS_VERIFY_STATE=1: each grown outage's area and centre, exactly, as the hull of all its meters draws them. */
+/** OMS_VERIFY_STATE=1: each grown outage's area and centre, exactly, as the hull of all its meters draws them (normalized). */
 async function verifyHulls(tx: DbOrTx, outageIds: string[]) {
   const drift = await queryRows<{ id: string; area: string; full: string }>(tx, sql`
     SELECT o.id, ST_AsText(o.area) AS area, ST_AsText(f.hull) AS full FROM oms_outage_events o
-    CROSS JOIN LATERAL (SELECT ST_ConvexHull(ST_Collect(m.location)) AS hull FROM oms_outage_affected_meters am
+    CROSS JOIN LATERAL (SELECT ST_Normalize(ST_ConvexHull(ST_Collect(m.location))) AS hull FROM oms_outage_affected_meters am
       JOIN oms_meters m ON m.id = am.meter_id WHERE am.outage_event_id = o.id) f
     WHERE o.id = ANY(${arrayParam(outageIds, "uuid")})
       AND (ST_AsBinary(o.area) IS DISTINCT FROM ST_AsBinary(f.hull) OR ST_AsBinary(o.centroid) IS DISTINCT FROM ST_AsBinary(ST_Centroid(f.hull)))`);
@@ -242,13 +242,15 @@ async function verifyHulls(tx: DbOrTx, outageIds: string[]) {
  * its meters (the area's corners are meters' points) without reading the thousands of meters of
  * a feeder outage at every batch that adds some. `older` are the outages that had meters before
  * (the others gained all theirs here); one of them not drawn yet is drawn from all its meters.
+ * The hull is normalized (`ST_Normalize`: its vertices in one order whatever order the points
+ * came in), so the area and its centre do not depend on how the meters were split into batches.
  * `OMS_VERIFY_STATE=1` checks the result against the hull of all the outage's meters.
  */
-export function redrawGrown(older: string[], outageIds: string[], meterIds: number[]) {
+function redrawGrown(older: string[], outageIds: string[], meterIds: number[]) {
   const olderIds = arrayParam(older, "uuid");
   return sql`
     UPDATE oms_outage_events o SET area = g.hull, centroid = ST_Centroid(g.hull)
-    FROM (SELECT n.id, ST_ConvexHull(ST_Collect(n.geom)) AS hull FROM (
+    FROM (SELECT n.id, ST_Normalize(ST_ConvexHull(ST_Collect(n.geom))) AS hull FROM (
             SELECT t.outage_id AS id, m.location AS geom
             FROM ${unnestRows([["outage_id", "uuid", outageIds], ["meter_id", "int4", meterIds]])}
             CROSS JOIN LATERAL (SELECT m.location FROM oms_meters m WHERE m.id = t.meter_id OFFSET 0) m
