@@ -20,6 +20,11 @@ async function clustersDrawn(map: Locator) {
 
 type Cluster = Awaited<ReturnType<typeof clustersDrawn>>[number];
 
+/** The open outages as the map's data has them, read now (another test may have added some). */
+async function activeOutages(page: Page) {
+  return (await (await page.request.get("/api/trpc/outages.active")).json()).result.data.json as Array<{ eventId: string; customersOut: number }>;
+}
+
 /** Where a place is on the page, from the map's bounds (Web Mercator), for pixel checks in a small box. */
 async function onScreen(map: Locator, lng: number, lat: number) {
   const [w, s, e, n] = (await map.getAttribute("data-bounds"))!.split(",").map(Number) as [number, number, number, number];
@@ -83,7 +88,7 @@ test("outages cluster at low zoom with their customers summed; a cluster opens o
   const sub = all[all.length - 1]!.substationCode;
   const [a, b] = all.filter((f) => f.substationCode === sub);
   const ids = [await tripFeeder(page, a!), await tripFeeder(page, b!)];
-  const active = (await (await page.request.get("/api/trpc/outages.active")).json()).result.data.json as Array<{ eventId: string; customersOut: number }>;
+  const active = await activeOutages(page);
   const mine = active.filter((o) => ids.includes(o.eventId));
   expect(mine).toHaveLength(2);
 
@@ -97,8 +102,7 @@ test("outages cluster at low zoom with their customers summed; a cluster opens o
   await expect.poll(async () => { const drawn = await clustersDrawn(map); return ids.every((id) => holding(drawn, id)); }, { timeout: 15_000 }).toBe(true);
   const drawn = await clustersDrawn(map);
   const cluster = holding(drawn, ids[0]!)!;
-  const byId = new Map(((await (await page.request.get("/api/trpc/outages.active")).json()).result.data.json as Array<{ eventId: string; customersOut: number }>)
-    .map((o) => [o.eventId, o.customersOut]));
+  const byId = new Map((await activeOutages(page)).map((o) => [o.eventId, o.customersOut]));
   for (const c of new Set(ids.map((id) => holding(drawn, id)!))) {
     expect(c.count).toBe(c.eventIds.length);
     expect(c.customers).toBe(c.eventIds.reduce((sum, id) => sum + byId.get(id)!, 0));

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { exec, queryRows, together, type DbOrTx } from "../../db/client";
 import { arrayParam, unnestRows } from "../../db/arrays";
 import { LIVE_OUTAGE } from "../../db/queries/powerState";
@@ -225,12 +225,15 @@ async function writeAffectedMeters(tx: DbOrTx, outages: OutageSnapshot[], before
   if (process.env.OMS_VERIFY_STATE === "1") await verifyHulls(tx, grown);
 }
 
+/** The points of all the meters an outage holds (`outage`: the SQL naming its id), the set its area is the hull of. */
+const meterPointsOf = (outage: SQL) => sql`
+  SELECT m.location FROM oms_outage_affected_meters am JOIN oms_meters m ON m.id = am.meter_id WHERE am.outage_event_id = ${outage}`;
+
 /** OMS_VERIFY_STATE=1: each grown outage's area and centre, exactly, as the hull of all its meters draws them (normalized). */
 async function verifyHulls(tx: DbOrTx, outageIds: string[]) {
   const drift = await queryRows<{ id: string; area: string; full: string }>(tx, sql`
     SELECT o.id, ST_AsText(o.area) AS area, ST_AsText(f.hull) AS full FROM oms_outage_events o
-    CROSS JOIN LATERAL (SELECT ST_Normalize(ST_ConvexHull(ST_Collect(m.location))) AS hull FROM oms_outage_affected_meters am
-      JOIN oms_meters m ON m.id = am.meter_id WHERE am.outage_event_id = o.id) f
+    CROSS JOIN LATERAL (SELECT ST_Normalize(ST_ConvexHull(ST_Collect(p.location))) AS hull FROM (${meterPointsOf(sql`o.id`)}) p) f
     WHERE o.id = ANY(${arrayParam(outageIds, "uuid")})
       AND (ST_AsBinary(o.area) IS DISTINCT FROM ST_AsBinary(f.hull) OR ST_AsBinary(o.centroid) IS DISTINCT FROM ST_AsBinary(ST_Centroid(f.hull)))`);
   if (drift.length) throw new Error(`outage areas drawn from their growth differ from the hull of all their meters: ${drift.map((d) => `${d.id}: ${d.area} against ${d.full}`).join("; ")}`);
@@ -258,8 +261,7 @@ function redrawGrown(older: string[], outageIds: string[], meterIds: number[]) {
             SELECT e.id, e.area FROM oms_outage_events e WHERE e.id = ANY(${olderIds}) AND e.area IS NOT NULL
             UNION ALL
             -- LATERAL: each outage's meters by its index, never a scan of every outage's meters.
-            SELECT e.id, a.location FROM oms_outage_events e CROSS JOIN LATERAL (
-              SELECT m.location FROM oms_outage_affected_meters am JOIN oms_meters m ON m.id = am.meter_id WHERE am.outage_event_id = e.id) a
+            SELECT e.id, a.location FROM oms_outage_events e CROSS JOIN LATERAL (${meterPointsOf(sql`e.id`)}) a
             WHERE e.id = ANY(${olderIds}) AND e.area IS NULL) n
           GROUP BY n.id) g
     WHERE o.id = g.id`;
